@@ -1,0 +1,117 @@
+import { type Static, Type as T } from '@sinclair/typebox'
+
+/**
+ * Every environment variable the platform reads, with the default that makes
+ * `bun run start` work on a fresh clone (embedded PGlite, no Redis).
+ *
+ * Values arrive as strings; the loader converts them to the types below.
+ * `description` doubles as the "what was expected" text in error messages.
+ */
+export const EnvSchema = T.Object({
+  NODE_ENV: T.Union([T.Literal('development'), T.Literal('test'), T.Literal('production')], {
+    default: 'development',
+    description: 'one of development, test, production',
+  }),
+  HOST: T.String({ default: '0.0.0.0', minLength: 1, description: 'an interface address to bind' }),
+  PORT: T.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'a TCP port, 0..65535' }),
+  SERVICE_NAME: T.String({
+    default: 'jackpot-server',
+    minLength: 1,
+    description: 'a service name for logs and metrics',
+  }),
+
+  DATABASE_URL: T.Optional(
+    T.String({
+      pattern: '^postgres(ql)?://',
+      description: 'a postgres:// URL; unset to use embedded PGlite',
+    }),
+  ),
+  DATABASE_POOL_SIZE: T.Integer({ default: 10, minimum: 1, maximum: 200, description: 'an integer 1..200' }),
+  PGLITE_DATA_DIR: T.String({
+    default: './data',
+    minLength: 1,
+    description: "a directory for the embedded database, or 'memory://'",
+  }),
+  REDIS_URL: T.Optional(
+    T.String({ pattern: '^rediss?://', description: 'a redis:// URL; unset to run without Redis' }),
+  ),
+
+  JWT_SECRET: T.Optional(T.String({ minLength: 1, description: 'the HS256 secret for bearer tokens' })),
+  JWT_ISSUER: T.String({ default: 'jackpot-platform', minLength: 1, description: 'the JWT iss claim' }),
+  CORS_ORIGINS: T.String({
+    default: 'http://localhost:3000',
+    description: "a comma-separated list of origins, or '*'",
+  }),
+  BODY_LIMIT_BYTES: T.Integer({
+    default: 65_536,
+    minimum: 1024,
+    maximum: 10_485_760,
+    description: 'bytes, 1024..10485760',
+  }),
+  JACKPOT_CURRENCY: T.String({
+    default: 'EUR',
+    pattern: '^[A-Z]{3}$',
+    description: 'an ISO 4217 code such as EUR',
+  }),
+
+  LOG_LEVEL: T.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => T.Literal(level)),
+    { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
+  ),
+  LOG_PRETTY: T.Boolean({ default: false, description: 'true or false' }),
+
+  POOL_CACHE_MAX_AGE_SECONDS: T.Integer({
+    default: 1,
+    minimum: 0,
+    description: 'seconds a browser may reuse a pool read',
+  }),
+  POOL_CACHE_S_MAXAGE_SECONDS: T.Integer({
+    default: 1,
+    minimum: 0,
+    description: 'seconds an edge may reuse a pool read',
+  }),
+  POOL_CACHE_SWR_SECONDS: T.Integer({
+    default: 5,
+    minimum: 0,
+    description: 'stale-while-revalidate seconds',
+  }),
+  POOL_CACHE_SIE_SECONDS: T.Integer({ default: 60, minimum: 0, description: 'stale-if-error seconds' }),
+
+  RATE_LIMIT_ENABLED: T.Boolean({ default: true, description: 'true or false' }),
+  RATE_LIMIT_WINDOW_SECONDS: T.Integer({
+    default: 60,
+    minimum: 1,
+    maximum: 3600,
+    description: 'seconds, 1..3600',
+  }),
+  RATE_LIMIT_PUBLIC: T.Integer({
+    default: 1200,
+    minimum: 1,
+    description: 'requests per window per client IP on public reads',
+  }),
+  RATE_LIMIT_GAME: T.Integer({
+    default: 60_000,
+    minimum: 1,
+    description: 'requests per window per API key on contributions and wins',
+  }),
+  RATE_LIMIT_STAFF: T.Integer({
+    default: 600,
+    minimum: 1,
+    description: 'requests per window per token subject on operator and admin routes',
+  }),
+  TRUST_PROXY: T.Boolean({
+    default: false,
+    description: 'true to take the client IP from X-Forwarded-For (only behind a trusted edge)',
+  }),
+
+  SHUTDOWN_GRACE_MS: T.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'milliseconds to drain on shutdown',
+  }),
+})
+
+export type Env = Static<typeof EnvSchema>
+
+/** Variables whose values must never be echoed, not even in an error. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL'])
