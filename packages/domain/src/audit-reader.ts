@@ -1,0 +1,42 @@
+import { asc, gt } from 'drizzle-orm'
+import { auditLog } from './db/schema.ts'
+import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
+import type { StoreContext } from './store-context.ts'
+import type { AuditEntry, Page } from './types.ts'
+
+/**
+ * One page of the audit log, oldest first (keyset pagination on the id).
+ *
+ * @throws InvalidCommandError for a bad cursor or limit.
+ * @example
+ * const { entries, nextCursor } = await readAudit(ctx, { limit: 20 })
+ */
+export async function readAudit(
+  ctx: StoreContext,
+  query: { after?: string | undefined; limit?: number | undefined },
+): Promise<Page<AuditEntry>> {
+  const limit = pageLimit(query.limit)
+  const after = query.after === undefined ? undefined : decodeCursor(query.after)
+  const rows = await ctx.run('audit.read', () =>
+    ctx.db
+      .select()
+      .from(auditLog)
+      .where(after === undefined ? undefined : gt(auditLog.id, after))
+      .orderBy(asc(auditLog.id))
+      .limit(limit + 1),
+  )
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return {
+    entries: page.map((row) => ({
+      id: row.id.toString(),
+      actor: row.actor,
+      action: row.action,
+      target: row.target,
+      before: row.before,
+      after: row.after,
+      createdAt: row.createdAt,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+  }
+}

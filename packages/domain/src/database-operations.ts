@@ -1,0 +1,24 @@
+/**
+ * The name of every operation the store passes to `OpenJackpotOptions.interceptor`,
+ * e.g. for a histogram's `operation` label or a per-operation breaker.
+ */
+export const DATABASE_OPERATIONS = [
+  /** Migrations and the first pools, at open. */
+  'setup',
+  'pools.list',
+  'pools.get',
+  'contribution.write',
+  'win.write',
+  'ledger.read',
+  'pool.config.write',
+  'audit.read',
+  'stats.read',
+  'api_keys.create',
+  'api_keys.list',
+  'api_keys.revoke',
+  'api_keys.authenticate',
+  'api_keys.touch',
+  'ping',
+] as const
+
+export type DatabaseOperation = (typeof DATABASE_OPERATIONS)[number]

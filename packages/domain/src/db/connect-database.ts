@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import type { DomainLogger } from '../types.ts'
+import type { Database } from './database.ts'
+import { type DirectoryLock, lockDataDirectory } from './pglite-lock.ts'
+import { schema } from './schema.ts'
+
+/** Where drizzle-kit writes the migrations (`bun run db:generate`). */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
+
+// Any fixed int8 works; it only has to be the same for every replica.
+const MIGRATION_LOCK_ID = '7420113519'
+
+/** An open database connection (pool) with its migrations applied. */
+export interface ConnectedDatabase {
+  kind: 'postgres' | 'pglite'
+  db: Database
+  /**
+   * Runs `work` while holding the cluster-wide setup lock, so replicas starting
+   * together migrate and seed one after the other.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>
+  migrate(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined
+  pgliteDataDir: string
+  poolSize: number
+  connectTimeoutSeconds: number
+  logger?: DomainLogger | undefined
+}
+
+/**
+ * Connects to PostgreSQL when `databaseUrl` is set, otherwise starts PGlite in
+ * `pgliteDataDir` ('memory://' for in-memory), locking a directory against a
+ * second process.
+ *
+ * @example
+ * const database = await connectDatabase({ pgliteDataDir: 'memory://', poolSize: 1, connectTimeoutSeconds: 5 })
+ */
+export async function connectDatabase(options: ConnectOptions): Promise<ConnectedDatabase> {
+  return options.databaseUrl ? connectPostgres(options.databaseUrl, options) : connectPglite(options)
+}
+
+function connectPostgres(url: string, options: ConnectOptions): ConnectedDatabase {
+  const clientOptions = {
+    connect_timeout: options.connectTimeoutSeconds,
+    // PostgreSQL notices ("relation already exists, skipping") are not worth a log line.
+    onnotice: () => {},
+  }
+  const client = postgres(url, { ...clientOptions, max: options.poolSize })
+  const postgresDb = drizzlePostgres(client, { schema })
+  const db: Database = postgresDb
+  return {
+    kind: 'postgres',
+    db,
+    async exclusively(work) {
+      // A session-level advisory lock lives on one connection, so it gets its own
+      // (taking one from the pool could starve the migration itself when max is 1).
+      const lockClient = postgres(url, { ...clientOptions, max: 1 })
+      try {
+        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID}::bigint)`
+        return await work()
+      } finally {
+        await lockClient.end({ timeout: 5 })
+      }
+    },
+    migrate: () => migratePostgres(postgresDb, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.end({ timeout: 5 }),
+  }
+}
+
+async function connectPglite(options: ConnectOptions): Promise<ConnectedDatabase> {
+  const inMemory = options.pgliteDataDir.startsWith('memory://')
+  const lock: DirectoryLock | null = inMemory
+    ? null
+    : lockDataDirectory(options.pgliteDataDir, options.logger)
+  let client: PGlite
+  try {
+    client = new PGlite(options.pgliteDataDir)
+    await client.waitReady
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  const db = drizzlePglite(client, { schema })
+  return {
+    kind: 'pglite',
+    db,
+    // One process owns a PGlite directory (the lock file sees to it), so there is no one to wait for.
+    exclusively: (work) => work(),
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    async close() {
+      try {
+        if (!client.closed) await client.close()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { captureLogger } from '../../test/support/capture-logger.ts'
+import { DatabaseLockedError } from '../errors.ts'
+import { LOCK_FILE_NAME, lockDataDirectory } from './pglite-lock.ts'
+
+const dirs: string[] = []
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jackpot-lock-'))
+  dirs.push(dir)
+  return dir
+}
+
+/** A process that is running for the test's duration. */
+function liveProcess() {
+  return Bun.spawn(['sleep', '30'], { stdout: 'ignore', stderr: 'ignore' })
+}
+
+/** The pid of a process that has already exited. */
+async function deadPid(): Promise<number> {
+  const child = Bun.spawn(['true'])
+  await child.exited
+  return child.pid
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('lockDataDirectory', () => {
+  test('writes its pid into the lock file and removes it on release', () => {
+    const dir = freshDir()
+    const lock = lockDataDirectory(dir)
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(process.pid))
+    lock.release()
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false)
+  })
+
+  test('creates a missing directory', () => {
+    const dir = join(freshDir(), 'nested', 'data')
+    const lock = lockDataDirectory(dir)
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(true)
+    lock.release()
+  })
+
+  test('refuses a directory another live process holds, naming the directory and the pid', () => {
+    const dir = freshDir()
+    const holder = liveProcess()
+    try {
+      writeFileSync(join(dir, LOCK_FILE_NAME), `${holder.pid}\n`)
+      let error: unknown
+      try {
+        lockDataDirectory(dir)
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(DatabaseLockedError)
+      expect(error).toMatchObject({ code: 'E_DATABASE_LOCKED', dataDir: dir, pid: holder.pid })
+      expect((error as Error).message).toContain(dir)
+      expect((error as Error).message).toContain(String(holder.pid))
+      expect((error as Error).message).toContain('corrupt')
+      // The holder's lock is left as it was.
+      expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(holder.pid))
+    } finally {
+      holder.kill()
+    }
+  })
+
+  test('refuses a second lock on the same directory within this process', () => {
+    const dir = freshDir()
+    const lock = lockDataDirectory(dir)
+    expect(() => lockDataDirectory(dir)).toThrow(DatabaseLockedError)
+    lock.release()
+    lockDataDirectory(dir).release()
+  })
+
+  test('takes over a lock left by a dead process, with a warning', async () => {
+    const dir = freshDir()
+    const stale = await deadPid()
+    writeFileSync(join(dir, LOCK_FILE_NAME), `${stale}\n`)
+    const capture = captureLogger()
+    const lock = lockDataDirectory(dir, capture.logger)
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(process.pid))
+    expect(capture.lines).toEqual([
+      {
+        level: 'warn',
+        message: 'taking over a stale embedded-database lock',
+        fields: { dataDir: dir, stalePid: stale },
+      },
+    ])
+    lock.release()
+  })
+
+  test('takes over a lock naming this pid that this process does not hold (a restarted container)', () => {
+    const dir = freshDir()
+    writeFileSync(join(dir, LOCK_FILE_NAME), `${process.pid}\n`)
+    const lock = lockDataDirectory(dir)
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(true)
+    lock.release()
+  })
+
+  test('takes over an unreadable lock file', () => {
+    const dir = freshDir()
+    writeFileSync(join(dir, LOCK_FILE_NAME), 'garbage')
+    lockDataDirectory(dir).release()
+  })
+})

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle } from 'drizzle-orm/pglite'
+import { migrate } from 'drizzle-orm/pglite/migrator'
+import { MIGRATIONS_FOLDER } from './connect-database.ts'
+
+// The database's own guards, checked with raw SQL that bypasses the store.
+setDefaultTimeout(60_000)
+
+let pg: PGlite
+
+beforeAll(async () => {
+  pg = new PGlite('memory://')
+  await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_FOLDER })
+  await pg.exec(`
+    INSERT INTO pools (slug, name, currency, amount_cents, seed_cents, contribution_bp, seeded_by_house_cents, updated_at)
+    VALUES ('minor', 'Minor', 'EUR', 1000, 1000, 100, 1000, now());
+    INSERT INTO ledger_entries (kind, created_at) VALUES ('seed', now());
+    INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents, seeded_by_house_delta_cents,
+      amount_after_cents, reserve_after_cents, residue_after) VALUES (1, 'minor', 1000, 0, 1000, 1000, 0, 0);
+  `)
+}, 60_000)
+afterAll(() => pg.close())
+
+const failure = (statement: string) =>
+  pg.exec(statement).then(
+    () => 'accepted',
+    (error: Error) => error.message,
+  )
+
+describe('the schema', () => {
+  test('refuses a pool update that would lose or invent a cent', async () => {
+    expect(await failure(`UPDATE pools SET amount_cents = amount_cents + 1`)).toContain('pools_conservation')
+    expect(
+      await failure(
+        `UPDATE pools SET amount_cents = amount_cents + 5, contributed_cents = contributed_cents + 5`,
+      ),
+    ).toBe('accepted')
+  })
+
+  test('refuses a negative amount or reserve and a residue of a whole cent', async () => {
+    expect(
+      await failure(`UPDATE pools SET amount_cents = -1, paid_out_cents = paid_out_cents + amount_cents + 1`),
+    ).toContain('pools_amount_not_negative')
+    expect(await failure(`UPDATE pools SET residue = 10000`)).toContain('pools_residue_range')
+  })
+
+  test('refuses a ceiling below the seed and basis points above 10 000', async () => {
+    expect(await failure(`UPDATE pools SET ceiling_cents = 999`)).toContain('pools_ceiling_not_below_seed')
+    expect(await failure(`UPDATE pools SET contribution_bp = 10001`)).toContain('pools_contribution_bp_range')
+  })
+
+  test('refuses a ledger line whose deltas do not balance', async () => {
+    await pg.exec(`INSERT INTO ledger_entries (kind, created_at) VALUES ('adjustment', now())`)
+    expect(
+      await failure(`INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents,
+        amount_after_cents, reserve_after_cents, residue_after) VALUES (2, 'minor', 7, 0, 1007, 0, 0)`),
+    ).toContain('ledger_lines_conservation')
+  })
+
+  test('keeps the ledger and the audit log append-only', async () => {
+    expect(await failure(`UPDATE ledger_entries SET game_id = 'x'`)).toContain('append-only')
+    expect(await failure(`DELETE FROM ledger_entries`)).toContain('append-only')
+    expect(await failure(`UPDATE ledger_lines SET amount_delta_cents = 0`)).toContain('append-only')
+    await pg.exec(`INSERT INTO audit_log (actor, action, target, created_at) VALUES ('a', 'x', 'y', now())`)
+    expect(await failure(`DELETE FROM audit_log`)).toContain('append-only')
+  })
+
+  test('allows one ledger entry per idempotency key, whatever its kind', async () => {
+    const insert = (kind: string) =>
+      failure(
+        `INSERT INTO ledger_entries (kind, idempotency_key, request_hash, created_at) VALUES ('${kind}', 'k', 'h', now())`,
+      )
+    expect(await insert('contribution')).toBe('accepted')
+    expect(await insert('win')).toContain('ledger_entries_idempotency_key_unique')
+  })
+
+  test('requires a request hash exactly when there is an idempotency key', async () => {
+    expect(
+      await failure(
+        `INSERT INTO ledger_entries (kind, idempotency_key, created_at) VALUES ('win', 'k2', now())`,
+      ),
+    ).toContain('ledger_entries_key_has_hash')
+  })
+})

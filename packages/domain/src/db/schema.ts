@@ -1,0 +1,157 @@
+/**
+ * The jackpot's tables. Money is `bigint` cents (int8) read as JS `bigint`.
+ * The same schema and migration folder serve PostgreSQL and PGlite.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+const cents = (name: string) => bigint(name, { mode: 'bigint' })
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const pools = pgTable(
+  'pools',
+  {
+    slug: text('slug').primaryKey(),
+    name: text('name').notNull(),
+    currency: text('currency').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+    reserveCents: cents('reserve_cents').notNull().default(sql`0`),
+    /** Sub-cent carry in 1/10 000 of a cent. */
+    residue: integer('residue').notNull().default(0),
+    seedCents: cents('seed_cents').notNull(),
+    ceilingCents: cents('ceiling_cents'),
+    contributionBp: integer('contribution_bp').notNull(),
+    contributedCents: cents('contributed_cents').notNull().default(sql`0`),
+    paidOutCents: cents('paid_out_cents').notNull().default(sql`0`),
+    seededByHouseCents: cents('seeded_by_house_cents').notNull().default(sql`0`),
+    contributionsCount: bigint('contributions_count', { mode: 'number' }).notNull().default(0),
+    winsCount: bigint('wins_count', { mode: 'number' }).notNull().default(0),
+    /**
+     * Configuration version: bumped by every configuration change and by nothing
+     * else. Wagers and wins leave it alone, so an operator's `expectedVersion`
+     * is not made stale by ordinary traffic.
+     */
+    version: integer('version').notNull().default(1),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    check('pools_amount_not_negative', sql`${t.amountCents} >= 0`),
+    check('pools_reserve_not_negative', sql`${t.reserveCents} >= 0`),
+    check('pools_residue_range', sql`${t.residue} >= 0 AND ${t.residue} < 10000`),
+    check('pools_seed_not_negative', sql`${t.seedCents} >= 0`),
+    check(
+      'pools_ceiling_not_below_seed',
+      sql`${t.ceilingCents} IS NULL OR ${t.ceilingCents} >= ${t.seedCents}`,
+    ),
+    check('pools_contribution_bp_range', sql`${t.contributionBp} >= 0 AND ${t.contributionBp} <= 10000`),
+    // The database itself refuses a write that would lose or invent a cent.
+    check(
+      'pools_conservation',
+      sql`${t.amountCents} + ${t.reserveCents} + ${t.paidOutCents} = ${t.contributedCents} + ${t.seededByHouseCents}`,
+    ),
+  ],
+)
+
+export const LEDGER_KINDS = ['seed', 'contribution', 'win', 'reset', 'adjustment'] as const
+
+/**
+ * Append-only: rows are inserted, never updated or deleted (a trigger refuses
+ * both). An idempotency key is unique across kinds, so a replay is rebuilt from
+ * the entry found by its key and no separate idempotency table exists.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+    idempotencyKey: text('idempotency_key').unique('ledger_entries_idempotency_key_unique'),
+    /** sha256 of the request body the key was first used with. */
+    requestHash: text('request_hash'),
+    parentId: bigint('parent_id', { mode: 'bigint' }).references((): AnyPgColumn => ledgerEntries.id),
+    gameId: text('game_id'),
+    playerId: text('player_id'),
+    wagerCents: cents('wager_cents'),
+    currency: text('currency'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    check('ledger_entries_kind', sql`${t.kind} IN ('seed', 'contribution', 'win', 'reset', 'adjustment')`),
+    check('ledger_entries_key_has_hash', sql`(${t.idempotencyKey} IS NULL) = (${t.requestHash} IS NULL)`),
+    index('ledger_entries_kind_id_idx').on(t.kind, t.id),
+    index('ledger_entries_created_at_idx').on(t.createdAt),
+    index('ledger_entries_parent_id_idx').on(t.parentId),
+  ],
+)
+
+/** One line per pool an entry touched, with the deltas and the state after. */
+export const ledgerLines = pgTable(
+  'ledger_lines',
+  {
+    entryId: bigint('entry_id', { mode: 'bigint' })
+      .notNull()
+      .references(() => ledgerEntries.id),
+    poolSlug: text('pool_slug')
+      .notNull()
+      .references(() => pools.slug),
+    amountDeltaCents: cents('amount_delta_cents').notNull(),
+    reserveDeltaCents: cents('reserve_delta_cents').notNull(),
+    contributedDeltaCents: cents('contributed_delta_cents').notNull().default(sql`0`),
+    paidOutDeltaCents: cents('paid_out_delta_cents').notNull().default(sql`0`),
+    seededByHouseDeltaCents: cents('seeded_by_house_delta_cents').notNull().default(sql`0`),
+    amountAfterCents: cents('amount_after_cents').notNull(),
+    reserveAfterCents: cents('reserve_after_cents').notNull(),
+    residueAfter: integer('residue_after').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'ledger_lines_pk', columns: [t.entryId, t.poolSlug] }),
+    index('ledger_lines_pool_entry_idx').on(t.poolSlug, t.entryId),
+    check(
+      'ledger_lines_conservation',
+      sql`${t.amountDeltaCents} + ${t.reserveDeltaCents} + ${t.paidOutDeltaCents} = ${t.contributedDeltaCents} + ${t.seededByHouseDeltaCents}`,
+    ),
+  ],
+)
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target').notNull(),
+  before: jsonb('before').$type<Record<string, unknown>>(),
+  after: jsonb('after').$type<Record<string, unknown>>(),
+  createdAt: at('created_at').notNull(),
+})
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    /** sha256 of the plaintext key, hex. The plaintext is never stored. */
+    keyHash: text('key_hash').notNull().unique('api_keys_key_hash_unique'),
+    role: text('role', { enum: ['game'] })
+      .notNull()
+      .default('game'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    lastUsedAt: at('last_used_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [check('api_keys_role', sql`${t.role} IN ('game')`)],
+)
+
+export const schema = { pools, ledgerEntries, ledgerLines, auditLog, apiKeys }

@@ -1,0 +1,72 @@
+import type { Attributes, Counter, Meter } from '@opentelemetry/api'
+import type { ContributionReceipt, WinReceipt } from './types.ts'
+
+/** The part of an OpenTelemetry `Meter` the domain uses. */
+export type DomainMeter = Pick<Meter, 'createCounter'>
+
+/**
+ * The jackpot's business counters, recorded after commit. Prometheus names
+ * (as agreed in the observability SDK's METRICS.md, which dashboards and alerts
+ * use): `jackpot_contributions_total`, `jackpot_contributed_cents_total{pool}`,
+ * `jackpot_wins_total{pool}`, `jackpot_paid_out_cents_total{pool}`,
+ * `jackpot_idempotent_replays_total{jackpot_kind}`. A `{cent}` unit adds no
+ * suffix, so `_cents` is part of the instrument name. Without a meter every
+ * method is a no-op.
+ */
+export class DomainMetrics {
+  readonly #contributions: Counter | undefined
+  readonly #contributed: Counter | undefined
+  readonly #wins: Counter | undefined
+  readonly #payout: Counter | undefined
+  readonly #replays: Counter | undefined
+  // Attribute objects are reused: one per pool, built on first use.
+  readonly #poolAttributes = new Map<string, Attributes>()
+
+  constructor(meter: DomainMeter | undefined) {
+    if (meter === undefined) return
+    this.#contributions = meter.createCounter('jackpot.contributions', {
+      description: 'Contributions recorded (replays not counted).',
+    })
+    this.#contributed = meter.createCounter('jackpot.contributed_cents', {
+      description: 'Cents contributed to a pool, reserve included.',
+      unit: '{cent}',
+    })
+    this.#wins = meter.createCounter('jackpot.wins', {
+      description: 'Jackpot wins paid (replays not counted).',
+    })
+    this.#payout = meter.createCounter('jackpot.paid_out_cents', {
+      description: 'Cents paid out by wins.',
+      unit: '{cent}',
+    })
+    this.#replays = meter.createCounter('jackpot.idempotent_replays', {
+      description: 'Requests answered from the ledger because their idempotency key was already used.',
+    })
+  }
+
+  contributionRecorded(receipt: ContributionReceipt): void {
+    this.#contributions?.add(1)
+    for (const pool of receipt.pools) {
+      if (pool.contributedCents > 0n)
+        this.#contributed?.add(Number(pool.contributedCents), this.#pool(pool.slug))
+    }
+  }
+
+  winRecorded(receipt: WinReceipt): void {
+    const attributes = this.#pool(receipt.pool)
+    this.#wins?.add(1, attributes)
+    this.#payout?.add(Number(receipt.payoutCents), attributes)
+  }
+
+  replayed(kind: 'contribution' | 'win'): void {
+    this.#replays?.add(1, { 'jackpot.kind': kind })
+  }
+
+  #pool(slug: string): Attributes {
+    let attributes = this.#poolAttributes.get(slug)
+    if (!attributes) {
+      attributes = { pool: slug }
+      this.#poolAttributes.set(slug, attributes)
+    }
+    return attributes
+  }
+}

@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm'
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-key-store.ts'
+import { readAudit } from './audit-reader.ts'
+import { writeContribution } from './contribution-writer.ts'
+import type { ConnectedDatabase } from './db/connect-database.ts'
+import type { DatabaseRunner } from './db/database-runner.ts'
+import type { DomainMetrics } from './domain-metrics.ts'
+import type { JackpotStore } from './jackpot-store.ts'
+import { readLedger } from './ledger-reader.ts'
+import { updatePoolConfig } from './pool-config-writer.ts'
+import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
+import { readStats } from './stats-reader.ts'
+import type { StoreContext } from './store-context.ts'
+import type {
+  ApiKey,
+  AuditEntry,
+  ContributionCommand,
+  ContributionReceipt,
+  CreatedApiKey,
+  DomainLogger,
+  Idempotent,
+  LedgerEntry,
+  LedgerQuery,
+  Page,
+  Pool,
+  PoolConfigChange,
+  PoolDefinition,
+  PoolSlug,
+  Stats,
+  WinCommand,
+  WinReceipt,
+} from './types.ts'
+import { writeWin } from './win-writer.ts'
+
+type PoolsListener = (slugs: PoolSlug[]) => void
+
+/** The {@link JackpotStore} on drizzle; made by `openJackpot`. */
+export class DrizzleJackpotStore implements JackpotStore {
+  readonly kind: 'postgres' | 'pglite'
+  readonly currency: string
+  readonly #database: ConnectedDatabase
+  readonly #ctx: StoreContext
+  readonly #listeners = new Set<PoolsListener>()
+  #closing: Promise<void> | null = null
+
+  constructor(
+    database: ConnectedDatabase,
+    settings: {
+      run: DatabaseRunner
+      now: () => Date
+      currency: string
+      logger: DomainLogger | undefined
+      metrics: DomainMetrics
+    },
+  ) {
+    this.kind = database.kind
+    this.currency = settings.currency
+    this.#database = database
+    this.#ctx = { ...settings, db: database.db, poolsChanged: (slugs) => this.#notify(slugs) }
+  }
+
+  listPools(): Promise<Pool[]> {
+    return this.#ctx.run('pools.list', () => selectPools(this.#ctx.db))
+  }
+
+  getPool(slug: PoolSlug): Promise<Pool> {
+    return this.#ctx.run('pools.get', () => selectPool(this.#ctx.db, slug))
+  }
+
+  contribute(command: ContributionCommand): Promise<Idempotent<ContributionReceipt>> {
+    return writeContribution(this.#ctx, command)
+  }
+
+  win(command: WinCommand): Promise<Idempotent<WinReceipt>> {
+    return writeWin(this.#ctx, command)
+  }
+
+  ledger(query: LedgerQuery): Promise<Page<LedgerEntry>> {
+    return readLedger(this.#ctx, query)
+  }
+
+  updatePoolConfig(change: PoolConfigChange): Promise<Pool> {
+    return updatePoolConfig(this.#ctx, change)
+  }
+
+  audit(query: { after?: string | undefined; limit?: number | undefined }): Promise<Page<AuditEntry>> {
+    return readAudit(this.#ctx, query)
+  }
+
+  stats(now: Date = this.#ctx.now()): Promise<Stats> {
+    return readStats(this.#ctx, now)
+  }
+
+  createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey> {
+    return createApiKey(this.#ctx, input)
+  }
+
+  listApiKeys(): Promise<ApiKey[]> {
+    return listApiKeys(this.#ctx)
+  }
+
+  revokeApiKey(id: string, actor: string): Promise<ApiKey> {
+    return revokeApiKey(this.#ctx, id, actor)
+  }
+
+  authenticateApiKey(plaintext: string): Promise<ApiKey | null> {
+    return authenticateApiKey(this.#ctx, plaintext)
+  }
+
+  onPoolsChanged(listener: PoolsListener): () => void {
+    // Wrapped, so subscribing the same function twice gives two independent subscriptions.
+    const entry: PoolsListener = (slugs) => listener(slugs)
+    this.#listeners.add(entry)
+    return () => {
+      this.#listeners.delete(entry)
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.#ctx.run('ping', () => this.#ctx.db.execute(sql`select 1`))
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#database.close()
+    return this.#closing
+  }
+
+  /**
+   * Empties every table and creates `pools` afresh, as a new database would
+   * have them. For tests only (reached through `@jackpot/domain/testing`), so
+   * a suite can reuse one started PGlite instead of paying its start per test.
+   *
+   * @internal
+   */
+  async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
+    await this.#ctx.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`TRUNCATE ledger_lines, ledger_entries, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+      )
+      await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
+    })
+  }
+
+  #notify(slugs: PoolSlug[]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(slugs)
+      } catch (error) {
+        // A broken subscriber must not turn a committed write into a failed request.
+        this.#ctx.logger?.warn({ err: error, slugs }, 'onPoolsChanged listener threw')
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Domain errors: a stable `code`, no HTTP. The server maps codes to statuses.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+export class PoolNotFoundError extends DomainError {
+  readonly code = 'E_POOL_NOT_FOUND'
+  constructor(readonly slug: string) {
+    super(`Pool '${slug}' does not exist`)
+  }
+}
+
+export class CurrencyMismatchError extends DomainError {
+  readonly code = 'E_CURRENCY_MISMATCH'
+  constructor(
+    readonly received: string,
+    readonly expected: string,
+  ) {
+    super(`Currency ${received} is not accepted; pools are in ${expected}`)
+  }
+}
+
+/** Same idempotency key, different request. */
+export class IdempotencyConflictError extends DomainError {
+  readonly code = 'E_IDEMPOTENCY_CONFLICT'
+  constructor(readonly key: string) {
+    super(`Idempotency key '${key}' was already used with a different request`)
+  }
+}
+
+/** `expectedVersion` no longer matches: someone changed the pool first. */
+export class VersionConflictError extends DomainError {
+  readonly code = 'E_VERSION_CONFLICT'
+  constructor(
+    readonly slug: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(`Pool '${slug}' is at version ${currentVersion}, not ${expectedVersion}`)
+  }
+}
+
+/** A command that is well-formed but breaks a domain rule (e.g. seed above ceiling). */
+export class InvalidCommandError extends DomainError {
+  readonly code = 'E_INVALID_COMMAND'
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}
+
+export class ApiKeyNotFoundError extends DomainError {
+  readonly code = 'E_API_KEY_NOT_FOUND'
+  constructor(readonly id: string) {
+    super(`API key '${id}' does not exist`)
+  }
+}
+
+/** The database could not be reached or answered with a fault; the request may be retried. */
+export class DatabaseUnavailableError extends DomainError {
+  readonly code = 'E_DATABASE_UNAVAILABLE'
+}
+
+/**
+ * An embedded (PGlite) data directory is already open in another live process.
+ * PGlite has no lock of its own and two writers would corrupt the directory.
+ */
+export class DatabaseLockedError extends DomainError {
+  readonly code = 'E_DATABASE_LOCKED'
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in '${dataDir}' is already open in process ${pid}; ` +
+        'two processes writing one PGlite directory would corrupt it. Stop that process, ' +
+        'or point this one at another directory (or at PostgreSQL with DATABASE_URL).',
+    )
+  }
+}

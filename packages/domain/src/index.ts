@@ -1,0 +1,18 @@
+export { DATABASE_OPERATIONS, type DatabaseOperation } from './database-operations.ts'
+export { isConnectionFailure } from './db/database-errors.ts'
+export { DEFAULT_POOLS } from './default-pools.ts'
+export type { DomainMeter } from './domain-metrics.ts'
+export * from './errors.ts'
+export type { JackpotStore, OpenJackpotOptions } from './jackpot-store.ts'
+export { OPEN_JACKPOT_DEFAULTS, openJackpot } from './open-jackpot.ts'
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
+export {
+  type ContributionPoolState,
+  type ContributionSplit,
+  MAX_WAGER_CENTS,
+  RESIDUE_SCALE,
+  splitContribution,
+} from './rules/contribution-split.ts'
+export { type PoolConfig, validatePoolConfig, validatePoolDefinition } from './rules/pool-config.ts'
+export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
+export type * from './types.ts'

@@ -1,0 +1,87 @@
+import type { DomainMeter } from './domain-metrics.ts'
+import type {
+  ApiKey,
+  AuditEntry,
+  ContributionCommand,
+  ContributionReceipt,
+  CreatedApiKey,
+  DatabaseInterceptor,
+  DomainLogger,
+  Idempotent,
+  LedgerEntry,
+  LedgerQuery,
+  Page,
+  Pool,
+  PoolConfigChange,
+  PoolDefinition,
+  PoolSlug,
+  Stats,
+  WinCommand,
+  WinReceipt,
+} from './types.ts'
+
+/**
+ * Everything the server can ask of the jackpot. One implementation, backed by
+ * drizzle on PostgreSQL (postgres.js) or PGlite; every database call goes
+ * through `OpenJackpotOptions.interceptor`.
+ */
+export interface JackpotStore {
+  readonly kind: 'postgres' | 'pglite'
+  readonly currency: string
+
+  listPools(): Promise<Pool[]>
+  /** @throws PoolNotFoundError */
+  getPool(slug: PoolSlug): Promise<Pool>
+
+  /** @throws CurrencyMismatchError, IdempotencyConflictError */
+  contribute(command: ContributionCommand): Promise<Idempotent<ContributionReceipt>>
+  /** @throws PoolNotFoundError, IdempotencyConflictError */
+  win(command: WinCommand): Promise<Idempotent<WinReceipt>>
+
+  ledger(query: LedgerQuery): Promise<Page<LedgerEntry>>
+  /** @throws PoolNotFoundError, VersionConflictError, InvalidCommandError */
+  updatePoolConfig(change: PoolConfigChange): Promise<Pool>
+  audit(query: { after?: string | undefined; limit?: number | undefined }): Promise<Page<AuditEntry>>
+  stats(now?: Date): Promise<Stats>
+
+  createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey>
+  listApiKeys(): Promise<ApiKey[]>
+  /** @throws ApiKeyNotFoundError */
+  revokeApiKey(id: string, actor: string): Promise<ApiKey>
+  /** The active key matching this plaintext, or null. */
+  authenticateApiKey(plaintext: string): Promise<ApiKey | null>
+
+  /**
+   * Subscribe to pool changes (contribution, win, config) made through this
+   * store. The listener gets the changed pools' slugs after commit. Returns a disposer.
+   */
+  onPoolsChanged(listener: (slugs: PoolSlug[]) => void): () => void
+
+  /** A trivial round trip, for health checks. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface OpenJackpotOptions {
+  /** postgres:// URL. Unset: embedded PGlite in `pgliteDataDir`. */
+  databaseUrl?: string | undefined
+  /** Directory for PGlite, or 'memory://'. Locked against a second process. Defaults to './data'. */
+  pgliteDataDir?: string | undefined
+  /** PostgreSQL connections per process. Defaults to 10. */
+  poolSize?: number | undefined
+  /** ISO 4217 code every pool is kept in. Defaults to EUR. */
+  currency?: string | undefined
+  /** Pools created when the database has none. Defaults to minor/major/mega. */
+  pools?: PoolDefinition[] | undefined
+  interceptor?: DatabaseInterceptor | undefined
+  logger?: DomainLogger | undefined
+  /** Where ledger, audit and key timestamps come from. Defaults to the system clock; tests pass a manual one. */
+  clock?: (() => Date) | undefined
+  /**
+   * Meter for the business counters (contributions, contributed cents, wins,
+   * payouts, replays). Defaults to none: no domain metrics.
+   */
+  meter?: DomainMeter | undefined
+  /** Seconds to wait for a PostgreSQL connection. Defaults to 5. */
+  connectTimeoutSeconds?: number | undefined
+}

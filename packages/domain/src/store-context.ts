@@ -1,0 +1,16 @@
+import type { Database } from './db/database.ts'
+import type { DatabaseRunner } from './db/database-runner.ts'
+import type { DomainMetrics } from './domain-metrics.ts'
+import type { DomainLogger, PoolSlug } from './types.ts'
+
+/** What the store's modules share: the database, the one runner, the clock. */
+export interface StoreContext {
+  db: Database
+  run: DatabaseRunner
+  now: () => Date
+  currency: string
+  logger: DomainLogger | undefined
+  metrics: DomainMetrics
+  /** Tells `onPoolsChanged` listeners; call only after commit. */
+  poolsChanged(slugs: PoolSlug[]): void
+}
