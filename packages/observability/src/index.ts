@@ -1,0 +1,7 @@
+export * from './breaker/index.ts'
+export * from './cache/index.ts'
+export * from './clock/index.ts'
+export * from './health/index.ts'
+export * from './logger/index.ts'
+export * from './metrics/index.ts'
+export * from './retry/index.ts'

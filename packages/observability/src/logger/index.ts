@@ -1,0 +1,14 @@
+export {
+  type BatchedDestination,
+  type BatchedDestinationOptions,
+  batchedDestination,
+} from './batched-destination.ts'
+export { createLogger, type Logger, type LoggerOptions } from './create-logger.ts'
+export { LoggerError, type LoggerErrorCode } from './logger-error.ts'
+export { createSecretRedactor, DEFAULT_REDACT_KEYS, REDACTED } from './redact-secrets.ts'
+export {
+  enterRequestContext,
+  getRequestContext,
+  type RequestContext,
+  runWithRequestContext,
+} from './request-context.ts'

@@ -1,0 +1,1 @@
+export { type RetryEvent, RetryOptionError, type RetryOptions, retry } from './retry.ts'
