@@ -109,6 +109,12 @@ export const EnvSchema = T.Object({
     minimum: 0,
     description: 'milliseconds to drain on shutdown',
   }),
+  SHUTDOWN_READINESS_DELAY_MS: T.Integer({
+    default: 0,
+    minimum: 0,
+    description:
+      'milliseconds the server keeps serving with readiness failing before it stops listening (let load balancers notice)',
+  }),
 })
 
 export type Env = Static<typeof EnvSchema>

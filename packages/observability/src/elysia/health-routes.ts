@@ -29,7 +29,15 @@ export function healthRoutes(registry: HealthRegistry, options: HealthRoutesOpti
       headers: { 'content-type': HEALTH_CONTENT_TYPE, 'cache-control': 'no-store' },
     })
   }
-  const detail = { tags: ['operations'] }
+  // For OpenAPI documents that include these routes: the two answers a probe can get.
+  const report = { description: 'Health report', content: { [HEALTH_CONTENT_TYPE]: {} } }
+  const detail = {
+    tags: ['operations'],
+    responses: {
+      200: { ...report, description: '`pass` or `warn`: healthy' },
+      503: { ...report, description: '`fail`: a critical check failed' },
+    },
+  }
 
   const app = new Elysia({ name: '@jackpot/observability/health' }).get(base, () => respond(), {
     detail: { ...detail, summary: 'Overall health (every check)' },

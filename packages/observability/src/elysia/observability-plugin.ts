@@ -181,7 +181,18 @@ export function observability(options: ObservabilityOptions = {}) {
         new Response(await metrics.render(), {
           headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' },
         }),
-      { detail: { tags: ['operations'], summary: 'Prometheus metrics' } },
+      {
+        detail: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics',
+          responses: {
+            200: {
+              description: 'Prometheus text exposition format',
+              content: { [PROMETHEUS_CONTENT_TYPE]: {} },
+            },
+          },
+        },
+      },
     )
   }
   if (health !== false) {

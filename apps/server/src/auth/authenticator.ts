@@ -1,0 +1,70 @@
+import type { JackpotStore } from '@jackpot/domain'
+import { HttpProblem, problem } from '../http/problem.ts'
+import { JwtError, verifyJwt } from './jwt.ts'
+import type { Principal } from './principal.ts'
+
+export interface AuthenticatorOptions {
+  store: Pick<JackpotStore, 'authenticateApiKey'>
+  jwtSecret: string
+  jwtIssuer: string
+  /** Clock in milliseconds, for token expiry. Defaults to Date.now. */
+  now?: () => number
+}
+
+export interface Authenticator {
+  /** @throws HttpProblem 401 with `WWW-Authenticate` when credentials are missing or invalid. */
+  authenticate(headers: Headers): Promise<Principal>
+}
+
+const REALM = 'realm="jackpot"'
+
+/**
+ * Resolves `X-API-Key` (game servers) or `Authorization: Bearer` (people) to a principal.
+ *
+ * @example
+ * const authenticator = createAuthenticator({ store, jwtSecret: config.JWT_SECRET, jwtIssuer: config.JWT_ISSUER })
+ * const principal = await authenticator.authenticate(request.headers)
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  return {
+    async authenticate(headers) {
+      const apiKey = headers.get('x-api-key')
+      if (apiKey !== null) {
+        const key =
+          apiKey.length > 0 && apiKey.length <= 256 ? await options.store.authenticateApiKey(apiKey) : null
+        if (!key) throw unauthorized('The API key is not valid or has been revoked.', `ApiKey ${REALM}`)
+        return { kind: 'api-key', keyId: key.id, name: key.name, role: key.role }
+      }
+
+      const authorization = headers.get('authorization')
+      if (authorization === null) {
+        throw unauthorized(
+          "Send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'.",
+          `Bearer ${REALM}, ApiKey ${REALM}`,
+        )
+      }
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+      if (!match?.[1]) {
+        throw unauthorized(
+          "The Authorization header must be 'Bearer <token>'.",
+          `Bearer ${REALM}, error="invalid_request"`,
+        )
+      }
+      try {
+        const claims = verifyJwt(match[1], {
+          secret: options.jwtSecret,
+          issuer: options.jwtIssuer,
+          now: options.now,
+        })
+        return { kind: 'user', sub: claims.sub, role: claims.role }
+      } catch (error) {
+        if (!(error instanceof JwtError)) throw error
+        throw unauthorized(error.message, `Bearer ${REALM}, error="invalid_token"`, error)
+      }
+    },
+  }
+}
+
+function unauthorized(detail: string, challenge: string, cause?: unknown): HttpProblem {
+  return new HttpProblem(problem('unauthorized', { detail }), { 'www-authenticate': challenge }, { cause })
+}

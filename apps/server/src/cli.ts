@@ -1,0 +1,81 @@
+/**
+ * `bun run cli token --role admin --sub NAME [--ttl 1h]`: prints a bearer token
+ * signed with the configured JWT_SECRET. The token goes alone to stdout so
+ * `TOKEN=$(bun run cli token …)` works; everything else goes to stderr.
+ */
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig } from '@jackpot/config'
+import { signJwt } from './auth/jwt.ts'
+import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
+import { parseTtl } from './auth/ttl.ts'
+
+const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
+
+Prints a bearer token (HS256, signed with JWT_SECRET) for the HTTP API.
+
+  --role   viewer < operator < admin (each includes the ones before it)
+  --sub    who the token is for; recorded in the audit trail
+  --ttl    lifetime: 90s, 15m, 1h, 7d (at most 30d). Default 1h.
+
+Game servers use API keys instead: an admin creates them with POST /api/v1/api-keys.
+
+example:
+  TOKEN=$(bun run cli token --role admin --sub ada)
+  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/v1/config`
+
+class UsageError extends Error {}
+
+function run(argv: string[]): string {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    return USAGE
+  }
+  if (command !== 'token') throw new UsageError(`unknown command '${command}'`)
+
+  let values: { role?: string; sub?: string; ttl?: string; help?: boolean }
+  try {
+    ;({ values } = parseArgs({
+      args: rest,
+      options: {
+        role: { type: 'string' },
+        sub: { type: 'string' },
+        ttl: { type: 'string', default: '1h' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }))
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help) return USAGE
+  if (!values.role) throw new UsageError('--role is required')
+  if (!isStaffRole(values.role)) {
+    throw new UsageError(`unknown role '${values.role}'; use one of ${STAFF_ROLES.join(', ')}`)
+  }
+  if (!values.sub?.trim()) throw new UsageError('--sub is required (who the token is for)')
+  const ttlSeconds = parseTtl(values.ttl ?? '1h')
+  if (ttlSeconds === null) {
+    throw new UsageError(`bad --ttl '${values.ttl}'; use a number with s, m, h or d (e.g. 1h), at most 30d`)
+  }
+
+  const config = loadConfig()
+  return signJwt(
+    { sub: values.sub.trim(), role: values.role },
+    { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds },
+  )
+}
+
+try {
+  console.log(run(process.argv.slice(2)))
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (error instanceof ConfigError) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  throw error
+}

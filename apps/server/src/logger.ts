@@ -1,0 +1,45 @@
+import type { Config } from '@jackpot/config'
+import { createLogger, type LoggerOptions, type Logger as SdkLogger } from '@jackpot/observability'
+import { SERVER_VERSION } from './observability/server-version.ts'
+
+/**
+ * The server's logging seam: pino-compatible `(fields, message)` calls. Code that
+ * only writes log lines depends on this; the pino logger below satisfies it.
+ */
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void
+  info(fields: Record<string, unknown>, message: string): void
+  warn(fields: Record<string, unknown>, message: string): void
+  error(fields: Record<string, unknown>, message: string): void
+}
+
+/** The logger the server builds: the observability SDK's pino logger (request ids, redaction). */
+export type ServerLogger = SdkLogger
+
+export type LogLevel = Config['LOG_LEVEL']
+
+/**
+ * JSON lines on stdout from the observability SDK: `service`, `version` and `env`
+ * on every line, the request id of the request being served (in domain code too),
+ * secrets redacted. `LOG_PRETTY=true` prints human-readable lines instead.
+ *
+ * @example
+ * const logger = createServerLogger(loadConfig())
+ * logger.info({ port: 3000 }, 'listening')
+ */
+export function createServerLogger(
+  config: Pick<Config, 'SERVICE_NAME' | 'NODE_ENV' | 'LOG_LEVEL' | 'LOG_PRETTY'>,
+  options: { destination?: LoggerOptions['destination'] } = {},
+): ServerLogger {
+  return createLogger({
+    service: config.SERVICE_NAME,
+    version: SERVER_VERSION,
+    env: config.NODE_ENV,
+    level: config.LOG_LEVEL,
+    pretty: config.LOG_PRETTY,
+    ...(options.destination === undefined ? {} : { destination: options.destination }),
+  })
+}
+
+/** A logger that drops everything, for tests. */
+export const silentLogger: ServerLogger = createLogger({ level: 'silent' })

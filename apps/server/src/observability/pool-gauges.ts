@@ -1,0 +1,59 @@
+import type { Metrics } from '@jackpot/observability'
+
+/** What the gauges need to know of a pool. */
+export interface PoolFigures {
+  slug: string
+  amountCents: bigint
+  reserveCents: bigint
+}
+
+/**
+ * `jackpot_pool_amount_cents{pool}` and `jackpot_pool_reserve_cents{pool}`, read at
+ * scrape time from the latest figures this process saw — on every pool read and
+ * every contribution or win receipt — so a scrape never queries the database.
+ *
+ * @example
+ * const gauges = new PoolGauges(metrics.meter)
+ * gauges.observe(await store.listPools())
+ */
+export class PoolGauges {
+  readonly #latest = new Map<string, { amount: number; reserve: number; attributes: { pool: string } }>()
+
+  constructor(meter: Metrics['meter']) {
+    const amount = meter.createObservableGauge('jackpot.pool.amount_cents', {
+      description: 'Current amount of a jackpot pool, in cents (latest value this replica saw).',
+      unit: '{cent}',
+    })
+    const reserve = meter.createObservableGauge('jackpot.pool.reserve_cents', {
+      description: 'Current reserve of a jackpot pool, in cents (latest value this replica saw).',
+      unit: '{cent}',
+    })
+    amount.addCallback((result) => {
+      for (const figures of this.#latest.values()) result.observe(figures.amount, figures.attributes)
+    })
+    reserve.addCallback((result) => {
+      for (const figures of this.#latest.values()) result.observe(figures.reserve, figures.attributes)
+    })
+  }
+
+  /** Records the figures of these pools (any others keep their last value). */
+  observe(pools: Iterable<PoolFigures>): void {
+    for (const pool of pools) {
+      const current = this.#latest.get(pool.slug)
+      // Cents stay far below 2^53, where a double is still exact.
+      const amount = Number(pool.amountCents)
+      const reserve = Number(pool.reserveCents)
+      if (current === undefined) {
+        this.#latest.set(pool.slug, { amount, reserve, attributes: { pool: pool.slug } })
+      } else {
+        current.amount = amount
+        current.reserve = reserve
+      }
+    }
+  }
+
+  /** The latest amount seen for a pool, in cents; undefined before any. */
+  amountOf(slug: string): number | undefined {
+    return this.#latest.get(slug)?.amount
+  }
+}

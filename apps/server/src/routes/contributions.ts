@@ -1,0 +1,59 @@
+import { Elysia, t } from 'elysia'
+import { IdempotencyHeaders, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { Cents, centsFromJson } from '../http/money.ts'
+import { ProblemSchema } from '../http/problem.ts'
+import { ContributionSchema, toContributionView } from '../views/contribution-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+const ContributionBody = t.Object(
+  {
+    gameId: t.String({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
+    playerId: t.Optional(t.String({ minLength: 1, maxLength: 128, examples: ['player-7'] })),
+    wagerCents: Cents({ minimum: 1, maximum: 1_000_000_000_000, description: 'Wager in integer cents' }),
+    currency: t.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', examples: ['EUR'] }),
+  },
+  { additionalProperties: false },
+)
+
+/** `POST /contributions`: a wager feeds every pool. Game servers only. */
+export function contributionRoutes({ store, auth }: RouteDeps) {
+  return new Elysia({ normalize: false }).use(auth).post(
+    '/contributions',
+    async ({ body, headers, set }) => {
+      const { replayed, result } = await store.contribute({
+        idempotencyKey: headers['idempotency-key'],
+        gameId: body.gameId,
+        playerId: body.playerId,
+        wagerCents: centsFromJson(body.wagerCents),
+        currency: body.currency,
+      })
+      if (replayed) set.headers[REPLAYED_HEADER] = 'true'
+      set.status = 201
+      return toContributionView(result)
+    },
+    {
+      auth: 'game',
+      headers: IdempotencyHeaders,
+      // Documents the body as JSON; the global jsonBody parser runs first and does the parsing.
+      parse: 'json',
+      body: ContributionBody,
+      response: {
+        201: ContributionSchema,
+        400: ProblemSchema,
+        401: ProblemSchema,
+        403: ProblemSchema,
+        409: ProblemSchema,
+        413: ProblemSchema,
+        422: ProblemSchema,
+      },
+      detail: {
+        tags: ['game'],
+        summary: 'Contribute a wager to the pools',
+        description:
+          'Adds wager × rate to every pool; fractions of a cent carry over per pool. ' +
+          'Repeating the same Idempotency-Key and body returns the first result with ' +
+          "'Idempotency-Replayed: true'; the same key with another body is 409.",
+      },
+    },
+  )
+}

@@ -1,0 +1,45 @@
+import { Elysia, t } from 'elysia'
+import { ProblemSchema } from '../http/problem.ts'
+import { QueryInteger } from '../http/query-integer.ts'
+import { LedgerKind, LedgerPageSchema, toLedgerEntryView } from '../views/ledger-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+const LedgerQuery = t.Object({
+  pool: t.Optional(
+    t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Only entries touching this pool' }),
+  ),
+  kind: t.Optional(LedgerKind),
+  after: t.Optional(t.String({ minLength: 1, maxLength: 512, description: "A previous page's nextCursor" })),
+  since: t.Optional(t.String({ format: 'date-time', description: 'Entries created at or after' })),
+  until: t.Optional(t.String({ format: 'date-time', description: 'Entries created before' })),
+  limit: t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 })),
+})
+
+/** `GET /ledger`: the append-only ledger, oldest first, keyset-paginated. */
+export function ledgerRoutes({ store, auth }: RouteDeps) {
+  return new Elysia({ normalize: false }).use(auth).get(
+    '/ledger',
+    async ({ query }) => {
+      const page = await store.ledger({
+        pool: query.pool,
+        kind: query.kind,
+        after: query.after,
+        since: query.since === undefined ? undefined : new Date(query.since),
+        until: query.until === undefined ? undefined : new Date(query.until),
+        limit: query.limit,
+      })
+      return { entries: page.entries.map(toLedgerEntryView), nextCursor: page.nextCursor }
+    },
+    {
+      auth: 'viewer',
+      query: LedgerQuery,
+      response: { 200: LedgerPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      detail: {
+        tags: ['ledger'],
+        summary: 'Read the ledger',
+        description:
+          "Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters.",
+      },
+    },
+  )
+}

@@ -1,0 +1,83 @@
+import type { Config } from '@jackpot/config'
+import { Elysia, t } from 'elysia'
+import { ProblemSchema } from '../http/problem.ts'
+import type { PoolCache } from '../pool-cache/pool-cache.ts'
+import type { CachedJson } from '../pool-cache/pool-snapshot.ts'
+import { PoolSchema } from '../views/pool-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+const Slug = t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['mega'] })
+
+const JSON_RESPONSE: ResponseInit = { headers: { 'content-type': 'application/json' } }
+const NOT_MODIFIED: ResponseInit = { status: 304 }
+
+/**
+ * Public pool reads, served from the pool cache: the body is JSON rendered
+ * once per change, so a read is a lookup. Responses carry a strong ETag
+ * (answering `If-None-Match` with 304) and a `Cache-Control` an edge acts on,
+ * because players' front ends poll these constantly.
+ *
+ * @example
+ * app.use(poolRoutes(deps, createPoolCache({ store })))
+ */
+export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
+  const cacheControl = poolCacheControl(config)
+  const respond = (entry: CachedJson, request: Request, headers: Record<string, unknown>): Response => {
+    headers.etag = entry.etag
+    headers['cache-control'] = cacheControl
+    if (matches(request.headers.get('if-none-match'), entry.etag)) return new Response(null, NOT_MODIFIED)
+    return new Response(entry.body, JSON_RESPONSE)
+  }
+
+  return new Elysia({ normalize: false })
+    .get('/pools', async ({ request, set }) => respond(await poolCache.list(), request, set.headers), {
+      response: { 200: t.Object({ pools: t.Array(PoolSchema) }) },
+      detail: {
+        tags: ['pools'],
+        summary: 'List pools',
+        description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
+      },
+    })
+    .get(
+      '/pools/:slug',
+      async ({ params, request, set }) => respond(await poolCache.pool(params.slug), request, set.headers),
+      {
+        params: t.Object({ slug: Slug }),
+        response: { 200: PoolSchema, 404: ProblemSchema },
+        detail: {
+          tags: ['pools'],
+          summary: 'Read one pool',
+          description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
+        },
+      },
+    )
+}
+
+/**
+ * `Cache-Control` of pool reads, from the `POOL_CACHE_*` settings: browsers
+ * reuse a read for `max-age`, an edge for `s-maxage`, then serves it stale
+ * while refreshing (`stale-while-revalidate`) or while the origin fails
+ * (`stale-if-error`).
+ *
+ * @example
+ * poolCacheControl(config) // 'public, max-age=1, s-maxage=1, stale-while-revalidate=5, stale-if-error=60'
+ */
+export function poolCacheControl(config: Config): string {
+  return [
+    'public',
+    `max-age=${config.POOL_CACHE_MAX_AGE_SECONDS}`,
+    `s-maxage=${config.POOL_CACHE_S_MAXAGE_SECONDS}`,
+    `stale-while-revalidate=${config.POOL_CACHE_SWR_SECONDS}`,
+    `stale-if-error=${config.POOL_CACHE_SIE_SECONDS}`,
+  ].join(', ')
+}
+
+/** RFC 9110 §13.1.2: If-None-Match compares weakly, so `W/"x"` from a client matches our `"x"`. */
+function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false
+  if (ifNoneMatch === etag) return true
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim()
+    return tag === '*' || tag === etag || tag === `W/${etag}`
+  })
+}

@@ -1,0 +1,15 @@
+import { Elysia } from 'elysia'
+import { ProblemSchema } from '../http/problem.ts'
+import { StatsSchema, toStatsView } from '../views/stats-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+/** `GET /stats`: business figures for the dashboard. */
+export function statsRoutes({ store, auth }: RouteDeps) {
+  return new Elysia({ normalize: false })
+    .use(auth)
+    .get('/stats', async () => toStatsView(await store.stats()), {
+      auth: 'viewer',
+      response: { 200: StatsSchema, 401: ProblemSchema, 403: ProblemSchema },
+      detail: { tags: ['stats'], summary: "Totals, today's contributions and growth" },
+    })
+}

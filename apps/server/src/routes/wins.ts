@@ -1,0 +1,54 @@
+import { Elysia, t } from 'elysia'
+import { IdempotencyHeaders, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { ProblemSchema } from '../http/problem.ts'
+import { toWinView, WinSchema } from '../views/win-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+const WinBody = t.Object(
+  {
+    pool: t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['minor'] }),
+    gameId: t.String({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
+    playerId: t.String({ minLength: 1, maxLength: 128, examples: ['player-7'] }),
+  },
+  { additionalProperties: false },
+)
+
+/** `POST /wins`: pays a pool out and resets it to its seed. Game servers or operators. */
+export function winRoutes({ store, auth }: RouteDeps) {
+  return new Elysia({ normalize: false }).use(auth).post(
+    '/wins',
+    async ({ body, headers, set }) => {
+      const { replayed, result } = await store.win({
+        idempotencyKey: headers['idempotency-key'],
+        pool: body.pool,
+        gameId: body.gameId,
+        playerId: body.playerId,
+      })
+      if (replayed) set.headers[REPLAYED_HEADER] = 'true'
+      set.status = 201
+      return toWinView(result)
+    },
+    {
+      auth: ['game', 'operator'],
+      headers: IdempotencyHeaders,
+      parse: 'json',
+      body: WinBody,
+      response: {
+        201: WinSchema,
+        400: ProblemSchema,
+        401: ProblemSchema,
+        403: ProblemSchema,
+        404: ProblemSchema,
+        409: ProblemSchema,
+        413: ProblemSchema,
+      },
+      detail: {
+        tags: ['game'],
+        summary: 'Record a jackpot win',
+        description:
+          "Pays the pool's current amount and resets it to its seed, funded from the reserve first. " +
+          'Idempotent like contributions.',
+      },
+    },
+  )
+}

@@ -1,0 +1,43 @@
+import type { ApiKey, CreatedApiKey } from '@jackpot/domain'
+import { t } from 'elysia'
+
+const Timestamp = t.Union([t.String({ format: 'date-time' }), t.Null()])
+
+const apiKeyFields = {
+  id: t.String(),
+  name: t.String(),
+  prefix: t.String({ description: 'First characters of the key, to recognise it' }),
+  role: t.Literal('game'),
+  createdAt: t.String({ format: 'date-time' }),
+  createdBy: t.String(),
+  lastUsedAt: Timestamp,
+  revokedAt: Timestamp,
+}
+
+export const ApiKeySchema = t.Object(apiKeyFields)
+
+export const CreatedApiKeySchema = t.Object({
+  ...apiKeyFields,
+  key: t.String({ description: 'The secret key. Shown only in this response; store it now.' }),
+})
+
+export function toApiKeyView(key: ApiKey) {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    role: key.role,
+    createdAt: key.createdAt.toISOString(),
+    createdBy: key.createdBy,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  }
+}
+
+export function toCreatedApiKeyView(key: CreatedApiKey) {
+  return { ...toApiKeyView(key), key: key.key }
+}
+
+export type ApiKeyView = ReturnType<typeof toApiKeyView>
+
+export type CreatedApiKeyView = ReturnType<typeof toCreatedApiKeyView>

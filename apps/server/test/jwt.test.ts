@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'bun:test'
+import { createHmac } from 'node:crypto'
+import { JwtError, signJwt, verifyJwt } from '../src/auth/jwt.ts'
+
+const secret = 'a-test-secret-that-is-long-enough-1234'
+const issuer = 'jackpot-platform'
+const t0 = Date.UTC(2030, 0, 1)
+
+function verifyAt(token: string, ms: number, overrides: { secret?: string; issuer?: string } = {}) {
+  return verifyJwt(token, { secret, issuer, now: () => ms, ...overrides })
+}
+
+function errorCode(run: () => unknown): string | undefined {
+  try {
+    run()
+  } catch (error) {
+    return error instanceof JwtError ? error.code : 'not a JwtError'
+  }
+  return undefined
+}
+
+/** Signs arbitrary header/payload with the test secret, to forge tokens the signer would never make. */
+function forge(header: object, payload: object, key = secret): string {
+  const enc = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const unsigned = `${enc(header)}.${enc(payload)}`
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`
+}
+
+describe('JWT HS256', () => {
+  test('verifies a token it signed and returns its claims', () => {
+    const token = signJwt(
+      { sub: 'ada', role: 'operator' },
+      { secret, issuer, ttlSeconds: 3600, now: () => t0 },
+    )
+    expect(verifyAt(token, t0 + 1000)).toEqual({
+      sub: 'ada',
+      role: 'operator',
+      iss: issuer,
+      iat: t0 / 1000,
+      exp: t0 / 1000 + 3600,
+    })
+  })
+
+  test('refuses a token once it has expired, allowing 30 s of clock skew', () => {
+    const token = signJwt({ sub: 'ada', role: 'admin' }, { secret, issuer, ttlSeconds: 60, now: () => t0 })
+    expect(verifyAt(token, t0 + 60_000 + 29_000).sub).toBe('ada')
+    expect(errorCode(() => verifyAt(token, t0 + 60_000 + 30_000))).toBe('E_TOKEN_EXPIRED')
+  })
+
+  test('refuses a token signed with another secret', () => {
+    const token = signJwt(
+      { sub: 'ada', role: 'admin' },
+      { secret: 'other-secret', issuer, ttlSeconds: 60, now: () => t0 },
+    )
+    expect(errorCode(() => verifyAt(token, t0))).toBe('E_TOKEN_SIGNATURE')
+  })
+
+  test('refuses a payload changed after signing', () => {
+    const token = signJwt({ sub: 'ada', role: 'viewer' }, { secret, issuer, ttlSeconds: 60, now: () => t0 })
+    const [header, , signature] = token.split('.')
+    const elevated = Buffer.from(
+      JSON.stringify({ sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }),
+    ).toString('base64url')
+    expect(errorCode(() => verifyAt(`${header}.${elevated}.${signature}`, t0))).toBe('E_TOKEN_SIGNATURE')
+  })
+
+  test("refuses 'alg: none' and any algorithm but HS256", () => {
+    const claims = { sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`
+    expect(errorCode(() => verifyAt(none, t0))).toBe('E_TOKEN_MALFORMED')
+    expect(errorCode(() => verifyAt(forge({ alg: 'HS512', typ: 'JWT' }, claims), t0))).toBe(
+      'E_TOKEN_MALFORMED',
+    )
+  })
+
+  test('refuses another issuer, an unknown role, a missing subject and a future iat', () => {
+    const base = { sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }
+    const header = { alg: 'HS256', typ: 'JWT' }
+    expect(errorCode(() => verifyAt(forge(header, { ...base, iss: 'someone-else' }), t0))).toBe(
+      'E_TOKEN_CLAIMS',
+    )
+    expect(errorCode(() => verifyAt(forge(header, { ...base, role: 'game' }), t0))).toBe('E_TOKEN_CLAIMS')
+    expect(errorCode(() => verifyAt(forge(header, { ...base, sub: '' }), t0))).toBe('E_TOKEN_CLAIMS')
+    expect(errorCode(() => verifyAt(forge(header, { ...base, exp: undefined }), t0))).toBe('E_TOKEN_CLAIMS')
+    expect(errorCode(() => verifyAt(forge(header, { ...base, iat: t0 / 1000 + 600 }), t0))).toBe(
+      'E_TOKEN_CLAIMS',
+    )
+  })
+
+  test('refuses strings that are not JWTs', () => {
+    for (const garbage of ['', 'abc', 'a.b', 'a.b.c.d', '!!!.???.###']) {
+      expect(errorCode(() => verifyAt(garbage, t0))).toBe('E_TOKEN_MALFORMED')
+    }
+  })
+})
