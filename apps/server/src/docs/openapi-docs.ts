@@ -45,7 +45,10 @@ export function openApiDocs(options: OpenApiDocsOptions = {}) {
           { name: 'stats', description: 'Business figures' },
           { name: 'config', description: 'Audited pool configuration' },
           { name: 'api-keys', description: 'Game-server API keys' },
-          { name: 'operations', description: 'Prometheus metrics and health probes (application/health+json)' },
+          {
+            name: 'operations',
+            description: 'Prometheus metrics and health probes (application/health+json)',
+          },
         ],
         components: {
           securitySchemes: {
