@@ -1,0 +1,31 @@
+/// <reference types="k6" />
+/**
+ * Contributions at a steady arrival rate: holds the contribution SLA.
+ *   k6 run -e BASE_URL=http://localhost:8080 -e ADMIN_TOKEN=$(bun run cli token --role admin --sub k6) loadtests/contributions.k6.ts
+ */
+import type { Options } from 'k6/options'
+import { contribute } from './lib/jackpot-requests.ts'
+import { resolveTarget, type Target } from './lib/target.ts'
+import { slaThresholds } from './sla.ts'
+
+export const options: Options = {
+  scenarios: {
+    contributions: {
+      executor: 'constant-arrival-rate',
+      rate: Number(__ENV.RATE ?? 200),
+      timeUnit: '1s',
+      duration: __ENV.DURATION ?? '2m',
+      preAllocatedVUs: 50,
+      maxVUs: 300,
+    },
+  },
+  thresholds: slaThresholds(['contribution']),
+}
+
+export function setup(): Target {
+  return resolveTarget()
+}
+
+export default function (target: Target): void {
+  contribute(target, 100 + Math.floor(Math.random() * 4900))
+}

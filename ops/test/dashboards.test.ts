@@ -1,0 +1,158 @@
+import { describe, expect, test } from 'bun:test'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DASHBOARD_SPECS, DASHBOARDS_DIR, renderDashboard } from '../grafana/build/build-dashboards.ts'
+import { buildDashboard } from '../grafana/build/dashboard-builder.ts'
+import { queryPanels } from '../grafana/build/grafana-model.ts'
+import {
+  dashboardQueries,
+  leftoverVariables,
+  loadDashboards,
+  substituteVariables,
+} from '../verify/dashboard-queries.ts'
+import { REPO_ROOT, runTool } from './support/run-tool.ts'
+
+const dashboards = loadDashboards()
+const datasource = Bun.YAML.parse(
+  readFileSync(join(REPO_ROOT, 'ops/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+) as { datasources: { uid: string; type: string }[] }
+
+describe('provisioned Grafana dashboards', () => {
+  test('are exactly what ops/grafana/build generates (run build-dashboards.ts after editing)', () => {
+    for (const [file, spec] of Object.entries(DASHBOARD_SPECS)) {
+      expect(readFileSync(join(DASHBOARDS_DIR, file), 'utf8'), file).toBe(
+        renderDashboard(buildDashboard(spec)),
+      )
+    }
+    expect(dashboards.map((d) => d.file).sort()).toEqual(Object.keys(DASHBOARD_SPECS).sort())
+  })
+
+  test('name the provisioned datasource by uid and carry no DS_ import placeholder', () => {
+    const [provisioned] = datasource.datasources
+    expect(provisioned).toMatchObject({ uid: 'prometheus', type: 'prometheus' })
+    for (const { file, dashboard } of dashboards) {
+      expect(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')).not.toContain('${DS_')
+      for (const panel of queryPanels(dashboard)) {
+        expect(panel.datasource, `${file}: ${panel.title}`).toEqual({
+          type: 'prometheus',
+          uid: provisioned!.uid,
+        })
+        for (const target of panel.targets ?? []) expect(target.datasource.uid).toBe(provisioned!.uid)
+      }
+    }
+  })
+
+  test('have unique uids and an instance variable over the scraped server replicas', () => {
+    expect(new Set(dashboards.map((d) => d.dashboard.uid)).size).toBe(dashboards.length)
+    for (const { dashboard } of dashboards) {
+      const instance = dashboard.templating.list.find((variable) => variable.name === 'instance')
+      expect(instance?.query.query).toBe('label_values(up{job="jackpot-server"}, instance)')
+      for (const panel of queryPanels(dashboard)) {
+        for (const target of panel.targets ?? []) {
+          if (!target.expr.includes('job:jackpot_pool_amount'))
+            expect(target.expr).toContain('instance=~"$instance"')
+        }
+      }
+    }
+  })
+
+  test('show what the issue lists on each dashboard', () => {
+    const metricsOf = (uid: string) =>
+      dashboards
+        .find((d) => d.dashboard.uid === uid)!
+        .dashboard.panels.flatMap((panel) => panel.targets ?? [])
+        .map((target) => target.expr)
+        .join('\n')
+    const expectations: Record<string, string[]> = {
+      'jackpot-service-overview': [
+        'http_server_request_duration_seconds_count',
+        'http_server_request_duration_seconds_bucket',
+        'nodejs_eventloop_delay_p99_seconds',
+        'http_server_active_requests',
+      ],
+      'jackpot-business': [
+        'jackpot_pool_amount_cents',
+        'jackpot_contributions_total',
+        'jackpot_wins_total',
+        'jackpot_paid_out_cents_total',
+        'jackpot_contributed_cents_total',
+      ],
+      'jackpot-dependencies': [
+        'db_client_operation_duration_seconds_bucket',
+        'circuit_breaker_state',
+        'cache_requests_total',
+        'cache_l2_errors_total',
+      ],
+      'jackpot-runtime': [
+        'process_memory_usage_bytes',
+        'process_cpu_time_seconds_total',
+        'nodejs_eventloop_delay_mean_seconds',
+      ],
+    }
+    for (const [uid, metrics] of Object.entries(expectations)) {
+      for (const metric of metrics) expect(metricsOf(uid), uid).toContain(metric)
+    }
+  })
+
+  test('lay panels out without overlaps inside the 24-column grid', () => {
+    for (const { dashboard } of dashboards) {
+      const boxes = dashboard.panels.map((panel) => panel.gridPos)
+      for (const [i, a] of boxes.entries()) {
+        expect(a.x + a.w).toBeLessThanOrEqual(24)
+        for (const b of boxes.slice(i + 1)) {
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+          expect(overlap, `${dashboard.title}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(false)
+        }
+      }
+    }
+  })
+
+  // Live data is ops/verify's job; this catches PromQL syntax errors without a
+  // Prometheus: every query, variables substituted, as a recording rule for promtool.
+  test('every panel query is valid PromQL once variables are substituted', () => {
+    const queries = dashboardQueries()
+    expect(queries.length).toBeGreaterThan(30)
+    const values = {
+      instance: ['server-1:3000', 'server-2:3000'],
+      rateInterval: '40s',
+      interval: '10s',
+      range: '1h',
+    }
+    const rules = queries.map((query, index) => {
+      const expr = substituteVariables(query.expr, values)
+      expect(leftoverVariables(expr), `${query.dashboard}: ${query.panel}`).toEqual([])
+      return { record: `panel:query_${index}`, expr }
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'jackpot-dashboards-'))
+    try {
+      const file = join(dir, 'panels.yml')
+      // JSON is valid YAML: no hand-rolled YAML quoting of PromQL.
+      writeFileSync(file, JSON.stringify({ groups: [{ name: 'panels', rules }] }))
+      const { exitCode, output } = runTool(['promtool', 'check', 'rules', file])
+      expect(exitCode, output).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('substituteVariables', () => {
+  const values = { instance: ['127.0.0.1:3000'], rateInterval: '15s', interval: '5s', range: '5m' }
+
+  test('replaces $__rate_interval whole rather than as $__interval', () => {
+    expect(substituteVariables('rate(x[$__rate_interval]) + rate(x[$__interval])', values)).toBe(
+      'rate(x[15s]) + rate(x[5s])',
+    )
+  })
+
+  test('escapes instance values and joins several into an alternation, like Grafana', () => {
+    expect(substituteVariables('x{instance=~"$instance"}', values)).toBe(
+      'x{instance=~"127\\\\.0\\\\.0\\\\.1:3000"}',
+    )
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own ${name} variable syntax
+    expect(substituteVariables('x{instance=~"${instance}"}', { ...values, instance: ['a:1', 'b:2'] })).toBe(
+      'x{instance=~"(a:1|b:2)"}',
+    )
+  })
+})

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig } from '@jackpot/config'
+import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import { createApp } from '../../apps/server/src/app.ts'
+import { REPO_ROOT } from './support/run-tool.ts'
+
+// Every health check and scrape path the deployment files name must exist in
+// the server, on the port it listens on by default; a typo here would only
+// show up as a pod that never becomes ready.
+
+interface Probe {
+  httpGet: { path: string; port: string | number }
+}
+interface Container {
+  name: string
+  ports: { name: string; containerPort: number }[]
+  startupProbe: Probe
+  livenessProbe: Probe
+  readinessProbe: Probe
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> }
+  securityContext: Record<string, unknown>
+  envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[]
+}
+interface Manifest {
+  kind: string
+  apiVersion: string
+  metadata: { name: string }
+}
+interface Deployment extends Manifest {
+  spec: {
+    template: {
+      metadata: { labels: Record<string, string> }
+      spec: { securityContext: Record<string, unknown>; containers: Container[] }
+    }
+  }
+}
+interface Service extends Manifest {
+  spec: { ports: { targetPort: string | number }[] }
+}
+interface Autoscaler extends Manifest {
+  spec: { scaleTargetRef: { name: string } }
+}
+interface DisruptionBudget extends Manifest {
+  spec: { selector: { matchLabels: Record<string, string> } }
+}
+interface ConfigMap extends Manifest {
+  data: Record<string, string>
+}
+interface Secret extends Manifest {
+  stringData: Record<string, string>
+}
+
+const k8sDir = join(REPO_ROOT, 'ops/k8s')
+const manifests = readdirSync(k8sDir)
+  .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+  .flatMap((file) => [Bun.YAML.parse(readFileSync(join(k8sDir, file), 'utf8'))].flat() as Manifest[])
+
+function byKind<T extends Manifest>(kind: string): T {
+  const found = manifests.find((manifest) => manifest.kind === kind)
+  if (!found) throw new Error(`ops/k8s has no ${kind}`)
+  return found as T
+}
+
+const deployment = byKind<Deployment>('Deployment')
+const podSpec = deployment.spec.template.spec
+const container = podSpec.containers[0]!
+const compose = Bun.YAML.parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, { healthcheck?: { test: string[] }; environment?: Record<string, string> }>
+}
+const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')
+const prometheus = Bun.YAML.parse(readFileSync(join(REPO_ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
+  scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[]
+}
+
+const defaultPort = loadConfig({}).PORT
+
+function urlsIn(text: string): URL[] {
+  return [...text.matchAll(/https?:\/\/[^\s'"`)]+/g)].map((match) => new URL(match[0]))
+}
+
+/** Port of a probe: a number, or the name of one of the container's ports. */
+function probePort(probe: Probe): number {
+  const { port } = probe.httpGet
+  return typeof port === 'number' ? port : container.ports.find((p) => p.name === port)!.containerPort
+}
+
+let store: JackpotStore
+let app: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  store = await openJackpot({ pgliteDataDir: 'memory://' })
+  app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store })
+})
+
+afterAll(async () => {
+  await store?.close()
+})
+
+async function statusOf(path: string): Promise<number> {
+  return (await app.handle(new Request(`http://localhost${path}`))).status
+}
+
+describe('Kubernetes probes and compose health checks', () => {
+  test('every Kubernetes probe names a route the server answers, on its default port', async () => {
+    const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe]
+    expect(probes.map((probe) => probe.httpGet.path)).toEqual([
+      '/health/startup',
+      '/health/live',
+      '/health/ready',
+    ])
+    for (const probe of probes) {
+      expect(probePort(probe)).toBe(defaultPort)
+      expect(await statusOf(probe.httpGet.path), probe.httpGet.path).not.toBe(404)
+    }
+  })
+
+  test('the ConfigMap and the Service agree with the container port', () => {
+    expect(Number(byKind<ConfigMap>('ConfigMap').data.PORT)).toBe(defaultPort)
+    for (const port of byKind<Service>('Service').spec.ports) {
+      const target =
+        typeof port.targetPort === 'number'
+          ? port.targetPort
+          : container.ports.find((p) => p.name === port.targetPort)?.containerPort
+      expect(target).toBe(defaultPort)
+    }
+  })
+
+  test('every compose health check of a server replica hits a real route on the default port', async () => {
+    for (const name of ['server-1', 'server-2']) {
+      const urls = urlsIn(compose.services[name]!.healthcheck!.test.join(' '))
+      expect(urls.length, name).toBe(1)
+      expect(Number(urls[0]!.port)).toBe(defaultPort)
+      expect(await statusOf(urls[0]!.pathname), `${name} ${urls[0]!.pathname}`).not.toBe(404)
+    }
+  })
+
+  test('the edge health check reaches a real server route through the edge port', async () => {
+    const edge = compose.services.edge!
+    const [url] = urlsIn(edge.healthcheck!.test.join(' '))
+    expect(url!.port).toBe(edge.environment!.EDGE_PORT!)
+    expect(await statusOf(url!.pathname)).not.toBe(404)
+  })
+
+  test('the image exposes the default port and its HEALTHCHECK hits the liveness route', async () => {
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${defaultPort}$`, 'm'))
+    const healthcheck = dockerfile.slice(dockerfile.indexOf('HEALTHCHECK'))
+    const [url] = urlsIn(healthcheck.slice(0, healthcheck.indexOf('\nCMD')))
+    expect(url!.pathname).toBe('/health/live')
+    expect(healthcheck).toContain(`(process.env.PORT || ${defaultPort})`)
+    expect(await statusOf('/health/live')).toBe(200)
+  })
+
+  test('Prometheus scrapes /metrics on the default port of every replica', async () => {
+    const job = prometheus.scrape_configs.find((config) => config.job_name === 'jackpot-server')!
+    expect(job.metrics_path ?? '/metrics').toBe('/metrics')
+    for (const target of job.static_configs.flatMap((config) => config.targets)) {
+      expect(Number(target.split(':')[1])).toBe(defaultPort)
+    }
+    const response = await app.handle(new Request('http://localhost/metrics'))
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('http_server_request_duration_seconds')
+  })
+})
+
+describe('Kubernetes manifests', () => {
+  test('run the server as non-root with resources, probes and config from a ConfigMap and a Secret', () => {
+    expect(podSpec.securityContext.runAsNonRoot).toBe(true)
+    expect(container.securityContext.allowPrivilegeEscalation).toBe(false)
+    expect(container.resources.requests?.cpu).toBeDefined()
+    expect(container.resources.requests?.memory).toBeDefined()
+    expect(container.resources.limits?.memory).toBeDefined()
+    const sources = container.envFrom.map((source) => source.configMapRef?.name ?? source.secretRef?.name)
+    expect(sources).toEqual([byKind('ConfigMap').metadata.name, byKind('Secret').metadata.name])
+  })
+
+  test('scale the Deployment with an autoscaling/v2 HPA and protect it with a PodDisruptionBudget', () => {
+    const hpa = byKind<Autoscaler>('HorizontalPodAutoscaler')
+    expect(hpa.apiVersion).toBe('autoscaling/v2')
+    expect(hpa.spec.scaleTargetRef.name).toBe(deployment.metadata.name)
+    const pdb = byKind<DisruptionBudget>('PodDisruptionBudget')
+    expect(pdb.apiVersion).toBe('policy/v1')
+    expect(deployment.spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels)
+  })
+
+  test('ship only a clearly marked placeholder Secret', () => {
+    const secret = byKind<Secret>('Secret')
+    expect(readFileSync(join(k8sDir, 'secret.yaml'), 'utf8')).toContain('PLACEHOLDER')
+    expect(secret.stringData.JWT_SECRET).toContain('REPLACE_ME')
+    expect(secret.stringData.DATABASE_URL).toContain('REPLACE_ME')
+  })
+})

@@ -1,0 +1,192 @@
+/**
+ * Realistic load for the verification run: pool reads (some conditional),
+ * contributions, wins and a share of client errors, from a few concurrent
+ * workers, until stopped. Light on purpose: the point is that every metric
+ * exists, not to load the machine.
+ */
+
+export interface TrafficOptions {
+  baseUrl: string
+  /** A game-server API key (`X-API-Key`) for contributions and wins. */
+  apiKey: string
+  /** Concurrent request loops. Defaults to 4. */
+  workers?: number
+  /** Pause between a worker's requests, in ms. Defaults to 20. */
+  pauseMs?: number
+  /** Pool slugs to read and win. Defaults to the default pools. */
+  pools?: string[]
+  /** Currency of contributions. Defaults to 'EUR' (the server's default). */
+  currency?: string
+}
+
+/** Requests sent, by operation and status class (e.g. `contribution 2xx`). */
+export type TrafficSummary = Record<string, number>
+
+export interface RunningTraffic {
+  summary: TrafficSummary
+  stop(): Promise<TrafficSummary>
+}
+
+type Step = (options: Required<TrafficOptions>, n: number) => { operation: string; request: Request }
+
+const json = (body: unknown, headers: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+})
+
+// Weighted like a real day: reads dominate, wins are rare, some callers get it wrong.
+const STEPS: { weight: number; step: Step }[] = [
+  {
+    weight: 30,
+    step: (o) => ({ operation: 'pool list', request: new Request(`${o.baseUrl}/api/v1/pools`) }),
+  },
+  {
+    weight: 20,
+    step: (o, n) => ({
+      operation: 'pool read',
+      request: new Request(`${o.baseUrl}/api/v1/pools/${o.pools[n % o.pools.length]}`),
+    }),
+  },
+  {
+    weight: 35,
+    step: (o, n) => ({
+      operation: 'contribution',
+      request: new Request(
+        `${o.baseUrl}/api/v1/contributions`,
+        json(
+          {
+            gameId: 'ops-verify',
+            playerId: `player-${n % 50}`,
+            wagerCents: 100 + (n % 900),
+            currency: o.currency,
+          },
+          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-c-${crypto.randomUUID()}` },
+        ),
+      ),
+    }),
+  },
+  {
+    weight: 3,
+    step: (o, n) => ({
+      operation: 'win',
+      request: new Request(
+        `${o.baseUrl}/api/v1/wins`,
+        json(
+          { pool: o.pools[n % o.pools.length], gameId: 'ops-verify', playerId: `player-${n % 50}` },
+          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-w-${crypto.randomUUID()}` },
+        ),
+      ),
+    }),
+  },
+  {
+    weight: 4,
+    step: (o) => ({
+      operation: 'unknown pool',
+      request: new Request(`${o.baseUrl}/api/v1/pools/no-such-pool`),
+    }),
+  },
+  {
+    weight: 4,
+    step: (o) => ({
+      operation: 'contribution without key',
+      request: new Request(
+        `${o.baseUrl}/api/v1/contributions`,
+        json(
+          { gameId: 'ops-verify', wagerCents: 100, currency: o.currency },
+          { 'idempotency-key': `ops-verify-x-${crypto.randomUUID()}` },
+        ),
+      ),
+    }),
+  },
+  {
+    weight: 4,
+    step: (o) => ({
+      operation: 'invalid contribution',
+      request: new Request(
+        `${o.baseUrl}/api/v1/contributions`,
+        json(
+          { gameId: 'ops-verify', wagerCents: 'a lot', currency: o.currency },
+          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-i-${crypto.randomUUID()}` },
+        ),
+      ),
+    }),
+  },
+]
+const TOTAL_WEIGHT = STEPS.reduce((sum, { weight }) => sum + weight, 0)
+
+function pick(n: number): Step {
+  // Deterministic spread (golden-ratio stepping) instead of Math.random: every kind shows up early.
+  let point = Math.floor(((n * 0.618_033_988_75) % 1) * TOTAL_WEIGHT)
+  for (const { weight, step } of STEPS) {
+    if (point < weight) return step
+    point -= weight
+  }
+  return STEPS[0]!.step
+}
+
+/**
+ * Starts the workers; `stop()` waits for in-flight requests and returns the summary.
+ *
+ * @example
+ * const traffic = startTraffic({ baseUrl: server.url, apiKey })
+ * await Bun.sleep(10_000)
+ * console.log(await traffic.stop())
+ */
+export function startTraffic(options: TrafficOptions): RunningTraffic {
+  const resolved: Required<TrafficOptions> = {
+    workers: 4,
+    pauseMs: 20,
+    pools: ['minor', 'major', 'mega'],
+    currency: 'EUR',
+    ...options,
+  }
+  const summary: TrafficSummary = {}
+  let running = true
+  let counter = 0
+  const worker = async () => {
+    while (running) {
+      const n = counter++
+      const { operation, request } = pick(n)(resolved, n)
+      const key = await fetch(request).then(
+        async (response) => {
+          await response.arrayBuffer()
+          return `${operation} ${Math.floor(response.status / 100)}xx`
+        },
+        () => `${operation} network error`,
+      )
+      summary[key] = (summary[key] ?? 0) + 1
+      await Bun.sleep(resolved.pauseMs)
+    }
+  }
+  const done = Promise.all(Array.from({ length: resolved.workers }, worker))
+  return {
+    summary,
+    async stop() {
+      running = false
+      await done
+      return summary
+    },
+  }
+}
+
+/**
+ * Creates a game-server API key over HTTP with an admin token, as an operator would.
+ *
+ * @example
+ * const apiKey = await createGameKey(server.url, adminToken)
+ */
+export async function createGameKey(baseUrl: string, adminToken: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `ops-verify-${Date.now()}` }),
+  })
+  const body = (await response.json().catch(() => ({}))) as { key?: string; detail?: string }
+  if (response.status !== 201 || !body.key) {
+    throw new Error(
+      `POST /api/v1/api-keys answered ${response.status}: ${body.detail ?? JSON.stringify(body)}`,
+    )
+  }
+  return body.key
+}
