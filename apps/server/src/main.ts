@@ -42,12 +42,18 @@ try {
 // Its clients fail fast and reconnect on their own, so a Redis down at start-up is no reason to exit.
 const redis = config.REDIS_URL ? createRedisClients(config.REDIS_URL) : undefined
 const shared = redis
-  ? sharedRateLimiter({ redis: redis.commands, meter: telemetry.metrics.meter, logger })
+  ? sharedRateLimiter({
+      redis: redis.commands,
+      keyPrefix: `${config.REDIS_KEY_PREFIX}:ratelimit:`,
+      meter: telemetry.metrics.meter,
+      logger,
+    })
   : undefined
 const routesStore = telemetry.observe(store)
 const poolCache = createPoolCache({
   store: routesStore,
   redis,
+  prefix: `${config.REDIS_KEY_PREFIX}:pool-cache`,
   meter: telemetry.metrics.meter,
   logger,
   graceMs: config.POOL_CACHE_SIE_SECONDS * 1000,

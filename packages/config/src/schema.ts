@@ -35,6 +35,12 @@ export const EnvSchema = T.Object({
   REDIS_URL: T.Optional(
     T.String({ pattern: '^rediss?://', description: 'a redis:// URL; unset to run without Redis' }),
   ),
+  REDIS_KEY_PREFIX: T.String({
+    default: 'jackpot',
+    pattern: '^[A-Za-z0-9_.:-]{1,64}$',
+    description:
+      'prefix of every Redis key and channel (letters, digits, _.:-); replicas of one deployment share it',
+  }),
 
   JWT_SECRET: T.Optional(T.String({ minLength: 1, description: 'the HS256 secret for bearer tokens' })),
   JWT_ISSUER: T.String({ default: 'jackpot-platform', minLength: 1, description: 'the JWT iss claim' }),

@@ -14,6 +14,8 @@ export interface SharedRateLimiterLogger {
 export interface SharedRateLimiterOptions {
   /** The replica's Redis command connection (`createRedisClients(url).commands`); not closed by `close()`. */
   redis: Redis
+  /** Prefix of the limiter's Redis keys. Defaults to `'jackpot:ratelimit:'`. */
+  keyPrefix?: string
   /** Longest a limit check may wait on Redis before this replica decides alone. Defaults to 100 ms. */
   timeoutMs?: number
   /** Breaker metrics (`circuit_breaker_*{breaker="rate-limit:redis"}`). Defaults to none. */
@@ -70,7 +72,7 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions) {
     else if (to === 'closed') options.logger?.info(fields, 'rate limit: shared through Redis again')
   })
   const limiter = new FallbackRateLimiter(
-    new RedisRateLimiter(options.redis),
+    new RedisRateLimiter(options.redis, options.keyPrefix),
     new MemoryRateLimiter(),
     (call) => breaker.execute(() => call(NEVER_ABORTED)),
     options.onFallback,
