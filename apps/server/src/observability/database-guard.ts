@@ -30,8 +30,13 @@ export const DATABASE_BREAKER_DEFAULTS = {
   slowCallRateThreshold: 80,
   /** Open for 4 s, then probe. */
   openStateWaitMs: 4_000,
-  /** Three probes decide whether it closes. */
-  permittedCallsInHalfOpen: 3,
+  /**
+   * Ten probes decide whether it closes (resilience4j's default). A write request makes
+   * two to four database calls (key check, key touch, the write, the pool cache's reload),
+   * so three probes would be one request's worth: every request beside it would get a
+   * 503 although the database is back.
+   */
+  permittedCallsInHalfOpen: 10,
   /** A call hanging on a dead connection fails after 3 s instead of postgres.js's own minutes. */
   timeoutMs: 3_000,
 } as const satisfies Partial<CircuitBreakerOptions>

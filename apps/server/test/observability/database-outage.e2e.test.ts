@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { testServices } from '@jackpot/config'
+import {
+  createTestPostgresDatabase,
+  runPostgresSuite,
+  type TestPostgresDatabase,
+} from '@jackpot/domain/testing'
+import { contribute, type ObservedServer, startObservedServer } from '../support/observed-server.ts'
+import { TcpProxy } from '../support/tcp-proxy.ts'
+
+// Short enough for a test, in the same proportions as the defaults.
+const CHECK_INTERVAL_MS = 250
+const CHECK_TIMEOUT_MS = 400
+const OPEN_WAIT_MS = 1_000
+const CALL_TIMEOUT_MS = 500
+/** Readiness must follow the database within one interval plus one ping timeout; the rest is scheduling slack. */
+const READINESS_DEADLINE_MS = CHECK_INTERVAL_MS + CHECK_TIMEOUT_MS + 750
+const PASSWORD = 'pg-password-never-logged-8d1f'
+
+interface Health {
+  status: number
+  body: { status: string; checks: Record<string, { status: string; output?: string }[]> }
+}
+
+async function health(server: ObservedServer, path: string): Promise<Health> {
+  const response = await fetch(`${server.base}${path}`)
+  expect(response.headers.get('content-type')).toStartWith('application/health+json')
+  return { status: response.status, body: (await response.json()) as Health['body'] }
+}
+
+/** Polls `path` until its HTTP status is `status`; returns the answer and how long it took. */
+async function waitForHealth(
+  server: ObservedServer,
+  path: string,
+  status: number,
+  deadlineMs: number,
+): Promise<Health & { afterMs: number }> {
+  const started = performance.now()
+  for (;;) {
+    const answer = await health(server, path)
+    const afterMs = performance.now() - started
+    if (answer.status === status || afterMs > deadlineMs) return { ...answer, afterMs }
+    await Bun.sleep(25)
+  }
+}
+
+/** Sends contributions until one is answered with `status`; returns the answers seen. */
+async function contributeUntil(
+  server: ObservedServer,
+  key: string,
+  status: number,
+  deadlineMs: number,
+): Promise<Response[]> {
+  const started = performance.now()
+  const seen: Response[] = []
+  for (;;) {
+    const response = await contribute(server, key)
+    seen.push(response)
+    if (response.status === status || performance.now() - started > deadlineMs) return seen
+    await Bun.sleep(50)
+  }
+}
+
+/**
+ * Sends contributions one at a time while the breaker is half-open: every one must
+ * succeed, and their calls are the probes that close it. Returns how many it took.
+ */
+async function contributeUntilClosed(server: ObservedServer, key: string): Promise<number> {
+  let sent = 0
+  while (server.telemetry.databaseBreaker.state !== 'closed' && sent < 20) {
+    expect((await contribute(server, key)).status).toBe(201)
+    sent++
+  }
+  expect(server.telemetry.databaseBreaker.state).toBe('closed')
+  return sent
+}
+
+async function rejectedCalls(server: ObservedServer): Promise<number> {
+  const text = await (await fetch(`${server.base}/metrics`)).text()
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('circuit_breaker_calls_total{breaker="database",outcome="rejected"}'))
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
+}
+
+/** A 503 problem with a Retry-After of a whole number of seconds and nothing about the database in it. */
+async function expectUnavailable(response: Response, proxyPort: number): Promise<number> {
+  expect(response.status).toBe(503)
+  expect(response.headers.get('content-type')).toStartWith('application/problem+json')
+  const retryAfter = response.headers.get('retry-after')
+  expect(retryAfter).toMatch(/^[1-9]\d*$/)
+  const text = await response.text()
+  expect(JSON.parse(text)).toMatchObject({
+    type: 'https://jackpot.dev/problems/service-unavailable',
+    status: 503,
+  })
+  expect(text).not.toContain(String(proxyPort))
+  expect(text).not.toContain(PASSWORD)
+  return Number(retryAfter)
+}
+
+if (await runPostgresSuite('apps/server database outage')) {
+  describe('end-to-end: the server on PostgreSQL behind a proxy that fails', () => {
+    let database: TestPostgresDatabase
+    let proxy: TcpProxy
+    let server: ObservedServer
+    let key: string
+
+    beforeAll(async () => {
+      database = await createTestPostgresDatabase()
+      const target = new URL(testServices().postgresUrl)
+      proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) })
+      const url = new URL(database.url)
+      url.host = `127.0.0.1:${proxy.port}`
+      // The test server trusts local connections; the password is there to prove it never reaches a log line.
+      url.password = PASSWORD
+      server = await startObservedServer({
+        databaseUrl: url.toString(),
+        env: { LOG_LEVEL: 'info' },
+        observability: {
+          databaseCheck: { intervalMs: CHECK_INTERVAL_MS, timeoutMs: CHECK_TIMEOUT_MS },
+          breaker: { openStateWaitMs: OPEN_WAIT_MS, timeoutMs: CALL_TIMEOUT_MS },
+        },
+      })
+      key = await server.gameKey()
+    }, 60_000)
+
+    afterAll(async () => {
+      await server?.close()
+      await proxy?.close()
+      await database?.drop()
+    }, 30_000)
+
+    test('readiness fails within the check interval while liveness passes, writes get 503 + Retry-After, and all recovers with no restart', async () => {
+      const ready = await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)
+      expect(ready.status).toBe(200)
+      expect(ready.body.status).toBe('pass')
+      expect(ready.body.checks.database?.[0]?.status).toBe('pass')
+      expect((await contribute(server, key)).status).toBe(201)
+
+      proxy.cut()
+      const down = await waitForHealth(server, '/health/ready', 503, READINESS_DEADLINE_MS)
+      expect(down.status).toBe(503)
+      expect(down.afterMs).toBeLessThanOrEqual(READINESS_DEADLINE_MS)
+      expect(down.body.status).toBe('fail')
+      expect(down.body.checks.database?.[0]?.status).toBe('fail')
+      expect(JSON.stringify(down.body)).not.toContain(PASSWORD)
+      expect((await health(server, '/health/database')).status).toBe(503)
+      const live = await health(server, '/health/live')
+      expect(live.status).toBe(200)
+      expect(live.body.status).toBe('pass')
+
+      // The first failures reach the database; then the breaker opens and refuses at once.
+      const rejectedBefore = await rejectedCalls(server)
+      const refusals: Response[] = []
+      for (let i = 0; i < 8; i++) refusals.push(await contribute(server, key))
+      for (const response of refusals) await expectUnavailable(response, proxy.port)
+      expect(server.telemetry.databaseBreaker.state).toBe('open')
+      expect(await rejectedCalls(server)).toBeGreaterThan(rejectedBefore)
+      // While it is open, Retry-After says when it will probe again.
+      const openRefusal = await contribute(server, key)
+      expect(await expectUnavailable(openRefusal, proxy.port)).toBeLessThanOrEqual(
+        Math.ceil(OPEN_WAIT_MS / 1000),
+      )
+      expect((await health(server, '/health/live')).status).toBe(200)
+
+      proxy.restore()
+      const back = await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)
+      expect(back.status).toBe(200)
+      expect(back.body.status).toBe('pass')
+      // Writes come back once the breaker's wait is over and its probes succeed.
+      const answers = await contributeUntil(server, key, 201, OPEN_WAIT_MS + 3_000)
+      expect(answers.at(-1)?.status).toBe(201)
+      for (const refused of answers.slice(0, -1)) await expectUnavailable(refused, proxy.port)
+      // A few successful probes close the breaker, and writes flow as before.
+      await contributeUntilClosed(server, key)
+      for (let i = 0; i < 3; i++) expect((await contribute(server, key)).status).toBe(201)
+      expect(server.telemetry.databaseBreaker.state).toBe('closed')
+
+      // Each refused request was logged once, under its own request id, without the database password.
+      const failed = server.logs.lines.filter((line) => line.msg === 'request failed')
+      expect(failed.length).toBeGreaterThanOrEqual(refusals.length + 1)
+      for (const line of failed) expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/)
+      for (const line of server.logs.raw) expect(line).not.toContain(PASSWORD)
+    }, 30_000)
+
+    test('a hung database times calls out with 503 instead of holding requests, and readiness follows it', async () => {
+      expect((await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)).status).toBe(200)
+      expect((await contribute(server, key)).status).toBe(201)
+
+      proxy.stall()
+      const down = await waitForHealth(server, '/health/ready', 503, READINESS_DEADLINE_MS)
+      expect(down.status).toBe(503)
+      expect(down.body.checks.database?.[0]?.status).toBe('fail')
+      expect((await health(server, '/health/live')).status).toBe(200)
+
+      // Each call waits out the breaker's timeout, until enough of the window has failed to open it.
+      for (let batch = 0; batch < 5 && server.telemetry.databaseBreaker.state !== 'open'; batch++) {
+        const refusals = await Promise.all(Array.from({ length: 6 }, () => contribute(server, key)))
+        for (const response of refusals) await expectUnavailable(response, proxy.port)
+      }
+      expect(server.telemetry.databaseBreaker.state).toBe('open')
+      const timedOut = server.logs.lines.filter(
+        (line) => (line.err as { code?: string } | undefined)?.code === 'E_CIRCUIT_TIMEOUT',
+      )
+      expect(timedOut.length).toBeGreaterThan(0)
+
+      proxy.restore()
+      expect((await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)).status).toBe(200)
+      const answers = await contributeUntil(server, key, 201, OPEN_WAIT_MS + 3_000)
+      expect(answers.at(-1)?.status).toBe(201)
+      await contributeUntilClosed(server, key)
+    }, 30_000)
+  })
+}
