@@ -115,7 +115,8 @@ export function observability(options: ObservabilityOptions = {}) {
     const route = state?.route
     http?.requestEnded(request.method)
     http?.recordRequest({ method: request.method, route, status, durationSeconds: durationMs / 1000 })
-    if (logOperational || !isOperational(route)) {
+    const failed = status >= 500
+    if ((logOperational || !isOperational(route)) && logger.isLevelEnabled(failed ? 'error' : 'info')) {
       const line = {
         requestId,
         method: request.method,
@@ -124,7 +125,7 @@ export function observability(options: ObservabilityOptions = {}) {
         status,
         durationMs: Math.round(durationMs * 1000) / 1000,
       }
-      if (status >= 500) {
+      if (failed) {
         const error = thrown ?? state?.error
         logger.error(error instanceof Error ? { ...line, err: error } : line, 'request failed')
       } else {
