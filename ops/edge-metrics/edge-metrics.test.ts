@@ -2,9 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startEdge } from '../edge/start-edge.ts'
+import { allRules } from '../test/support/rule-files.ts'
 import { REPO_ROOT } from '../test/support/run-tool.ts'
 import { freePort } from '../verify/free-port.ts'
-import { parseEdgeLogLine } from './edge-log-line.ts'
+import { EDGE_HIT_STATUSES, parseEdgeLogLine } from './edge-log-line.ts'
 import { type RunningEdgeMetrics, startEdgeMetrics } from './edge-metrics-server.ts'
 
 const LINE =
@@ -126,5 +127,10 @@ describe('edge metrics in docker-compose.yml and prometheus.yml', () => {
     expect(job?.static_configs.flatMap((config) => config.targets)).toEqual([
       `edge-metrics:${flag('--port')}`,
     ])
+  })
+
+  test('the edge hit-ratio rule counts exactly the statuses the exporter calls hits', () => {
+    const rule = allRules().find((candidate) => candidate.record === 'job:edge_requests:hit_ratio_rate5m')
+    expect(rule?.expr).toContain(`cache_status=~"${EDGE_HIT_STATUSES.join('|')}"`)
   })
 })

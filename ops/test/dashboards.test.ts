@@ -50,7 +50,8 @@ describe('provisioned Grafana dashboards', () => {
       expect(instance?.query.query).toBe('label_values(up{job="jackpot-server"}, instance)')
       for (const panel of queryPanels(dashboard)) {
         for (const target of panel.targets ?? []) {
-          if (!target.expr.includes('job:jackpot_pool_amount'))
+          // Per-job recorded totals and the edge (not a replica) are the only unfiltered ones.
+          if (!target.expr.includes('job:jackpot_pool_amount') && !target.expr.includes('job="jackpot-edge"'))
             expect(target.expr).toContain('instance=~"$instance"')
         }
       }
@@ -83,6 +84,7 @@ describe('provisioned Grafana dashboards', () => {
         'circuit_breaker_state',
         'cache_requests_total',
         'cache_l2_errors_total',
+        'edge_requests_total',
       ],
       'jackpot-runtime': [
         'process_memory_usage_bytes',

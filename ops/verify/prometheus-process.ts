@@ -8,11 +8,15 @@ const RULES_DIR = join(import.meta.dir, '..', 'prometheus', 'rules')
 
 /** The server scrape job every rule and panel selects (`job="jackpot-server"`). */
 export const SERVER_JOB = 'jackpot-server'
+/** The edge scrape job (ops/edge-metrics). */
+export const EDGE_JOB = 'jackpot-edge'
 
 export interface PrometheusOptions {
   port: number
   /** host:port of each server replica to scrape. */
   targets: string[]
+  /** host:port of the edge metrics exporter (job `jackpot-edge`). Defaults to none: the job is left out. */
+  edgeTargets?: string[]
   /** Scrape and rule-evaluation interval. Defaults to '1s' so a run takes seconds, not minutes. */
   interval?: string
   /** The binary. Defaults to `prometheus` on PATH (Debian package `prometheus`). */
@@ -40,15 +44,17 @@ interface PrometheusConfig {
 
 /**
  * The repository's prometheus.yml with its targets pointed at local processes:
- * the server job scrapes `targets`, Prometheus scrapes itself on `selfTarget`,
- * rule files are loaded by absolute path, and the Alertmanager (not started
- * here) is left out. Everything else, rules included, is used as committed.
+ * the server job scrapes `targets`, the edge job `edgeTargets`, Prometheus
+ * scrapes itself on `selfTarget`, rule files are loaded by absolute path, and
+ * the Alertmanager (not started here) is left out. Everything else, rules
+ * included, is used as committed.
  *
  * @example
  * const config = localPrometheusConfig({ targets: ['127.0.0.1:3999'], selfTarget: '127.0.0.1:9999', interval: '1s' })
  */
 export function localPrometheusConfig(options: {
   targets: string[]
+  edgeTargets?: string[] | undefined
   selfTarget: string
   interval: string
 }): PrometheusConfig {
@@ -56,6 +62,8 @@ export function localPrometheusConfig(options: {
   const server = committed.scrape_configs.find((job) => job.job_name === SERVER_JOB)
   if (!server) throw new Error(`${PROMETHEUS_CONFIG} has no '${SERVER_JOB}' scrape job`)
   const self = committed.scrape_configs.find((job) => job.job_name === 'prometheus')
+  const edge = committed.scrape_configs.find((job) => job.job_name === EDGE_JOB)
+  if (options.edgeTargets && !edge) throw new Error(`${PROMETHEUS_CONFIG} has no '${EDGE_JOB}' scrape job`)
   return {
     global: { ...committed.global, scrape_interval: options.interval, evaluation_interval: options.interval },
     rule_files: (committed.rule_files ?? []).map((pattern) =>
@@ -68,6 +76,16 @@ export function localPrometheusConfig(options: {
         scrape_timeout: options.interval,
         static_configs: [{ targets: options.targets }],
       },
+      ...(edge && options.edgeTargets
+        ? [
+            {
+              ...edge,
+              scrape_interval: options.interval,
+              scrape_timeout: options.interval,
+              static_configs: [{ targets: options.edgeTargets }],
+            },
+          ]
+        : []),
       ...(self ? [{ ...self, static_configs: [{ targets: [options.selfTarget] }] }] : []),
     ],
   }
@@ -93,6 +111,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     JSON.stringify(
       localPrometheusConfig({
         targets: options.targets,
+        edgeTargets: options.edgeTargets,
         selfTarget: listen,
         interval: options.interval ?? '1s',
       }),

@@ -7,8 +7,10 @@ export interface ServerOptions {
   port: number
   /** Shares the cache L2, bus and rate limits through this Redis. Defaults to none (L1 only). */
   redisUrl?: string | undefined
-  /** Forward the server's logs to stderr. Defaults to false. */
+  /** Forward the server's logs to stderr. Defaults to false (errors only). */
   verbose?: boolean
+  /** Requests per minute per staff credential (RATE_LIMIT_STAFF). Defaults to the server's default. */
+  staffRateLimit?: number
 }
 
 export interface RunningServer {
@@ -45,10 +47,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       PORT: String(options.port),
       PGLITE_DATA_DIR: 'memory://',
       JWT_SECRET: jwtSecret,
-      LOG_LEVEL: options.verbose ? 'info' : 'warn',
+      // Not verbose: errors only (the deliberate Redis outage logs warnings).
+      LOG_LEVEL: options.verbose ? 'info' : 'error',
       // The traffic generator is one client; it must not be rate limited into 429s only.
       RATE_LIMIT_PUBLIC: '1000000',
       RATE_LIMIT_GAME: '1000000',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+      ...(options.staffRateLimit === undefined ? {} : { RATE_LIMIT_STAFF: String(options.staffRateLimit) }),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     }),
     stdout: options.verbose ? 'inherit' : 'ignore',

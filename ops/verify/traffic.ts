@@ -1,8 +1,9 @@
 /**
- * Realistic load for the verification run: pool reads (some conditional),
- * contributions, wins and a share of client errors, from a few concurrent
- * workers, until stopped. Light on purpose: the point is that every metric
- * exists, not to load the machine.
+ * Realistic load for the verification run: pool reads (direct and through the
+ * edge), contributions, wins, a share of client errors and an over-eager
+ * operator who gets rate limited, from a few concurrent workers, until
+ * stopped. Light on purpose: the point is that every metric exists, not to
+ * load the machine.
  */
 
 export interface TrafficOptions {
@@ -17,9 +18,13 @@ export interface TrafficOptions {
   pools?: string[]
   /** Currency of contributions. Defaults to 'EUR' (the server's default). */
   currency?: string
+  /** The nginx edge in front of the server: a share of pool reads go through it. Defaults to none. */
+  edgeUrl?: string | undefined
+  /** A staff bearer token for ledger reads (they meet the staff rate limit). Defaults to none. */
+  staffToken?: string | undefined
 }
 
-/** Requests sent, by operation and status class (e.g. `contribution 2xx`). */
+/** Requests sent, by operation and status class (e.g. `contribution 2xx`, `ledger read 429`). */
 export type TrafficSummary = Record<string, number>
 
 export interface RunningTraffic {
@@ -27,7 +32,11 @@ export interface RunningTraffic {
   stop(): Promise<TrafficSummary>
 }
 
-type Step = (options: Required<TrafficOptions>, n: number) => { operation: string; request: Request }
+type ResolvedOptions = Required<Omit<TrafficOptions, 'edgeUrl' | 'staffToken'>> &
+  Pick<TrafficOptions, 'edgeUrl' | 'staffToken'>
+
+/** One request of a kind, or `undefined` when the options leave that kind out. */
+type Step = (options: ResolvedOptions, n: number) => { operation: string; request: Request } | undefined
 
 const json = (body: unknown, headers: Record<string, string>) => ({
   method: 'POST',
@@ -78,6 +87,33 @@ const STEPS: { weight: number; step: Step }[] = [
         ),
       ),
     }),
+  },
+  {
+    weight: 25,
+    step: (o, n) =>
+      o.edgeUrl === undefined
+        ? undefined
+        : {
+            operation: 'edge pool read',
+            request: new Request(
+              n % 2 === 0
+                ? `${o.edgeUrl}/api/v1/pools`
+                : `${o.edgeUrl}/api/v1/pools/${o.pools[n % o.pools.length]}`,
+            ),
+          },
+  },
+  {
+    // Fast enough to exceed a low staff limit: the rate-limit panels need 429s.
+    weight: 6,
+    step: (o) =>
+      o.staffToken === undefined
+        ? undefined
+        : {
+            operation: 'ledger read',
+            request: new Request(`${o.baseUrl}/api/v1/ledger?limit=5`, {
+              headers: { authorization: `Bearer ${o.staffToken}` },
+            }),
+          },
   },
   {
     weight: 4,
@@ -134,7 +170,7 @@ function pick(n: number): Step {
  * console.log(await traffic.stop())
  */
 export function startTraffic(options: TrafficOptions): RunningTraffic {
-  const resolved: Required<TrafficOptions> = {
+  const resolved: ResolvedOptions = {
     workers: 4,
     pauseMs: 20,
     pools: ['minor', 'major', 'mega'],
@@ -147,11 +183,14 @@ export function startTraffic(options: TrafficOptions): RunningTraffic {
   const worker = async () => {
     while (running) {
       const n = counter++
-      const { operation, request } = pick(n)(resolved, n)
+      const next = pick(n)(resolved, n)
+      if (!next) continue
+      const { operation, request } = next
       const key = await fetch(request).then(
         async (response) => {
           await response.arrayBuffer()
-          return `${operation} ${Math.floor(response.status / 100)}xx`
+          // 429 on its own: the rate-limit panels need them, and the summary shows whether they came.
+          return `${operation} ${response.status === 429 ? '429' : `${Math.floor(response.status / 100)}xx`}`
         },
         () => `${operation} network error`,
       )

@@ -1,3 +1,6 @@
+import { join } from 'node:path'
+import { type RunningEdge, startEdge } from '../edge/start-edge.ts'
+import { startEdgeMetrics } from '../edge-metrics/edge-metrics-server.ts'
 import { INSTANCE_QUERY } from '../grafana/build/dashboard-builder.ts'
 import { allRules } from '../test/support/rule-files.ts'
 import {
@@ -7,9 +10,11 @@ import {
   type VariableValues,
 } from './dashboard-queries.ts'
 import { freePort, waitFor } from './free-port.ts'
+import { metricNames } from './metric-names.ts'
 import { instantQuery, labelValues, ruleStates } from './prometheus-api.ts'
-import { type RunningPrometheus, SERVER_JOB, startPrometheus } from './prometheus-process.ts'
+import { EDGE_JOB, type RunningPrometheus, SERVER_JOB, startPrometheus } from './prometheus-process.ts'
 import { mintToken, type RunningServer, startServer } from './server-process.ts'
+import { startTcpLink, type TcpLink } from './tcp-link.ts'
 import { createGameKey, type RunningTraffic, startTraffic, type TrafficSummary } from './traffic.ts'
 
 export interface VerifyOptions {
@@ -19,10 +24,17 @@ export interface VerifyOptions {
   apiKey?: string
   /** An admin bearer token to create the API key. Defaults to one minted with `bun run cli token`. */
   adminToken?: string
-  /** Redis for the started server (cache L2, bus, shared rate limits). Defaults to none: L1 only. */
+  /**
+   * Redis for the started server (cache L2, bus, shared rate limits). The
+   * server reaches it through a link that is cut for a few seconds of the
+   * warm-up, so the outage metrics (L2 errors, breaker states) exist too.
+   * Defaults to none: L1 only.
+   */
   redisUrl?: string | undefined
   /** Seconds of traffic Prometheus scrapes before the queries run. Defaults to 15. */
   warmUpSeconds?: number
+  /** Seconds into the warm-up the Redis link is cut, and for how long. Defaults to 3 and 4. */
+  redisOutage?: { atSeconds: number; forSeconds: number }
   /** Progress lines. Defaults to none. */
   log?: (line: string) => void
   /** Forward the server's logs. Defaults to false. */
@@ -31,7 +43,7 @@ export interface VerifyOptions {
 
 /** One query run against live data. */
 export interface QueryCheck {
-  kind: 'panel' | 'recording rule' | 'rule health' | 'variable'
+  kind: 'panel' | 'recording rule' | 'rule health' | 'variable' | 'metric'
   /** Where it comes from, e.g. "Jackpot · Pools › Pool amounts [A]". */
   source: string
   expr: string
@@ -46,15 +58,22 @@ export interface VerifyReport {
   traffic: TrafficSummary
 }
 
+/** A staff credential's requests per minute on the started server: the ledger reads of the traffic exceed it (429s). */
+const STAFF_RATE_LIMIT = 20
+
 /** Grafana's interval variables at the 1 s scrape interval used here (Grafana: max(4 × scrape, interval)). */
 const INTERVALS = { rateInterval: '15s', interval: '2s', range: '5m' } as const
 
 /**
- * Starts a server (unless given one) and Prometheus with the committed rules,
- * drives traffic, then runs every dashboard panel query (variables substituted)
- * and every recording rule against the live data. A query fails when
- * Prometheus rejects it, returns no series, or returns only NaN; a rule fails
- * when its evaluation reports an error. Always stops what it started.
+ * Starts a server (unless given one), the nginx edge in front of it with its
+ * metrics exporter, and Prometheus with the committed rules; drives traffic
+ * (with a short Redis outage when it started the server with Redis), then
+ * runs every dashboard panel query (variables substituted) and every
+ * recording rule against the live data. A query fails when Prometheus rejects
+ * it, returns no series, or returns only NaN; a rule fails when its
+ * evaluation reports an error; a metric that a panel or rule names but
+ * Prometheus never received fails too (an `or … * 0` fallback would hide it).
+ * Always stops what it started.
  *
  * @example
  * const report = await verifyOps({ redisUrl: 'redis://127.0.0.1:6379', log: console.log })
@@ -62,32 +81,68 @@ const INTERVALS = { rateInterval: '15s', interval: '2s', range: '5m' } as const
  */
 export async function verifyOps(options: VerifyOptions = {}): Promise<VerifyReport> {
   const log = options.log ?? (() => {})
-  let server: RunningServer | undefined
-  let prometheus: RunningPrometheus | undefined
+  const stops: (() => Promise<void>)[] = []
   let traffic: RunningTraffic | undefined
+  let outage: Timer | undefined
   try {
     let serverUrl = options.serverUrl
     let adminToken = options.adminToken
+    let redisLink: TcpLink | undefined
     if (!serverUrl) {
+      let redisUrl = options.redisUrl
+      if (redisUrl) {
+        const redis = new URL(redisUrl)
+        const link = await startTcpLink({ host: redis.hostname, port: Number(redis.port || 6379) })
+        stops.push(link.stop)
+        redisLink = link
+        redis.host = link.address
+        redisUrl = redis.toString()
+      }
       const port = await freePort()
-      log(`starting the server on port ${port}${options.redisUrl ? ` with Redis ${options.redisUrl}` : ''}`)
-      server = await startServer({ port, redisUrl: options.redisUrl, verbose: options.verbose })
+      log(
+        `starting the server on port ${port}${redisUrl ? ` with Redis ${options.redisUrl} (via ${redisUrl})` : ''}`,
+      )
+      const server: RunningServer = await startServer({
+        port,
+        redisUrl,
+        verbose: options.verbose,
+        staffRateLimit: STAFF_RATE_LIMIT,
+      })
+      stops.push(server.stop)
       serverUrl = server.url
       adminToken ??= await mintToken({ role: 'admin', sub: 'ops-verify', jwtSecret: server.jwtSecret })
     }
     const target = new URL(serverUrl).host
 
+    const edgePort = await freePort()
+    log(`starting the nginx edge on port ${edgePort} in front of ${target}, and its metrics exporter`)
+    const edge: RunningEdge = await startEdge({ upstreams: [target], port: edgePort })
+    stops.push(edge.stop)
+    const edgeMetrics = await startEdgeMetrics({
+      port: await freePort(),
+      file: join(edge.workDir, 'access.log'),
+    })
+    stops.push(edgeMetrics.stop)
+    const edgeTarget = new URL(edgeMetrics.url).host
+
     const prometheusPort = await freePort()
-    log(`starting Prometheus on port ${prometheusPort}, scraping ${target} every second`)
-    prometheus = await startPrometheus({ port: prometheusPort, targets: [target] })
+    log(`starting Prometheus on port ${prometheusPort}, scraping ${target} and ${edgeTarget} every second`)
+    const prometheus: RunningPrometheus = await startPrometheus({
+      port: prometheusPort,
+      targets: [target],
+      edgeTargets: [edgeTarget],
+    })
+    stops.push(prometheus.stop)
 
     let apiKey = options.apiKey
     if (!apiKey) {
       if (!adminToken) throw new Error('give an API key or an admin token to verify a running server')
       apiKey = await createGameKey(serverUrl, adminToken)
     }
-    log('generating traffic: pool reads, contributions, wins, client errors')
-    traffic = startTraffic({ baseUrl: serverUrl, apiKey })
+    log(
+      'generating traffic: pool reads (direct and through the edge), contributions, wins, client errors, 429s',
+    )
+    traffic = startTraffic({ baseUrl: serverUrl, apiKey, edgeUrl: edge.url, staffToken: adminToken })
 
     const promUrl = prometheus.url
     await waitFor(
@@ -100,11 +155,24 @@ export async function verifyOps(options: VerifyOptions = {}): Promise<VerifyRepo
     )
     const warmUp = (options.warmUpSeconds ?? 15) * 1000
     log(`scraping for ${warmUp / 1000} s under traffic`)
+    if (redisLink) {
+      const link = redisLink
+      const { atSeconds, forSeconds } = options.redisOutage ?? { atSeconds: 3, forSeconds: 4 }
+      outage = setTimeout(() => {
+        log(`cutting the server's link to Redis for ${forSeconds} s`)
+        link.cut()
+        outage = setTimeout(() => {
+          log('restoring the link to Redis')
+          link.restore()
+        }, forSeconds * 1000)
+      }, atSeconds * 1000)
+    }
     await Bun.sleep(warmUp)
     assertTrafficWorked(traffic.summary)
 
     const checks = [
       ...(await checkInstanceVariable(promUrl, target)),
+      ...(await checkMetrics(promUrl)),
       ...(await checkPanels(promUrl, target)),
       ...(await checkRecordingRules(promUrl)),
       ...(await checkRuleHealth(promUrl)),
@@ -113,16 +181,16 @@ export async function verifyOps(options: VerifyOptions = {}): Promise<VerifyRepo
     traffic = undefined
     return { checks, failures: checks.filter((check) => check.problem), traffic: summary }
   } finally {
+    clearTimeout(outage)
     await traffic?.stop()
-    await prometheus?.stop()
-    await server?.stop()
+    for (const stop of stops.reverse()) await stop()
   }
 }
 
 // Panels over contributions and wins would be empty for a reason that has nothing
 // to do with the dashboards: say so instead of listing forty empty queries.
 function assertTrafficWorked(summary: TrafficSummary): void {
-  for (const operation of ['pool list', 'pool read', 'contribution', 'win']) {
+  for (const operation of ['pool list', 'pool read', 'edge pool read', 'contribution', 'win']) {
     if (!summary[`${operation} 2xx`]) {
       throw new Error(`traffic failed: no successful ${operation} so far (${JSON.stringify(summary)})`)
     }
@@ -143,6 +211,28 @@ async function checkInstanceVariable(promUrl: string, target: string): Promise<Q
         : { problem: `does not list ${target} (got ${JSON.stringify(values)})` }),
     },
   ]
+}
+
+/**
+ * Every metric a panel, recording rule or alert names must have reached
+ * Prometheus from the server or the edge (recorded series count: rules
+ * produce them). Catches a renamed metric that an `or … * 0` fallback or a
+ * quiet alert would otherwise hide.
+ */
+async function checkMetrics(promUrl: string): Promise<QueryCheck[]> {
+  const sources = new Map<string, string>()
+  const note = (names: string[], source: string) => {
+    for (const name of names) if (!sources.has(name)) sources.set(name, source)
+  }
+  for (const query of dashboardQueries()) note(metricNames(query.expr), `${query.dashboard} › ${query.panel}`)
+  for (const rule of allRules()) note(metricNames(rule.expr), rule.record ?? `alert ${rule.alert}`)
+  const checks: QueryCheck[] = []
+  for (const [name, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+    const expr = `count({__name__="${name}", job=~"${SERVER_JOB}|${EDGE_JOB}"})`
+    const result = await check(promUrl, 'metric', `${name} (first named by ${source})`, expr)
+    checks.push(result.problem ? { ...result, problem: 'never received: no series with this name' } : result)
+  }
+  return checks
 }
 
 /** Runs a query, retrying briefly: a series that appears with the next scrape is not a failure. */

@@ -56,6 +56,9 @@ export const INSTANCE_QUERY = 'label_values(up{job="jackpot-server"}, instance)'
 /** The selector every server panel starts from. */
 export const SERVER = 'job="jackpot-server", instance=~"$instance"'
 
+/** The nginx edge (ops/edge-metrics): one per stack, not a server replica, so no instance filter. */
+export const EDGE = 'job="jackpot-edge"'
+
 function instanceVariable(): TemplateVariable {
   return {
     name: 'instance',

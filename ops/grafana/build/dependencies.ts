@@ -1,14 +1,18 @@
 import { SLA } from '../../../loadtests/sla.ts'
-import { type DashboardSpec, SERVER } from './dashboard-builder.ts'
+import { EDGE_HIT_STATUSES } from '../../edge-metrics/edge-log-line.ts'
+import { type DashboardSpec, EDGE, SERVER } from './dashboard-builder.ts'
 
 const RATE = '[$__rate_interval]'
+/** Edge answers from the pool-read cache (every other location logs cache status NONE). */
+const EDGE_CACHED = `${EDGE}, cache_status!="NONE"`
+const EDGE_HITS = `${EDGE}, cache_status=~"${EDGE_HIT_STATUSES.join('|')}"`
 
 /** Database, circuit breakers, multi-level cache and Redis. */
 export const dependencies: DashboardSpec = {
   uid: 'jackpot-dependencies',
   title: 'Jackpot · Dependencies',
   description:
-    'Database latency, circuit breakers, cache hit ratios per level, Redis errors and the invalidation bus.',
+    'Database latency, circuit breakers, cache hit ratios per level, Redis errors, the invalidation bus and the nginx edge.',
   tags: ['dependencies'],
   rows: [
     {
@@ -138,6 +142,41 @@ export const dependencies: DashboardSpec = {
             {
               expr: `sum by (cache, direction) (rate(cache_bus_messages_total{${SERVER}}${RATE}))`,
               legend: '{{cache}} {{direction}}',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      title: 'Edge (nginx)',
+      panels: [
+        {
+          title: `Edge hit ratio on pool reads (SLA > ${SLA.minPoolCacheHitRatio * 100} %)`,
+          description:
+            'Pool reads the edge answered from its cache (HIT, or STALE/UPDATING while it refreshes) over all pool reads it saw. ' +
+            'From the edge access log via ops/edge-metrics (job jackpot-edge); the server never sees these requests.',
+          width: 12,
+          unit: 'percentunit',
+          min: 0,
+          max: 1,
+          limit: { value: SLA.minPoolCacheHitRatio, above: 'good' },
+          queries: [
+            {
+              expr: `(sum(rate(edge_requests_total{${EDGE_HITS}}${RATE})) or sum(rate(edge_requests_total{${EDGE_CACHED}}${RATE})) * 0) / sum(rate(edge_requests_total{${EDGE_CACHED}}${RATE}))`,
+              legend: 'edge hit ratio',
+            },
+          ],
+        },
+        {
+          title: 'Edge answers per second by cache status',
+          description:
+            'NONE: not a cached location (writes, health, docs). MISS/EXPIRED/REVALIDATED reached a replica.',
+          width: 12,
+          unit: 'reqps',
+          queries: [
+            {
+              expr: `sum by (cache_status) (rate(edge_requests_total{${EDGE}}${RATE}))`,
+              legend: '{{cache_status}}',
             },
           ],
         },

@@ -63,13 +63,13 @@ export const jackpot: DashboardSpec = {
       panels: [
         {
           title: 'Contributions per second',
-          description: 'Wager contributions applied per second, per pool.',
+          description: 'Wager contributions applied per second (each one adds to every pool).',
           width: 12,
           unit: 'ops',
           queries: [
             {
-              expr: `sum by (pool) (rate(jackpot_contributions_total{${SERVER}}${RATE}))`,
-              legend: '{{pool}}',
+              expr: `sum(rate(jackpot_contributions_total{${SERVER}}${RATE}))`,
+              legend: 'contributions',
             },
           ],
         },
