@@ -27,7 +27,9 @@ export function databaseCheck(
   options: DatabaseCheckOptions = {},
 ): HealthCheck {
   const { intervalMs, timeoutMs } = { ...defaults, ...options }
-  const now = options.clock?.now ?? (() => performance.now())
+  const { clock } = options
+  // Called through the clock, not detached: a class clock's `now` needs its `this`.
+  const now = clock === undefined ? () => performance.now() : () => clock.now()
   return {
     name: 'database',
     kinds: ['ready', 'startup'],

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { createMetrics, type Metrics } from '@jackpot/observability'
+import { PoolGauges } from './pool-gauges.ts'
+
+const opened: Metrics[] = []
+afterEach(async () => {
+  for (const metrics of opened.splice(0)) await metrics.shutdown()
+})
+
+function gauges() {
+  const metrics = createMetrics({ service: 'gauges-test', global: false, runtime: false })
+  opened.push(metrics)
+  return { metrics, gauges: new PoolGauges(metrics.meter) }
+}
+
+const pool = (slug: string, amountCents: bigint, reserveCents = 0n) => ({ slug, amountCents, reserveCents })
+
+/** `name{labels} value` lines of one metric. */
+async function series(metrics: Metrics, name: string): Promise<string[]> {
+  return (await metrics.render()).split('\n').filter((line) => line.startsWith(`${name}{`))
+}
+
+describe('PoolGauges', () => {
+  test('exports no pool series before it has seen a pool', async () => {
+    const { metrics } = gauges()
+    expect(await series(metrics, 'jackpot_pool_amount_cents')).toEqual([])
+  })
+
+  test('exports the amount and reserve of each pool it has seen, labelled by pool', async () => {
+    const { metrics, gauges: poolGauges } = gauges()
+    poolGauges.observe([pool('minor', 100_010n), pool('mega', 10_000_002n, 250n)])
+    expect(await series(metrics, 'jackpot_pool_amount_cents')).toEqual([
+      'jackpot_pool_amount_cents{pool="minor"} 100010',
+      'jackpot_pool_amount_cents{pool="mega"} 10000002',
+    ])
+    expect(await series(metrics, 'jackpot_pool_reserve_cents')).toEqual([
+      'jackpot_pool_reserve_cents{pool="minor"} 0',
+      'jackpot_pool_reserve_cents{pool="mega"} 250',
+    ])
+  })
+
+  test('keeps the latest figures of a pool and leaves the others as they were', async () => {
+    const { metrics, gauges: poolGauges } = gauges()
+    poolGauges.observe([pool('minor', 100_000n), pool('major', 1_000_000n)])
+    poolGauges.observe([pool('minor', 100_000n + 37n, 5n)])
+    poolGauges.observe([pool('minor', 100_000n)])
+    expect(await series(metrics, 'jackpot_pool_amount_cents')).toEqual([
+      'jackpot_pool_amount_cents{pool="minor"} 100000',
+      'jackpot_pool_amount_cents{pool="major"} 1000000',
+    ])
+    expect(poolGauges.amountOf('minor')).toBe(100_000)
+    expect(poolGauges.amountOf('mega')).toBeUndefined()
+  })
+
+  test('reads the figures at scrape time, without asking anyone', async () => {
+    const { metrics, gauges: poolGauges } = gauges()
+    poolGauges.observe([pool('minor', 1n)])
+    await metrics.render()
+    poolGauges.observe([pool('minor', 2n)])
+    expect(await series(metrics, 'jackpot_pool_amount_cents')).toEqual([
+      'jackpot_pool_amount_cents{pool="minor"} 2',
+    ])
+  })
+})
