@@ -54,7 +54,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       RATE_LIMIT_GAME: '1000000',
       RATE_LIMIT_WINDOW_SECONDS: '60',
       ...(options.staffRateLimit === undefined ? {} : { RATE_LIMIT_STAFF: String(options.staffRateLimit) }),
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      // Its own keys: no pool snapshot or rate-limit window left by another run or test on that Redis.
+      ...(options.redisUrl
+        ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `ops-verify-${crypto.randomUUID()}` }
+        : {}),
     }),
     stdout: options.verbose ? 'inherit' : 'ignore',
     stderr: 'inherit',
