@@ -28,6 +28,8 @@ export interface RunningEdge {
 }
 
 const TEMPLATE = join(import.meta.dir, 'nginx.conf')
+/** Debian's nginx package. */
+export const DEFAULT_NGINX = '/usr/sbin/nginx'
 
 /** Fills ${NAME} placeholders the way envsubst does for the variables given; leaves nginx's own $vars alone. */
 export function renderEdgeConfig(values: Record<string, string>): string {
@@ -73,7 +75,7 @@ ${site}
   const configFile = join(workDir, 'nginx.conf')
   writeFileSync(configFile, main)
 
-  const nginx = options.nginx ?? '/usr/sbin/nginx'
+  const nginx = options.nginx ?? DEFAULT_NGINX
   const check = Bun.spawnSync([nginx, '-t', '-p', workDir, '-c', configFile], { stderr: 'pipe' })
   if (check.exitCode !== 0) {
     throw new Error(`nginx rejected the edge config:\n${check.stderr.toString()}`)
