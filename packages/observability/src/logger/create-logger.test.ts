@@ -185,6 +185,26 @@ describe('createLogger', () => {
       expect(String((line?.err as { stack?: string } | undefined)?.stack)).toContain('upstream refused')
     })
 
+    test('writes request context fields of any shape as valid JSON, secrets hidden at any depth', () => {
+      const out = logCapture()
+      const logger = createLogger({ destination: out })
+      const contexts = [
+        { requestId: 'quo"te\\\n', attempt: 2, replay: false, skipped: undefined, apiKey: 'sk-live-f' },
+        { requestId: 'n', client: { name: 'ann', password: 'sk-live-g' }, tags: ['a'] },
+      ]
+      for (const context of contexts) runWithRequestContext(context, () => logger.info('m'))
+      expect(out.raw.join('')).not.toContain('sk-live')
+      expect(out.lines()).toEqual([
+        expect.objectContaining({ requestId: 'quo"te\\\n', attempt: 2, replay: false, apiKey: '[Redacted]' }),
+        expect.objectContaining({
+          requestId: 'n',
+          client: { name: 'ann', password: '[Redacted]' },
+          tags: ['a'],
+        }),
+      ])
+      expect(out.lines()[0]).not.toHaveProperty('skipped')
+    })
+
     test('hides extra names and pino paths given in the redact option', () => {
       const out = logCapture()
       createLogger({ destination: out, redact: ['pin', 'card.number'] }).info(

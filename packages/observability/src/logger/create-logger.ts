@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino'
 import { sharedBatchedDestination } from './batched-destination.ts'
 import { supportFlatLines } from './flat-line.ts'
+import { keyRenderer } from './json-fragment.ts'
 import { type Correlation, createCorrelation, keepLoggedObject } from './log-correlation.ts'
 import { prettyStream } from './pretty-stream.ts'
 import { createSecretRedactor } from './redact-secrets.ts'
@@ -65,7 +66,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const extra = config.redact ?? []
   const redactSecrets = createSecretRedactor(extra.filter((entry) => !isPinoPath(entry)))
   const pinoPaths = extra.filter(isPinoPath)
-  const correlation = createCorrelation(redactSecrets)
+  const renderKey = keyRenderer(redactSecrets)
+  const correlation = createCorrelation(redactSecrets, renderKey)
 
   const pinoOptions: PinoOptions = {
     level: config.level,
@@ -94,7 +96,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ? pino(pinoOptions, prettyStream(config.destination))
     : pino(pinoOptions, config.destination ?? sharedBatchedDestination())
   correlation.track(logger)
-  if (pinoPaths.length === 0) supportFlatLines(logger, { correlation, redact: redactSecrets })
+  if (pinoPaths.length === 0) supportFlatLines(logger, { correlation, redact: redactSecrets, renderKey })
   return wrapBindingMethods(logger, redactSecrets, correlation)
 }
 

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino'
+import { json, quote, REDACTED_JSON, SECRET } from './json-fragment.ts'
 import type { Correlation } from './log-correlation.ts'
 
 const { chindingsSym, streamSym } = pino.symbols
@@ -10,6 +11,8 @@ export type FlatFields = Readonly<Record<string, string | number | boolean | und
 interface FlatLineSupport {
   correlation: Correlation
   redact: <T>(value: T) => T
+  /** Renders `,"key":` once per key; see `keyRenderer`. */
+  renderKey: (key: string) => string | typeof SECRET
 }
 type Instance = Record<symbol, unknown> & Logger
 
@@ -19,46 +22,6 @@ type Instance = Record<symbol, unknown> & Logger
  */
 export function supportFlatLines(logger: Logger, support: FlatLineSupport): void {
   ;(logger as Instance)[FLAT_LINES] = support
-}
-
-// Strings needing no escape are quoted as they are; anything else (quotes,
-// backslashes, control characters, lone surrogates) goes through JSON.stringify.
-function needsEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true
-  }
-  return false
-}
-const quote = (text: string): string => (needsEscape(text) ? JSON.stringify(text) : `"${text}"`)
-
-const json = (value: string | number | boolean): string => {
-  if (typeof value === 'string') return quote(value)
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
-  return value ? 'true' : 'false'
-}
-
-// Per logger family: the rendered `,"key":` of each key seen, or SECRET for a key the
-// redactor censors. Access lines reuse six keys, so after the first line a key costs
-// one property read instead of a redaction walk and an escape scan.
-const SECRET = 0
-type KeyCache = Record<string, string | typeof SECRET | undefined>
-const keyCaches = new WeakMap<FlatLineSupport, KeyCache>()
-const MAX_CACHED_KEYS = 256
-const REDACTED_JSON = '"[Redacted]"'
-
-function renderedKey(support: FlatLineSupport, key: string): string | typeof SECRET {
-  let cache = keyCaches.get(support)
-  if (cache === undefined) {
-    cache = Object.create(null) as KeyCache
-    keyCaches.set(support, cache)
-  }
-  const known = cache[key]
-  if (known !== undefined) return known
-  const probe = { [key]: '' }
-  const rendered = support.redact(probe) === probe ? `,${quote(key)}:` : SECRET
-  if (Object.keys(cache).length < MAX_CACHED_KEYS) cache[key] = rendered
-  return rendered
 }
 
 /**
@@ -82,7 +45,7 @@ export function logFlat(logger: Logger, level: 'info' | 'warn', fields: FlatFiel
   for (const key in fields) {
     const value = fields[key]
     if (value === undefined) continue
-    const rendered = renderedKey(support, key)
+    const rendered = support.renderKey(key)
     line += rendered === SECRET ? `,${quote(key)}:${REDACTED_JSON}` : rendered + json(value)
   }
   line += `,"msg":${quote(message)}}\n`

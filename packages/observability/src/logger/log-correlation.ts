@@ -1,5 +1,6 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api'
 import pino from 'pino'
+import { json, REDACTED_JSON, SECRET } from './json-fragment.ts'
 import { getRequestContext, type RequestContext } from './request-context.ts'
 
 // pino serialises a logger's bindings once, into this pre-rendered JSON fragment,
@@ -38,7 +39,10 @@ const NOTHING: object = Object.freeze({})
  * per context and re-rendered when a field is added or changed, so enriching the
  * context during a request (`getRequestContext().clientId = …`) shows on later lines.
  */
-export function createCorrelation(redact: <T>(value: T) => T): Correlation {
+export function createCorrelation(
+  redact: <T>(value: T) => T,
+  renderKey: (key: string) => string | typeof SECRET,
+): Correlation {
   // Each logger's own bindings, kept on the instance under a private symbol: a
   // property read is cheaper than a WeakMap lookup on every line.
   const OWN = Symbol('own bindings')
@@ -54,11 +58,28 @@ export function createCorrelation(redact: <T>(value: T) => T): Correlation {
     if (cached !== undefined && isCurrent(cached, context)) return cached.json
     const keys = Object.keys(context)
     const values = keys.map((key) => context[key])
+    const fragment = { keys, values, json: renderFlat(keys, values) ?? renderNested(context) }
+    fragments.set(context, fragment)
+    return fragment.json
+  }
+  // A context is a new object per request, usually `{ requestId }`: render primitive
+  // fields by hand with cached keys rather than redacting and stringifying the object.
+  const renderFlat = (keys: string[], values: unknown[]): string | undefined => {
+    let rendered = ''
+    for (let i = 0; i < keys.length; i++) {
+      const value = values[i]
+      if (value === undefined) continue
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return undefined
+      const key = renderKey(keys[i] as string)
+      rendered += key === SECRET ? `,${JSON.stringify(keys[i])}:${REDACTED_JSON}` : key + json(value)
+    }
+    return rendered
+  }
+  const renderNested = (context: RequestContext): string => {
     const rendered = JSON.stringify(redact(context))
     // `{"a":1}` → `,"a":1`; an empty context renders nothing.
-    const json = rendered.length > 2 ? `,${rendered.slice(1, -1)}` : ''
-    fragments.set(context, { keys, values, json })
-    return json
+    return rendered.length > 2 ? `,${rendered.slice(1, -1)}` : ''
   }
 
   return {
