@@ -36,6 +36,9 @@ const destinations: Array<[string, DestinationStream]> = [
   ['/dev/null', devNull],
 ]
 const fields = { pool: 'mega', amountCents: 1234, gameId: 'g-77' }
+// The shape of a domain event with a nested part: goes through pino's own renderer
+// behind our redaction walk (the fast path covers objects of primitives only).
+const nested = { pool: 'mega', amountCents: 1234, player: { id: 'p-9', country: 'DE' } }
 const REQUEST_ID = '4bf92f35-77b3-4da6-a3ce-929d0e0e4736'
 
 interface Scenario {
@@ -62,6 +65,12 @@ function scenariosFor(destination: DestinationStream): Scenario[] {
       name: 'line inside a request (requestId)',
       anchor: () => rawChild.info(fields, 'contribution accepted'),
       candidate: () => ours.info(fields, 'contribution accepted'),
+      around: (fn) => runWithRequestContext({ requestId: REQUEST_ID }, fn),
+    },
+    {
+      name: 'nested object inside a request',
+      anchor: () => rawChild.info(nested, 'contribution accepted'),
+      candidate: () => ours.info(nested, 'contribution accepted'),
       around: (fn) => runWithRequestContext({ requestId: REQUEST_ID }, fn),
     },
   ]

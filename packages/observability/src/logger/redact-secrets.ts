@@ -21,7 +21,8 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = [
 
 // Deep enough for `{ req: { headers: { authorization } } }` or an error's
 // `config.headers`, shallow enough that a huge object cannot stall logging.
-const MAX_DEPTH = 6
+export const MAX_REDACTION_DEPTH = 6
+const MAX_DEPTH = MAX_REDACTION_DEPTH
 // Log objects reuse a small vocabulary of keys; remembering each verdict keeps the
 // per-line cost to a map lookup. The cap stops a stream of unique keys (ids used as
 // keys) from growing the cache without bound.
