@@ -1,37 +1,57 @@
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
 
+/** One client's requests in the current window: `stamps[head…]` are live, older ones are dead. */
+interface Window {
+  stamps: number[]
+  head: number
+}
+
 /**
  * Exact sliding-window log in this process's memory. Used on its own without
  * Redis, and as the per-replica fallback when Redis is down.
  *
  * Memory is bounded: at most `maxKeys` keys (least recently used dropped first),
- * each holding at most `limit` timestamps.
+ * each holding at most `limit` live timestamps. Each decision costs O(1)
+ * amortized: expired timestamps are skipped with a moving head and dropped in
+ * one go once they make up half the log, never shifted out one request at a time.
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, number[]>()
+  private readonly windows = new Map<string, Window>()
+  private readonly maxKeys: number
+  private readonly now: () => number
 
-  constructor(private readonly options: { maxKeys?: number; now?: () => number } = {}) {}
+  constructor(options: { maxKeys?: number; now?: () => number } = {}) {
+    this.maxKeys = options.maxKeys ?? 100_000
+    this.now = options.now ?? Date.now
+  }
 
   async consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
     return this.consumeSync(key, policy)
   }
 
   consumeSync(key: string, policy: RateLimitPolicy): RateLimitDecision {
-    const now = (this.options.now ?? Date.now)()
+    const now = this.now()
     const fullKey = `${policy.group}:${key}`
-    const stamps = this.windows.get(fullKey) ?? []
-    const cutoff = now - policy.windowMs
-    let expired = 0
-    while (expired < stamps.length && (stamps[expired] ?? 0) <= cutoff) expired++
-    if (expired > 0) stamps.splice(0, expired)
-
+    let window = this.windows.get(fullKey)
     // Re-insert to keep Map order = recency, so eviction drops the coldest key.
-    this.windows.delete(fullKey)
-    this.windows.set(fullKey, stamps)
-    this.evict()
+    if (window === undefined) window = { stamps: [], head: 0 }
+    else this.windows.delete(fullKey)
+    this.windows.set(fullKey, window)
+    if (this.windows.size > this.maxKeys) this.evict()
 
-    if (stamps.length >= policy.limit) {
-      const oldest = stamps[0] ?? now
+    const { stamps } = window
+    const cutoff = now - policy.windowMs
+    let head = window.head
+    while (head < stamps.length && stamps[head]! <= cutoff) head++
+    if (head > 0 && head * 2 >= stamps.length) {
+      stamps.splice(0, head)
+      head = 0
+    }
+    window.head = head
+
+    const live = stamps.length - head
+    if (live >= policy.limit) {
+      const oldest = stamps[head] ?? now
       return {
         allowed: false,
         limit: policy.limit,
@@ -44,15 +64,14 @@ export class MemoryRateLimiter implements RateLimiter {
     return {
       allowed: true,
       limit: policy.limit,
-      remaining: policy.limit - stamps.length,
+      remaining: policy.limit - live - 1,
       retryAfterMs: 0,
       source: 'local',
     }
   }
 
   private evict(): void {
-    const maxKeys = this.options.maxKeys ?? 100_000
-    while (this.windows.size > maxKeys) {
+    while (this.windows.size > this.maxKeys) {
       const coldest = this.windows.keys().next().value
       if (coldest === undefined) return
       this.windows.delete(coldest)

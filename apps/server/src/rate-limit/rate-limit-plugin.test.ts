@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
 import { MemoryRateLimiter } from './memory-rate-limiter.ts'
 import type { RateLimitGroups } from './rate-limit-groups.ts'
-import { rateLimit } from './rate-limit-plugin.ts'
+import { pathOf, rateLimit } from './rate-limit-plugin.ts'
 
 const groups: RateLimitGroups = {
   game: { group: 'game', limit: 2, windowMs: 60_000 },
@@ -58,5 +58,22 @@ describe('rate limit plugin', () => {
     const server = app()
     const statuses = await Promise.all(Array.from({ length: 5 }, () => server.handle(get('/health/live'))))
     expect(statuses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
+  })
+
+  test('reads the path of a request URL without its query', () => {
+    expect(pathOf('http://localhost/api/v1/pools?x=1')).toBe('/api/v1/pools')
+    expect(pathOf('https://edge.example:8443/api/v1/pools/mega')).toBe('/api/v1/pools/mega')
+    expect(pathOf('http://localhost')).toBe('/')
+    expect(pathOf('http://localhost/?a=/b')).toBe('/')
+  })
+
+  test('limits through an asynchronous (shared) limiter the same way', async () => {
+    const memory = new MemoryRateLimiter()
+    const server = new Elysia()
+      .use(rateLimit({ limiter: { consume: (key, policy) => memory.consume(key, policy) }, groups }))
+      .get('/api/v1/pools', () => ({ pools: [] }))
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await server.handle(get('/api/v1/pools'))).status)
+    expect(statuses).toEqual([200, 200, 429])
   })
 })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Elysia } from 'elysia'
 import { policyFor, type RateLimitGroups } from './rate-limit-groups.ts'
-import type { RateLimitDecision, RateLimiter } from './rate-limiter.ts'
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
 
 export interface RateLimitPluginOptions {
   limiter: RateLimiter
@@ -21,27 +21,46 @@ export interface RateLimitPluginOptions {
  * app.use(rateLimit({ limiter: new MemoryRateLimiter(), groups: rateLimitGroupsFromConfig(config) }))
  */
 export function rateLimit(options: RateLimitPluginOptions) {
-  return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(async ({ request, server, set }) => {
-    const url = new URL(request.url)
-    const policy = policyFor(request.method, url.pathname, options.groups)
-    if (!policy) return
-
-    const decision = await options.limiter.consume(
-      clientKey(request, server, options.trustProxy ?? false),
-      policy,
-    )
-    options.onDecision?.(policy.group, decision)
-
-    const windowSeconds = Math.ceil(policy.windowMs / 1000)
-    const headers: Record<string, string> = {
-      'ratelimit-limit': String(decision.limit),
-      'ratelimit-remaining': String(decision.remaining),
-      'ratelimit-reset': String(Math.ceil((decision.retryAfterMs || policy.windowMs) / 1000)),
-      'ratelimit-policy': `${decision.limit};w=${windowSeconds}`,
+  const { limiter, groups, onDecision } = options
+  const trustProxy = options.trustProxy ?? false
+  // Every request under /api pays for this hook: no URL parsing, no promise when the
+  // limiter decides in memory, header texts computed once per policy.
+  const consumeSync = limiter.consumeSync?.bind(limiter)
+  const texts = new Map<RateLimitPolicy, PolicyTexts>()
+  const textsOf = (policy: RateLimitPolicy): PolicyTexts => {
+    let found = texts.get(policy)
+    if (found === undefined) {
+      const windowSeconds = Math.ceil(policy.windowMs / 1000)
+      found = {
+        windowSeconds,
+        limit: String(policy.limit),
+        reset: String(windowSeconds),
+        policy: `${policy.limit};w=${windowSeconds}`,
+      }
+      texts.set(policy, found)
     }
+    return found
+  }
+
+  const decide = (
+    decision: RateLimitDecision,
+    policy: RateLimitPolicy,
+    path: string,
+    headers: Record<string, unknown>,
+  ): Response | undefined => {
+    onDecision?.(policy.group, decision)
+    const text = textsOf(policy)
+    const limit = decision.limit === policy.limit ? text.limit : String(decision.limit)
+    const remaining = String(decision.remaining)
+    const reset = decision.retryAfterMs > 0 ? String(Math.ceil(decision.retryAfterMs / 1000)) : text.reset
+    const policyHeader =
+      decision.limit === policy.limit ? text.policy : `${decision.limit};w=${text.windowSeconds}`
     if (decision.allowed) {
-      Object.assign(set.headers, headers)
-      return
+      headers['ratelimit-limit'] = limit
+      headers['ratelimit-remaining'] = remaining
+      headers['ratelimit-reset'] = reset
+      headers['ratelimit-policy'] = policyHeader
+      return undefined
     }
     const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
     return new Response(
@@ -49,19 +68,46 @@ export function rateLimit(options: RateLimitPluginOptions) {
         type: 'https://jackpot.dev/problems/rate-limited',
         title: 'Too many requests',
         status: 429,
-        detail: `Limit of ${decision.limit} requests per ${windowSeconds}s reached for '${policy.group}' routes; retry in ${retryAfter}s.`,
-        instance: url.pathname,
+        detail: `Limit of ${decision.limit} requests per ${text.windowSeconds}s reached for '${policy.group}' routes; retry in ${retryAfter}s.`,
+        instance: path,
       }),
       {
         status: 429,
         headers: {
-          ...headers,
+          'ratelimit-limit': limit,
+          'ratelimit-remaining': remaining,
+          'ratelimit-reset': reset,
+          'ratelimit-policy': policyHeader,
           'content-type': 'application/problem+json',
           'retry-after': String(retryAfter),
         },
       },
     )
+  }
+
+  return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(({ request, server, set }) => {
+    const path = pathOf(request.url)
+    const policy = policyFor(request.method, path, groups)
+    if (!policy) return
+    const key = clientKey(request, server, trustProxy)
+    if (consumeSync) return decide(consumeSync(key, policy), policy, path, set.headers)
+    return limiter.consume(key, policy).then((decision) => decide(decision, policy, path, set.headers))
   })
+}
+
+interface PolicyTexts {
+  windowSeconds: number
+  limit: string
+  reset: string
+  policy: string
+}
+
+/** The path of an absolute request URL (`http://host/path?query` → `/path`), without a URL object. */
+export function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start === -1) return '/'
+  const query = url.indexOf('?', start)
+  return query === -1 ? url.slice(start) : url.slice(start, query)
 }
 
 interface RequestIpSource {

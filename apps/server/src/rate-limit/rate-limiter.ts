@@ -19,4 +19,10 @@ export interface RateLimitDecision {
 
 export interface RateLimiter {
   consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision>
+  /**
+   * The same decision, synchronously, from a limiter that decides in memory:
+   * the plugin then spares every request a promise. Absent when a decision
+   * needs I/O (Redis).
+   */
+  consumeSync?(key: string, policy: RateLimitPolicy): RateLimitDecision
 }

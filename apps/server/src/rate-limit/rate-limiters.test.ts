@@ -32,6 +32,23 @@ describe('MemoryRateLimiter', () => {
     expect(limiter.consumeSync('a', { ...policy, group: 'other' }).allowed).toBe(true)
   })
 
+  test('slides exactly: each expired request frees one slot, however many expired before', () => {
+    let now = 0
+    const limiter = new MemoryRateLimiter({ now: () => now })
+    const busy: RateLimitPolicy = { group: 'busy', limit: 100, windowMs: 1000 }
+    const consume = (count: number) =>
+      Array.from({ length: count }, () => limiter.consumeSync('client', busy)).filter((d) => d.allowed).length
+    for (; now < 100; now++) expect(consume(1)).toBe(1) // one request per ms, t = 0..99
+    now = 500
+    expect(consume(1)).toBe(0)
+    now = 1000 // the request of t = 0 left the window
+    expect(consume(2)).toBe(1)
+    now = 1060 // those of t = 1..60 too
+    expect(consume(61)).toBe(60)
+    now = 5000 // all of them
+    expect(consume(150)).toBe(100)
+  })
+
   test('forgets the least recently used clients beyond maxKeys', () => {
     const limiter = new MemoryRateLimiter({ now: () => 0, maxKeys: 2 })
     for (let i = 0; i < 5; i++) limiter.consumeSync('a', policy)

@@ -8,9 +8,6 @@ import type { RouteDeps } from './route-deps.ts'
 
 const Slug = t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['mega'] })
 
-const JSON_RESPONSE: ResponseInit = { headers: { 'content-type': 'application/json' } }
-const NOT_MODIFIED: ResponseInit = { status: 304 }
-
 /**
  * Public pool reads, served from the pool cache: the body is JSON rendered
  * once per change, so a read is a lookup. Responses carry a strong ETag
@@ -22,15 +19,19 @@ const NOT_MODIFIED: ResponseInit = { status: 304 }
  */
 export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
   const cacheControl = poolCacheControl(config)
-  const respond = (entry: CachedJson, request: Request, headers: Record<string, unknown>): Response => {
-    headers.etag = entry.etag
-    headers['cache-control'] = cacheControl
-    if (matches(request.headers.get('if-none-match'), entry.etag)) return new Response(null, NOT_MODIFIED)
-    return new Response(entry.body, JSON_RESPONSE)
+  // The Response carries its own headers: writing them into `set.headers` instead costs
+  // Elysia a second copy per request (measured by bench/pool-reads.bench.ts).
+  const respond = (entry: CachedJson, request: Request): Response => {
+    if (matches(request.headers.get('if-none-match'), entry.etag)) {
+      return new Response(null, { status: 304, headers: { etag: entry.etag, 'cache-control': cacheControl } })
+    }
+    return new Response(entry.body, {
+      headers: { 'content-type': 'application/json', etag: entry.etag, 'cache-control': cacheControl },
+    })
   }
 
   return new Elysia({ normalize: false })
-    .get('/pools', async ({ request, set }) => respond(await poolCache.list(), request, set.headers), {
+    .get('/pools', async ({ request }) => respond(await poolCache.list(), request), {
       response: { 200: t.Object({ pools: t.Array(PoolSchema) }) },
       detail: {
         tags: ['pools'],
@@ -38,19 +39,15 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
         description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
       },
     })
-    .get(
-      '/pools/:slug',
-      async ({ params, request, set }) => respond(await poolCache.pool(params.slug), request, set.headers),
-      {
-        params: t.Object({ slug: Slug }),
-        response: { 200: PoolSchema, 404: ProblemSchema },
-        detail: {
-          tags: ['pools'],
-          summary: 'Read one pool',
-          description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
-        },
+    .get('/pools/:slug', async ({ params, request }) => respond(await poolCache.pool(params.slug), request), {
+      params: t.Object({ slug: Slug }),
+      response: { 200: PoolSchema, 404: ProblemSchema },
+      detail: {
+        tags: ['pools'],
+        summary: 'Read one pool',
+        description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
       },
-    )
+    })
 }
 
 /**

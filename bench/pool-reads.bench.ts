@@ -1,0 +1,192 @@
+/**
+ * Cached pool reads through the whole server vs a bare Elysia hello route (the
+ * anchor), over a socket, in one run:
+ *
+ *   bun run bench/pool-reads.bench.ts
+ *
+ * One server process pinned to CPU 0 hosts both apps on two ports: a bare
+ * `new Elysia().get('/hello', () => 'hello')` and the jackpot server as
+ * `createApp` builds it (observability plugin with its access log, security
+ * headers, CORS, rate limiter, pool cache; embedded PGlite, production
+ * settings, access log to /dev/null) answering `GET /api/v1/pools/mega`.
+ * `wrk -t1` pinned to CPU 1 loads one app at a time, alternating, so they
+ * never compete; each figure is the median over rounds, the ratio the median
+ * of per-round ratios. The server's CPU time per request (from /proc) is
+ * printed too: it is disturbed less by other load on a shared machine.
+ *
+ * Extra rows, informative (not the target): the same read revalidated with
+ * `If-None-Match` (a 304, what a polling client or the edge mostly sends).
+ *
+ * Target: pool reads ≥ 0.8× the hello route's requests/s. Needs wrk and taskset.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { loadConfig } from '@jackpot/config'
+import { openJackpot } from '@jackpot/domain'
+import { Elysia } from 'elysia'
+import { createApp } from '../apps/server/src/app.ts'
+
+const TARGET = 0.8
+const ROUNDS = 5
+const DURATION_S = 4
+const WARMUP_S = 2
+const CONNECTIONS = 32
+const CLOCK_TICKS_PER_S = 100
+const SERVER_CPU = '0'
+const LOAD_CPU = '1'
+
+interface Target {
+  name: string
+  path: string
+  headers?: Record<string, string>
+  port: 'hello' | 'server'
+}
+
+async function serve(): Promise<void> {
+  const hello = new Elysia().get('/hello', () => 'hello').listen({ port: 0, hostname: '127.0.0.1' })
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'info',
+    // Every request still goes through the limiter; the limit is just out of reach.
+    RATE_LIMIT_PUBLIC: '1000000000',
+  })
+  const store = await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY })
+  const server = createApp({ config, store }).listen({ port: 0, hostname: '127.0.0.1' })
+  const etag = (await fetch(`http://127.0.0.1:${server.server?.port}/api/v1/pools/mega`)).headers.get('etag')
+  process.stderr.write(`READY ${hello.server?.port} ${server.server?.port} ${etag}\n`)
+}
+
+interface Started {
+  child: ChildProcess
+  ports: { hello: number; server: number }
+  etag: string
+}
+
+function start(): Promise<Started> {
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, import.meta.path, '--serve'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      const ready = /READY (\d+) (\d+) (\S+)/.exec(seen)
+      if (ready)
+        resolve({ child, ports: { hello: Number(ready[1]), server: Number(ready[2]) }, etag: ready[3]! })
+    })
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${seen}`)))
+  })
+}
+
+/** utime + stime of a process, in clock ticks (Linux). */
+function cpuTicks(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+interface Run {
+  rps: number
+  cpuMicrosPerRequest: number
+  p99: string
+  errors: number
+}
+
+function load(started: Started, target: Target, seconds: number): Run {
+  const pid = started.child.pid as number
+  const url = `http://127.0.0.1:${started.ports[target.port]}${target.path}`
+  const headerArgs = Object.entries(target.headers ?? {}).flatMap(([name, value]) => [
+    '-H',
+    `${name}: ${value}`,
+  ])
+  const before = cpuTicks(pid)
+  const result = spawnSync(
+    'taskset',
+    ['-c', LOAD_CPU, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url],
+    { encoding: 'utf8' },
+  )
+  const cpuSeconds = (cpuTicks(pid) - before) / CLOCK_TICKS_PER_S
+  if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}${result.error ?? ''}`)
+  const out = result.stdout
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1])
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
+  if (!(rps > 0)) throw new Error(`could not read wrk's output:\n${out}`)
+  // A 304 is a success here; wrk counts it as 3xx, not as an error.
+  const errors =
+    Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+    (/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+      .exec(out)
+      ?.slice(1)
+      .reduce((sum, n) => sum + Number(n), 0) ?? 0)
+  return {
+    rps,
+    cpuMicrosPerRequest: (cpuSeconds * 1e6) / Math.max(1, requests),
+    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    errors,
+  }
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+async function main(): Promise<void> {
+  for (const tool of ['wrk', 'taskset']) {
+    if (spawnSync('which', [tool]).status !== 0)
+      throw new Error(`${tool} is needed (apt-get install ${tool})`)
+  }
+  console.log(
+    `pool reads bench — ${new Date().toISOString()} — bun ${Bun.version}, elysia ${
+      (await import('elysia/package.json')).version
+    }`,
+  )
+  const started = await start()
+  const targets: Target[] = [
+    { name: 'hello (anchor)', path: '/hello', port: 'hello' },
+    { name: 'GET /api/v1/pools/mega', path: '/api/v1/pools/mega', port: 'server' },
+    {
+      name: '… with If-None-Match (304)',
+      path: '/api/v1/pools/mega',
+      port: 'server',
+      headers: { 'if-none-match': started.etag },
+    },
+  ]
+  const runs = new Map<string, Run[]>(targets.map((target) => [target.name, []]))
+  console.log(
+    `wrk -t1 -c${CONNECTIONS} on CPU ${LOAD_CPU}, server process on CPU ${SERVER_CPU}, ` +
+      `${ROUNDS}×${DURATION_S}s per target after ${WARMUP_S}s warm-up, targets alternating`,
+  )
+  try {
+    for (const target of targets) load(started, target, WARMUP_S)
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) {
+        const run = load(started, target, DURATION_S)
+        runs.get(target.name)!.push(run)
+        console.log(
+          `round ${round + 1} ${target.name.padEnd(28)} ${Math.round(run.rps).toLocaleString('en').padStart(7)} req/s, ` +
+            `${run.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, p99 ${run.p99}, errors ${run.errors}`,
+        )
+      }
+    }
+  } finally {
+    started.child.kill()
+  }
+  const anchor = runs.get(targets[0]!.name)!
+  const ratioOf = (name: string) => median(anchor.map((hello, i) => runs.get(name)![i]!.rps / hello.rps))
+  const cpuOf = (name: string) => median(runs.get(name)!.map((run) => run.cpuMicrosPerRequest))
+  console.log('')
+  for (const target of targets) {
+    const rps = median(runs.get(target.name)!.map((run) => run.rps))
+    console.log(
+      `${target.name.padEnd(28)} ${Math.round(rps).toLocaleString('en').padStart(7)} req/s ` +
+        `(${ratioOf(target.name).toFixed(2)}×), ${cpuOf(target.name).toFixed(1)} µs CPU/req ` +
+        `(throughput-equivalent ${(cpuOf(targets[0]!.name) / cpuOf(target.name)).toFixed(2)}×)`,
+    )
+  }
+  const ratio = ratioOf(targets[1]!.name)
+  console.log(
+    `\npool reads vs hello: ${ratio.toFixed(2)}× (target ≥ ${TARGET.toFixed(2)}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`,
+  )
+}
+
+if (process.argv.includes('--serve')) await serve()
+else await main()
