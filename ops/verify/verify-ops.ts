@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { TcpProxy } from '@jackpot/observability/testing'
 import { type RunningEdge, startEdge } from '../edge/start-edge.ts'
 import { startEdgeMetrics } from '../edge-metrics/edge-metrics-server.ts'
 import { INSTANCE_QUERY } from '../grafana/build/dashboard-builder.ts'
@@ -14,7 +15,6 @@ import { metricNames } from './metric-names.ts'
 import { instantQuery, labelValues, ruleStates } from './prometheus-api.ts'
 import { EDGE_JOB, type RunningPrometheus, SERVER_JOB, startPrometheus } from './prometheus-process.ts'
 import { mintToken, type RunningServer, startServer } from './server-process.ts'
-import { startTcpLink, type TcpLink } from './tcp-link.ts'
 import { createGameKey, type RunningTraffic, startTraffic, type TrafficSummary } from './traffic.ts'
 
 export interface VerifyOptions {
@@ -87,16 +87,15 @@ export async function verifyOps(options: VerifyOptions = {}): Promise<VerifyRepo
   try {
     let serverUrl = options.serverUrl
     let adminToken = options.adminToken
-    let redisLink: TcpLink | undefined
+    let redisLink: TcpProxy | undefined
     if (!serverUrl) {
       let redisUrl = options.redisUrl
       if (redisUrl) {
         const redis = new URL(redisUrl)
-        const link = await startTcpLink({ host: redis.hostname, port: Number(redis.port || 6379) })
-        stops.push(link.stop)
+        const link = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) })
+        stops.push(() => link.close())
         redisLink = link
-        redis.host = link.address
-        redisUrl = redis.toString()
+        redisUrl = link.urlFor(redisUrl)
       }
       const port = await freePort()
       log(

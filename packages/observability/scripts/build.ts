@@ -14,7 +14,11 @@ const dist = join(root, 'dist')
 await rm(dist, { recursive: true, force: true })
 
 const result = await Bun.build({
-  entrypoints: [join(root, 'src/index.ts'), join(root, 'src/elysia/index.ts')],
+  entrypoints: [
+    join(root, 'src/index.ts'),
+    join(root, 'src/elysia/index.ts'),
+    join(root, 'src/testing/index.ts'),
+  ],
   root: join(root, 'src'),
   outdir: dist,
   target: 'node',

@@ -107,6 +107,8 @@ describe('published package end-to-end', () => {
         'package/dist/index.d.ts',
         'package/dist/elysia/index.js',
         'package/dist/elysia/index.d.ts',
+        'package/dist/testing/index.js',
+        'package/dist/testing/index.d.ts',
       ]),
     )
     expect(files.filter((file) => file.startsWith('package/src/') || file.includes('.test.'))).toEqual([])

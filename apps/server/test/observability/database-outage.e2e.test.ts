@@ -5,8 +5,8 @@ import {
   runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
+import { TcpProxy } from '@jackpot/observability/testing'
 import { contribute, type ObservedServer, startObservedServer } from '../support/observed-server.ts'
-import { TcpProxy } from '../support/tcp-proxy.ts'
 
 // Short enough for a test, in the same proportions as the defaults; the timeouts leave room
 // for a CI machine busy with other suites (a call over CALL_TIMEOUT_MS counts as a failure).

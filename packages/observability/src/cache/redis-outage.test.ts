@@ -9,12 +9,12 @@ import { Redis } from 'ioredis'
 import { defaultBreakerRegistry } from '../breaker/index.ts'
 import { ManualClock } from '../clock/index.ts'
 import type { Metrics } from '../metrics/index.ts'
+import { TcpProxy } from '../testing/tcp-proxy.ts'
 import type { MultiLevelCacheOptions } from './cache-options.ts'
 import { type MultiLevelCache, multiLevelCache } from './multi-level-cache.ts'
 import { redisFailFastOptions } from './redis-connections.ts'
 import { eventually, recordingLogger, sample, testMetrics } from './test-support/cache-test-kit.ts'
 import { deleteKeysUnder, describeWithRedis, uniquePrefix } from './test-support/redis-availability.ts'
-import { TcpProxy } from './test-support/tcp-proxy.ts'
 
 await describeWithRedis('cache Redis outages', (redis) => {
   let proxy: TcpProxy
@@ -77,7 +77,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
   test(
     'while Redis is unreachable L1 keeps serving, nothing is thrown, the breaker opens, errors are counted and health warns; after it returns the breaker closes and the bus works again',
     async () => {
-      const a = replica('a', proxy.url())
+      const a = replica('a', proxy.urlFor(redis.url))
       const b = replica('b', redis.url)
       await eventually(() => busConnected(a))
       await eventually(() => busConnected(b))
@@ -127,7 +127,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
   test(
     'deletes and tag invalidations Redis missed are replayed once it answers again',
     async () => {
-      const a = replica('a', proxy.url())
+      const a = replica('a', proxy.urlFor(redis.url))
       const b = replica('b', redis.url)
       await eventually(() => busConnected(a))
       await eventually(() => busConnected(b))
@@ -155,7 +155,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
   )
 
   test('with throwOnL2Error a Redis failure reaches the caller as E_CACHE_L2 with its cause', async () => {
-    const strict = replica('strict', proxy.url(), { throwOnL2Error: true })
+    const strict = replica('strict', proxy.urlFor(redis.url), { throwOnL2Error: true })
     await eventually(() => busConnected(strict))
     proxy.cut()
     const error = await strict.get('k').catch((caught: unknown) => caught)
@@ -166,7 +166,10 @@ await describeWithRedis('cache Redis outages', (redis) => {
   test('a replica that missed invalidations serves old values for at most l1MaxTtlMs (keys) and tagVersionTtlMs (tags)', async () => {
     // A's commands go straight to Redis; only its bus subscriber goes through the proxy.
     const client = new Redis(redis.url, redisFailFastOptions())
-    const subscriber = new Redis(proxy.url(), { ...redisFailFastOptions(), enableOfflineQueue: true })
+    const subscriber = new Redis(proxy.urlFor(redis.url), {
+      ...redisFailFastOptions(),
+      enableOfflineQueue: true,
+    })
     try {
       const a = replica('a', '', { redis: { client, subscriber }, l1MaxTtlMs: 5_000, tagVersionTtlMs: 1_000 })
       const b = replica('b', redis.url)

@@ -1,0 +1,1 @@
+export { TcpProxy, type TcpProxyTarget } from './tcp-proxy.ts'
