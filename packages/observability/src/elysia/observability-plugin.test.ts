@@ -136,6 +136,26 @@ describe('observability plugin', () => {
       for (const line of accessLines()) expect(typeof line.durationMs).toBe('number')
     })
 
+    test('renders the access line exactly as the logger renders the same fields', async () => {
+      const { call, out, accessLines } = setup()
+      const logger = createLogger({ service: 'test', destination: out })
+      await call('/items/7', { headers: { 'x-request-id': 'edge.1_a-B' } })
+      await call('/items/8')
+      await call('/no/such/"odd"\\path')
+      await call('/created', { method: 'PATCH' })
+      await afterResponses()
+      const plugin = out.raw.filter((line) => line.includes('"request completed"'))
+      expect(plugin).toHaveLength(4)
+      for (const [index, line] of accessLines().entries()) {
+        const { requestId, method, route, path, status, durationMs } = line
+        logger.info({ requestId, method, route, path, status, durationMs }, 'request completed')
+        const reference = out.raw.at(-1) as string
+        const withoutTime = (text: string) => text.replace(/"time":\d+/, '')
+        expect(withoutTime(plugin[index] as string)).toBe(withoutTime(reference))
+      }
+      expect(accessLines()[0]?.requestId).toBe('edge.1_a-B')
+    })
+
     test('logs a 5xx once, at error level with its stack', async () => {
       const { call, out } = setup()
       await call('/boom')

@@ -1,10 +1,12 @@
 import { Elysia } from 'elysia'
 import { HealthRegistry } from '../health/index.ts'
-import { logFlat } from '../logger/flat-line.ts'
+import { logFlat, logRendered, renderedKey } from '../logger/flat-line.ts'
 import { createLogger, type Logger, runWithRequestContext } from '../logger/index.ts'
+import { quote } from '../logger/json-fragment.ts'
+import { normalizeHttpMethod } from '../metrics/http-server-metrics.ts'
 import { createMetrics, type Metrics, PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts'
 import { healthRoutes } from './health-routes.ts'
-import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.ts'
+import { isValidRequestId, REQUEST_ID_HEADER } from './request-id.ts'
 
 /** Options of {@link observability}. */
 export interface ObservabilityOptions {
@@ -60,6 +62,71 @@ function pathOf(url: string): string {
   return url.slice(start, query === -1 ? Math.min(url.length, start + MAX_LOGGED_PATH) : query)
 }
 
+const ACCESS_FIELDS = ['requestId', 'method', 'route', 'path', 'status', 'durationMs'] as const
+type AccessKeys = Record<(typeof ACCESS_FIELDS)[number], string>
+
+/**
+ * Renders the fields of the access line of a successful request as a JSON fragment
+ * for `logRendered`, or undefined when `logger` cannot take one (not built by
+ * `createLogger`, or configured to redact one of the fields): then the caller logs
+ * the fields as an object. The method-and-route and status parts repeat on every
+ * request and are rendered once per combination (bounded: route templates, known
+ * methods, status codes); an access line is written per request, and building it
+ * field by field measured about a third of the plugin's own CPU.
+ */
+function accessLineRenderer(logger: Logger) {
+  const keys = {} as AccessKeys
+  for (const field of ACCESS_FIELDS) {
+    const key = renderedKey(logger, field)
+    if (key === undefined) return undefined
+    keys[field] = key
+  }
+  const byRoute = new Map<string | undefined, Map<string, string>>()
+  const byStatus = new Map<number, string>()
+  const methodAndRoute = (method: string, route: string | undefined) => {
+    const routePart = route === undefined ? '' : keys.route + quote(route)
+    // A client may invent methods; only the known ones are remembered.
+    if (normalizeHttpMethod(method) !== method) return keys.method + quote(method) + routePart
+    let forRoute = byRoute.get(route)
+    if (forRoute === undefined) {
+      forRoute = new Map()
+      byRoute.set(route, forRoute)
+    }
+    let rendered = forRoute.get(method)
+    if (rendered === undefined) {
+      rendered = keys.method + quote(method) + routePart
+      forRoute.set(method, rendered)
+    }
+    return rendered
+  }
+  const statusAndDuration = (status: number) => {
+    let rendered = byStatus.get(status)
+    if (rendered === undefined) {
+      rendered = `${keys.status}${status}${keys.durationMs}`
+      byStatus.set(status, rendered)
+    }
+    return rendered
+  }
+  // `requestIdJson` is already a JSON string (ids are validated or generated).
+  return (
+    requestIdJson: string,
+    method: string,
+    route: string | undefined,
+    path: string,
+    status: number,
+    durationMs: number,
+  ) =>
+    keys.requestId +
+    requestIdJson +
+    methodAndRoute(method, route) +
+    keys.path +
+    quote(path) +
+    statusAndDuration(status) +
+    String(durationMs)
+}
+
+const defaultRequestId = () => crypto.randomUUID()
+
 /**
  * One `.use()` that makes an Elysia app observable: a request id per request
  * (from a valid `X-Request-Id`, else generated; echoed back) held in the request
@@ -89,7 +156,10 @@ export function observability(options: ObservabilityOptions = {}) {
   const ownHealth = options.health === undefined
   const health = options.health === undefined ? new HealthRegistry(identity) : options.health
   const header = (options.requestIdHeader ?? REQUEST_ID_HEADER).toLowerCase()
-  const generate = options.generateRequestId ?? (() => crypto.randomUUID())
+  const generate = options.generateRequestId ?? defaultRequestId
+  // Valid incoming ids and UUIDs need no JSON escaping; a custom generator's might.
+  const generatedIsSafe = generate === defaultRequestId
+  const renderAccessLine = accessLineRenderer(logger)
   const metricsPath = options.metricsPath ?? '/metrics'
   const healthPath = options.healthPath ?? '/health'
   const logOperational = options.logOperationalRoutes ?? false
@@ -104,6 +174,7 @@ export function observability(options: ObservabilityOptions = {}) {
   const finish = (
     request: Request,
     requestId: string,
+    requestIdIsSafe: boolean,
     started: number,
     response: Response | undefined,
     thrown?: unknown,
@@ -117,13 +188,21 @@ export function observability(options: ObservabilityOptions = {}) {
     http?.recordRequest({ method: request.method, route, status, durationSeconds: durationMs / 1000 })
     const failed = status >= 500
     if ((logOperational || !isOperational(route)) && logger.isLevelEnabled(failed ? 'error' : 'info')) {
+      const durationRounded = Math.round(durationMs * 1000) / 1000
+      if (!failed && renderAccessLine !== undefined) {
+        const idJson = requestIdIsSafe ? `"${requestId}"` : quote(requestId)
+        const path = pathOf(request.url)
+        const fields = renderAccessLine(idJson, request.method, route, path, status, durationRounded)
+        logRendered(logger, 'info', fields, 'request completed')
+        return response === undefined ? undefined : withRequestId(response, header, requestId)
+      }
       const line = {
         requestId,
         method: request.method,
         route,
         path: pathOf(request.url),
         status,
-        durationMs: Math.round(durationMs * 1000) / 1000,
+        durationMs: durationRounded,
       }
       if (failed) {
         const error = thrown ?? state?.error
@@ -139,24 +218,33 @@ export function observability(options: ObservabilityOptions = {}) {
     // `wrap` receives Elysia's whole request handling as `handle`; returning a
     // wrapped version gives an "around" hook that Elysia's lifecycle lacks.
     .wrap((handle, request: Request) => {
-      const requestId = resolveRequestId(request.headers.get(header), generate)
+      const incoming = request.headers.get(header)
+      const incomingIsValid = incoming !== null && isValidRequestId(incoming)
+      const requestId = incomingIsValid ? incoming : generate()
+      const requestIdIsSafe = incomingIsValid || generatedIsSafe
       return () => {
         const started = performance.now()
         inFlight.set(request, {})
         http?.requestStarted(request.method)
         let result: unknown
         try {
-          result = runWithRequestContext({ requestId }, () => handle(request))
+          result = runWithRequestContext({ requestId }, handle, request)
         } catch (error) {
-          finish(request, requestId, started, undefined, error)
+          finish(request, requestId, requestIdIsSafe, started, undefined, error)
           throw error
         }
-        if (result instanceof Response) return finish(request, requestId, started, result)
+        if (result instanceof Response) return finish(request, requestId, requestIdIsSafe, started, result)
         return Promise.resolve(result).then(
           (response) =>
-            finish(request, requestId, started, response instanceof Response ? response : undefined),
+            finish(
+              request,
+              requestId,
+              requestIdIsSafe,
+              started,
+              response instanceof Response ? response : undefined,
+            ),
           (error: unknown) => {
-            finish(request, requestId, started, undefined, error)
+            finish(request, requestId, requestIdIsSafe, started, undefined, error)
             throw error
           },
         )

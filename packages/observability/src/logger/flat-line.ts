@@ -170,3 +170,30 @@ export function logFlat(logger: Logger, level: 'info' | 'warn', fields: FlatFiel
   line += `,"msg":${quote(message)}}\n`
   ;((logger as Instance)[streamSym] as { write(line: string): void }).write(line)
 }
+
+/**
+ * `,"key":` as lines of `logger` render the field `key`, for callers that pre-render
+ * the constant parts of a line for {@link logRendered}; undefined when the logger
+ * was not built by `createLogger` or redacts that key.
+ */
+export function renderedKey(logger: Logger, key: string): string | undefined {
+  const support = (logger as Instance)[FLAT_LINES] as FlatLineSupport | undefined
+  const rendered = support?.renderKey(key)
+  return rendered === undefined || rendered === SECRET ? undefined : rendered
+}
+
+/**
+ * Logs a line whose fields the caller rendered (`,"key":value…`, keys from
+ * {@link renderedKey}, values valid JSON) — the access line, whose method, route and
+ * status parts repeat on every request. Only for loggers {@link renderedKey}
+ * answered for; the request context and active span are added as on every line.
+ */
+export function logRendered(logger: Logger, level: 'info' | 'warn', fields: string, message: string): void {
+  const support = (logger as Instance)[FLAT_LINES] as FlatLineSupport
+  if (!logger.isLevelEnabled(level)) return
+  support.correlation.mixin(NO_FIELDS, 0, logger)
+  const line = `{"level":"${level}","time":${Date.now()}${(logger as Instance)[chindingsSym] as string}${fields},"msg":${quote(message)}}\n`
+  ;((logger as Instance)[streamSym] as { write(line: string): void }).write(line)
+}
+
+const NO_FIELDS: object = Object.freeze({})

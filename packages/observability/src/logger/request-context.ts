@@ -19,8 +19,9 @@ holder[STORAGE_KEY] ??= new AsyncLocalStorage<RequestContext>()
 const storage: AsyncLocalStorage<RequestContext> = holder[STORAGE_KEY]
 
 /**
- * Runs `fn` with `context` as the current request context: every log line written
- * inside it — synchronously or after any `await` — carries the context's fields.
+ * Runs `fn` (with `args`, if any) with `context` as the current request context:
+ * every log line written inside it — synchronously or after any `await` — carries
+ * the context's fields.
  *
  * @example
  * runWithRequestContext({ requestId: 'abc' }, async () => {
@@ -28,8 +29,12 @@ const storage: AsyncLocalStorage<RequestContext> = holder[STORAGE_KEY]
  *   logger.info('done') // {"requestId":"abc","msg":"done",…}
  * })
  */
-export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn)
+export function runWithRequestContext<T, A extends unknown[]>(
+  context: RequestContext,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
+  return storage.run(context, fn, ...args)
 }
 
 /**
