@@ -10,7 +10,8 @@
  *
  *   bun bench/logger.bench.ts
  *
- * Two scenarios per destination, each measured in alternating rounds (anchor, ours,
+ * Three scenarios per destination (flat fields outside and inside a request, a nested
+ * object inside a request), each measured in alternating rounds (anchor, ours,
  * anchor, ours…) so drift on a shared machine hits both sides; the ratio is the median
  * of the per-round ratios of median time per line. Target: ≥ 0.90× raw pino.
  */
