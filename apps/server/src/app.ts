@@ -106,9 +106,9 @@ export function createApp(options: CreateAppOptions) {
     .use(apiKeyRoutes(deps))
 
   // Order matters: observability wraps everything after it (request id, access log,
-  // metrics see every response, 429s and 413s included); onRequest hooks run in
-  // registration order, so headers are set before the rate limiter or the body limit
-  // can answer early.
+  // metrics see every response, 429s and 413s included). The security and CORS headers
+  // are Elysia default headers, in every response's `set.headers` from the start, so
+  // they are there when the rate limiter or the body limit answers early.
   return new Elysia({ name: 'jackpot-server', normalize: false })
     .use(telemetry.plugin())
     .use(errorHandler())

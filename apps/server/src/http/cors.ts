@@ -26,26 +26,30 @@ export function cors(options: CorsOptions) {
   const allowed = new Set(options.origins)
   const maxAge = String(options.maxAgeSeconds ?? 600)
 
-  return new Elysia({ name: 'jackpot/cors' }).onRequest(({ request, set }) => {
-    const origin = request.headers.get('origin')
-    // Caches must key on Origin, or one site's answer would be served to another.
-    set.headers.vary = 'Origin'
-    if (!origin || !(anyOrigin || allowed.has(origin))) {
-      return
-    }
-    set.headers['access-control-allow-origin'] = anyOrigin ? '*' : origin
-    set.headers['access-control-expose-headers'] = EXPOSED_HEADERS
+  return (
+    new Elysia({ name: 'jackpot/cors' })
+      // Caches must key on Origin, or one site's answer would be served to another. A default
+      // header (see securityHeaders): every response starts with it, without a hook.
+      .headers({ vary: 'Origin' })
+      .onRequest(({ request, set }) => {
+        const origin = request.headers.get('origin')
+        if (!origin || !(anyOrigin || allowed.has(origin))) {
+          return
+        }
+        set.headers['access-control-allow-origin'] = anyOrigin ? '*' : origin
+        set.headers['access-control-expose-headers'] = EXPOSED_HEADERS
 
-    if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          ...(set.headers as Record<string, string>),
-          'access-control-allow-methods': ALLOWED_METHODS,
-          'access-control-allow-headers': ALLOWED_HEADERS,
-          'access-control-max-age': maxAge,
-        },
+        if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
+          return new Response(null, {
+            status: 204,
+            headers: {
+              ...(set.headers as Record<string, string>),
+              'access-control-allow-methods': ALLOWED_METHODS,
+              'access-control-allow-headers': ALLOWED_HEADERS,
+              'access-control-max-age': maxAge,
+            },
+          })
+        }
       })
-    }
-  })
+  )
 }

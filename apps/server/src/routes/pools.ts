@@ -19,19 +19,24 @@ const Slug = t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['mega']
  */
 export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
   const cacheControl = poolCacheControl(config)
-  // The Response carries its own headers: writing them into `set.headers` instead costs
-  // Elysia a second copy per request (measured by bench/pool-reads.bench.ts).
-  const respond = (entry: CachedJson, request: Request): Response => {
+  // One Response with every header: the ones the global hooks put in `set.headers`
+  // (security, CORS, rate limit) and the read's own. Handing Elysia a Response *and* a
+  // non-empty `set.headers` makes it copy both into a second Response per request
+  // (measured by bench/pool-reads.bench.ts), so `set.headers` is emptied once used.
+  const respond = (entry: CachedJson, request: Request, set: { headers: Record<string, unknown> }) => {
+    const headers = set.headers as Record<string, string>
+    set.headers = {}
+    headers.etag = entry.etag
+    headers['cache-control'] = cacheControl
     if (matches(request.headers.get('if-none-match'), entry.etag)) {
-      return new Response(null, { status: 304, headers: { etag: entry.etag, 'cache-control': cacheControl } })
+      return new Response(null, { status: 304, headers })
     }
-    return new Response(entry.body, {
-      headers: { 'content-type': 'application/json', etag: entry.etag, 'cache-control': cacheControl },
-    })
+    headers['content-type'] = 'application/json'
+    return new Response(entry.body, { headers })
   }
 
   return new Elysia({ normalize: false })
-    .get('/pools', async ({ request }) => respond(await poolCache.list(), request), {
+    .get('/pools', async ({ request, set }) => respond(await poolCache.list(), request, set), {
       response: { 200: t.Object({ pools: t.Array(PoolSchema) }) },
       detail: {
         tags: ['pools'],
@@ -39,15 +44,19 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
         description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
       },
     })
-    .get('/pools/:slug', async ({ params, request }) => respond(await poolCache.pool(params.slug), request), {
-      params: t.Object({ slug: Slug }),
-      response: { 200: PoolSchema, 404: ProblemSchema },
-      detail: {
-        tags: ['pools'],
-        summary: 'Read one pool',
-        description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
+    .get(
+      '/pools/:slug',
+      async ({ params, request, set }) => respond(await poolCache.pool(params.slug), request, set),
+      {
+        params: t.Object({ slug: Slug }),
+        response: { 200: PoolSchema, 404: ProblemSchema },
+        detail: {
+          tags: ['pools'],
+          summary: 'Read one pool',
+          description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
+        },
       },
-    })
+    )
 }
 
 /**
