@@ -25,11 +25,16 @@ export function jsonBody(options: JsonBodyOptions) {
   const tooLarge = () =>
     problem('payload-too-large', { detail: `The body exceeds the limit of ${maxBytes} bytes.`, maxBytes })
 
-  return new Elysia({ name: 'jackpot/json-body' })
-    .onRequest(({ request, set }) => {
-      const declared = Number(request.headers.get('content-length') ?? 0)
-      if (declared > maxBytes) {
-        return problemResponse(
+  return (
+    new Elysia({ name: 'jackpot/json-body' })
+      // Elysia awaits a hook whose text looks asynchronous (`return f(...)`, `=> f(...)`),
+      // which makes every request's handling asynchronous: this one is written not to.
+      .onRequest(({ request, set }) => {
+        const declared = Number(request.headers.get('content-length') ?? 0)
+        if (declared <= maxBytes) return undefined
+        // biome-ignore lint/style/useConst: a `const` is folded into the `return` by Bun's transpiler, which Elysia would then read as asynchronous.
+        let refusal: Response | undefined
+        refusal = problemResponse(
           { ...tooLarge(), instance: new URL(request.url).pathname },
           {
             ...(set.headers as Record<string, string>),
@@ -37,30 +42,31 @@ export function jsonBody(options: JsonBodyOptions) {
             connection: 'close',
           },
         )
-      }
-    })
-    .onParse({ as: 'global' }, async ({ request }, contentType) => {
-      const bytes = await readAtMost(request, maxBytes)
-      if (bytes === null) throw new HttpProblem(tooLarge())
-      // null, not undefined: undefined would hand the (already consumed) body to the next parser.
-      if (bytes.byteLength === 0) return null
-      if (!JSON_TYPE.test(contentType)) {
-        throw new HttpProblem(
-          problem('unsupported-media-type', {
-            detail: `Send JSON with 'Content-Type: application/json' (got '${contentType || 'none'}').`,
-          }),
-        )
-      }
-      try {
-        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-      } catch (error) {
-        throw new HttpProblem(
-          problem('malformed-json', { detail: 'The body could not be parsed as JSON.' }),
-          {},
-          { cause: error },
-        )
-      }
-    })
+        return refusal
+      })
+      .onParse({ as: 'global' }, async ({ request }, contentType) => {
+        const bytes = await readAtMost(request, maxBytes)
+        if (bytes === null) throw new HttpProblem(tooLarge())
+        // null, not undefined: undefined would hand the (already consumed) body to the next parser.
+        if (bytes.byteLength === 0) return null
+        if (!JSON_TYPE.test(contentType)) {
+          throw new HttpProblem(
+            problem('unsupported-media-type', {
+              detail: `Send JSON with 'Content-Type: application/json' (got '${contentType || 'none'}').`,
+            }),
+          )
+        }
+        try {
+          return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+        } catch (error) {
+          throw new HttpProblem(
+            problem('malformed-json', { detail: 'The body could not be parsed as JSON.' }),
+            {},
+            { cause: error },
+          )
+        }
+      })
+  )
 }
 
 /**

@@ -22,6 +22,13 @@ const get = (path: string, headers: Record<string, string> = {}) =>
   new Request(`http://localhost${path}`, { headers })
 
 describe('rate limit plugin', () => {
+  test('decides with an in-memory limiter without making the request asynchronous', async () => {
+    // Elysia awaits a hook that looks asynchronous, and then every request returns a promise.
+    const response = app().fetch(get('/api/v1/pools'))
+    expect(response).toBeInstanceOf(Response)
+    expect((response as Response).headers.get('ratelimit-remaining')).toBe('1')
+  })
+
   test('answers 429 problem+json with Retry-After and RateLimit headers past the limit', async () => {
     const server = app()
     const first = await server.handle(get('/api/v1/pools'))

@@ -85,15 +85,36 @@ export function rateLimit(options: RateLimitPluginOptions) {
     )
   }
 
-  return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(({ request, server, set }) => {
+  type HookContext = {
+    request: Request
+    server: RequestIpSource | null
+    set: { headers: Record<string, unknown> }
+  }
+  // Two hooks, one chosen here, because Elysia decides from a hook's source text whether
+  // to `await` it, and one awaited hook makes every request's handling asynchronous (a
+  // promise handed to Bun per request). The in-memory limiter's hook must therefore not
+  // *look* asynchronous either: no `return f(...)` or `=> f(...)` in its text.
+  const inMemory = ({ request, server, set }: HookContext): Response | undefined => {
     const path = pathOf(request.url)
     const policy = policyFor(request.method, path, groups)
-    if (!policy) return
-    const key = clientKey(request, server, trustProxy)
-    if (consumeSync) return decide(consumeSync(key, policy), policy, path, set.headers)
-    return limiter.consume(key, policy).then((decision) => decide(decision, policy, path, set.headers))
-  })
+    if (!policy) return undefined
+    // biome-ignore lint/style/useConst: a `const` is folded into the `return` by Bun's transpiler, which Elysia would then read as asynchronous.
+    let answer: Response | undefined
+    answer = decide(consumeSync!(clientKey(request, server, trustProxy), policy), policy, path, set.headers)
+    return answer
+  }
+  const shared = async ({ request, server, set }: HookContext): Promise<Response | undefined> => {
+    const path = pathOf(request.url)
+    const policy = policyFor(request.method, path, groups)
+    if (!policy) return undefined
+    const decision = await limiter.consume(clientKey(request, server, trustProxy), policy)
+    return decide(decision, policy, path, set.headers)
+  }
+  return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(consumeSync ? inMemory : shared)
 }
+
+/** The `RateLimit-*` headers that change from one request to the next (the others change with the policy). */
+export const RATE_LIMIT_VOLATILE_HEADERS = ['ratelimit-remaining', 'ratelimit-reset'] as const
 
 interface PolicyTexts {
   windowSeconds: number
