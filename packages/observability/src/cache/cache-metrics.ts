@@ -60,6 +60,10 @@ export class CacheMetrics {
     this.#busMessages = meter.createCounter('cache.bus_messages', {
       description: 'Invalidation messages sent to and received from other cache instances.',
     })
+    // Exported from the start at 0: a cache that has not needed its factory or met an
+    // L2 error yet still has the series, so rate() and alerts read 0 rather than nothing.
+    this.#factoryCalls.add(0, this.#cache)
+    this.#l2Errors.add(0, this.#cache)
   }
 
   l1(hit: boolean): void {

@@ -91,6 +91,11 @@ export function multiLevelCacheSuite(target: CacheSuiteTarget): void {
       expect(await cache.get('dated')).toEqual({ at: at.toISOString() })
     })
 
+    test('exports factory calls and L2 errors at zero before either happens', async () => {
+      expect(await sample(context.metrics, 'cache_factory_calls_total', { cache: 'suite' })).toBe(0)
+      expect(await sample(context.metrics, 'cache_l2_errors_total', { cache: 'suite' })).toBe(0)
+    })
+
     test('getOrSet runs the factory on a miss, then serves the cached value', async () => {
       let calls = 0
       const factory = async () => ++calls
