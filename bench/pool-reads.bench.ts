@@ -4,18 +4,21 @@
  *
  *   bun run bench/pool-reads.bench.ts
  *
- * One server process pinned to CPU 0 hosts both apps on two ports: a bare
+ * One server process pinned to CPU 0 hosts the apps on their own ports: a bare
  * `new Elysia().get('/hello', () => 'hello')` and the jackpot server as
  * `createApp` builds it (observability plugin with its access log, security
  * headers, CORS, rate limiter, pool cache; embedded PGlite, production
- * settings, access log to /dev/null) answering `GET /api/v1/pools/mega`.
+ * settings, access log to /dev/null) answering `GET /api/v1/pools/mega` (and the floor below).
  * `wrk -t1` pinned to CPU 1 loads one app at a time, alternating, so they
  * never compete; each figure is the median over rounds, the ratio the median
  * of per-round ratios. The server's CPU time per request (from /proc) is
  * printed too: it is disturbed less by other load on a shared machine.
  *
  * Extra rows, informative (not the target): the same read revalidated with
- * `If-None-Match` (a 304, what a polling client or the edge mostly sends).
+ * `If-None-Match` (a 304, what a polling client or the edge mostly sends), and
+ * the floor: a bare Elysia `/:slug` route answering from the same pool cache
+ * with no plugin at all (what any real pool read costs before the server's
+ * security, CORS, rate limiting and observability).
  *
  * Target: pool reads ≥ 0.8× the hello route's requests/s. Needs wrk and taskset.
  */
@@ -25,6 +28,7 @@ import { loadConfig } from '@jackpot/config'
 import { openJackpot } from '@jackpot/domain'
 import { Elysia } from 'elysia'
 import { createApp } from '../apps/server/src/app.ts'
+import { createPoolCache } from '../apps/server/src/pool-cache/index.ts'
 
 const TARGET = 0.8
 const ROUNDS = 5
@@ -39,7 +43,7 @@ interface Target {
   name: string
   path: string
   headers?: Record<string, string>
-  port: 'hello' | 'server'
+  port: 'hello' | 'server' | 'bare'
 }
 
 async function serve(): Promise<void> {
@@ -53,13 +57,20 @@ async function serve(): Promise<void> {
   })
   const store = await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY })
   const server = createApp({ config, store }).listen({ port: 0, hostname: '127.0.0.1' })
+  const poolCache = createPoolCache({ store })
+  const bare = new Elysia()
+    .get('/api/v1/pools/:slug', async ({ params }) => {
+      const entry = await poolCache.pool(params.slug)
+      return new Response(entry.body, { headers: { 'content-type': 'application/json', etag: entry.etag } })
+    })
+    .listen({ port: 0, hostname: '127.0.0.1' })
   const etag = (await fetch(`http://127.0.0.1:${server.server?.port}/api/v1/pools/mega`)).headers.get('etag')
-  process.stderr.write(`READY ${hello.server?.port} ${server.server?.port} ${etag}\n`)
+  process.stderr.write(`READY ${hello.server?.port} ${server.server?.port} ${bare.server?.port} ${etag}\n`)
 }
 
 interface Started {
   child: ChildProcess
-  ports: { hello: number; server: number }
+  ports: { hello: number; server: number; bare: number }
   etag: string
 }
 
@@ -71,9 +82,13 @@ function start(): Promise<Started> {
     let seen = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString()
-      const ready = /READY (\d+) (\d+) (\S+)/.exec(seen)
+      const ready = /READY (\d+) (\d+) (\d+) (\S+)/.exec(seen)
       if (ready)
-        resolve({ child, ports: { hello: Number(ready[1]), server: Number(ready[2]) }, etag: ready[3]! })
+        resolve({
+          child,
+          ports: { hello: Number(ready[1]), server: Number(ready[2]), bare: Number(ready[3]) },
+          etag: ready[4]!,
+        })
     })
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${seen}`)))
   })
@@ -149,6 +164,7 @@ async function main(): Promise<void> {
       port: 'server',
       headers: { 'if-none-match': started.etag },
     },
+    { name: 'floor: bare Elysia :slug route', path: '/api/v1/pools/mega', port: 'bare' },
   ]
   const runs = new Map<string, Run[]>(targets.map((target) => [target.name, []]))
   console.log(
