@@ -25,12 +25,21 @@
  * is informative, not the target. Target: full plugin ≥ 0.85× bare requests/s.
  * Needs `wrk` and `taskset` (util-linux) for the socket part; Linux only (/proc).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { openSync, readFileSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { openSync } from 'node:fs'
 import { batchedDestination, createLogger } from '@jackpot/observability'
 import { observability } from '@jackpot/observability/elysia'
 import { Elysia } from 'elysia'
 import { measure } from 'mitata'
+import {
+  CONNECTIONS,
+  LOAD_CPU,
+  type LoadRun,
+  median,
+  requireLoadTools,
+  SERVER_CPU,
+  wrkLoad,
+} from './support/wrk-load.ts'
 
 const TARGET = 0.85
 const VARIANTS = ['bare', 'plugin', 'plugin-no-access-log'] as const
@@ -40,10 +49,6 @@ const HANDLE_ROUNDS = 9
 const SOCKET_ROUNDS = 5
 const SOCKET_DURATION_S = 4
 const SOCKET_WARMUP_S = 2
-const CONNECTIONS = 32
-const CLOCK_TICKS_PER_S = 100
-const SERVER_CPU = '0'
-const LOAD_CPU = '1'
 
 /** The app under test; the access log goes to `fd` through the logger's default batching. */
 function buildApp(variant: Variant, fd: number) {
@@ -58,8 +63,6 @@ function buildApp(variant: Variant, fd: number) {
   return new Elysia().use(observability({ service: 'bench', version: '1.0.0', logger })).get('/', route)
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const ratioText = (ratio: number) =>
   `${ratio.toFixed(2)}× (target ≥ ${TARGET.toFixed(2)}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`
 
@@ -119,58 +122,19 @@ function start(variant: Variant): Promise<{ child: ChildProcess; url: string }> 
   })
 }
 
-/** utime + stime of a process, in clock ticks (Linux). */
-function cpuTicks(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
-interface Run {
-  rps: number
-  cpuMicrosPerRequest: number
-  p99: string
-  errors: number
-}
-
-function wrk(url: string, seconds: number): { rps: number; requests: number; p99: string; errors: number } {
-  const result = spawnSync(
-    'taskset',
-    ['-c', LOAD_CPU, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url],
-    { encoding: 'utf8' },
-  )
-  if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}${result.error ?? ''}`)
-  const out = result.stdout
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1])
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
-  const p99 = /99%\s+(\S+)/.exec(out)?.[1] ?? '?'
-  const errors =
-    Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
-    (/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
-      .exec(out)
-      ?.slice(1)
-      .reduce((sum, n) => sum + Number(n), 0) ?? 0)
-  if (!(rps > 0)) throw new Error(`could not read wrk's output:\n${out}`)
-  return { rps, requests, p99, errors }
-}
-
-function load(server: { child: ChildProcess; url: string }, seconds: number): Run {
-  const pid = server.child.pid as number
-  const before = cpuTicks(pid)
-  const result = wrk(server.url, seconds)
-  const cpuSeconds = (cpuTicks(pid) - before) / CLOCK_TICKS_PER_S
-  return {
-    rps: result.rps,
-    cpuMicrosPerRequest: (cpuSeconds * 1e6) / Math.max(1, result.requests),
-    p99: result.p99,
-    errors: result.errors,
-  }
+function load(server: { child: ChildProcess; url: string }, seconds: number): LoadRun {
+  return wrkLoad(server.child.pid as number, server.url, seconds)
 }
 
 async function compareOverSocket(): Promise<number> {
+  requireLoadTools()
   const servers = Object.fromEntries(
     await Promise.all(VARIANTS.map(async (variant) => [variant, await start(variant)] as const)),
   ) as Record<Variant, { child: ChildProcess; url: string }>
-  const runs = Object.fromEntries(VARIANTS.map((variant) => [variant, [] as Run[]])) as Record<Variant, Run[]>
+  const runs = Object.fromEntries(VARIANTS.map((variant) => [variant, [] as LoadRun[]])) as Record<
+    Variant,
+    LoadRun[]
+  >
   console.log(
     `\n2. over a socket — wrk -t1 -c${CONNECTIONS} on CPU ${LOAD_CPU}, each server alone on CPU ${SERVER_CPU}, ` +
       `${SOCKET_ROUNDS}×${SOCKET_DURATION_S}s per variant after ${SOCKET_WARMUP_S}s warm-up`,
@@ -191,7 +155,7 @@ async function compareOverSocket(): Promise<number> {
     for (const variant of VARIANTS) servers[variant].child.kill()
   }
   const rpsRatio = (variant: Variant) =>
-    median(runs.bare.map((bare, i) => (runs[variant][i] as Run).rps / bare.rps))
+    median(runs.bare.map((bare, i) => (runs[variant][i] as LoadRun).rps / bare.rps))
   const cpu = (variant: Variant) => median(runs[variant].map((run) => run.cpuMicrosPerRequest))
   for (const variant of VARIANTS) {
     const rps = median(runs[variant].map((run) => run.rps))

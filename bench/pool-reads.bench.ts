@@ -22,22 +22,26 @@
  *
  * Target: pool reads ≥ 0.8× the hello route's requests/s. Needs wrk and taskset.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { loadConfig } from '@jackpot/config'
 import { openJackpot } from '@jackpot/domain'
 import { Elysia } from 'elysia'
 import { createApp } from '../apps/server/src/app.ts'
 import { createPoolCache } from '../apps/server/src/pool-cache/index.ts'
+import {
+  CONNECTIONS,
+  LOAD_CPU,
+  type LoadRun,
+  median,
+  requireLoadTools,
+  SERVER_CPU,
+  wrkLoad,
+} from './support/wrk-load.ts'
 
 const TARGET = 0.8
 const ROUNDS = 5
 const DURATION_S = 4
 const WARMUP_S = 2
-const CONNECTIONS = 32
-const CLOCK_TICKS_PER_S = 100
-const SERVER_CPU = '0'
-const LOAD_CPU = '1'
 
 interface Target {
   name: string
@@ -94,61 +98,13 @@ function start(): Promise<Started> {
   })
 }
 
-/** utime + stime of a process, in clock ticks (Linux). */
-function cpuTicks(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
-interface Run {
-  rps: number
-  cpuMicrosPerRequest: number
-  p99: string
-  errors: number
-}
-
-function load(started: Started, target: Target, seconds: number): Run {
-  const pid = started.child.pid as number
+function load(started: Started, target: Target, seconds: number): LoadRun {
   const url = `http://127.0.0.1:${started.ports[target.port]}${target.path}`
-  const headerArgs = Object.entries(target.headers ?? {}).flatMap(([name, value]) => [
-    '-H',
-    `${name}: ${value}`,
-  ])
-  const before = cpuTicks(pid)
-  const result = spawnSync(
-    'taskset',
-    ['-c', LOAD_CPU, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url],
-    { encoding: 'utf8' },
-  )
-  const cpuSeconds = (cpuTicks(pid) - before) / CLOCK_TICKS_PER_S
-  if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}${result.error ?? ''}`)
-  const out = result.stdout
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1])
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
-  if (!(rps > 0)) throw new Error(`could not read wrk's output:\n${out}`)
-  // A 304 is a success here; wrk counts it as 3xx, not as an error.
-  const errors =
-    Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
-    (/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
-      .exec(out)
-      ?.slice(1)
-      .reduce((sum, n) => sum + Number(n), 0) ?? 0)
-  return {
-    rps,
-    cpuMicrosPerRequest: (cpuSeconds * 1e6) / Math.max(1, requests),
-    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    errors,
-  }
+  return wrkLoad(started.child.pid as number, url, seconds, target.headers)
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
 async function main(): Promise<void> {
-  for (const tool of ['wrk', 'taskset']) {
-    if (spawnSync('which', [tool]).status !== 0)
-      throw new Error(`${tool} is needed (apt-get install ${tool})`)
-  }
+  requireLoadTools()
   console.log(
     `pool reads bench — ${new Date().toISOString()} — bun ${Bun.version}, elysia ${
       (await import('elysia/package.json')).version
@@ -166,7 +122,7 @@ async function main(): Promise<void> {
     },
     { name: 'floor: bare Elysia :slug route', path: '/api/v1/pools/mega', port: 'bare' },
   ]
-  const runs = new Map<string, Run[]>(targets.map((target) => [target.name, []]))
+  const runs = new Map<string, LoadRun[]>(targets.map((target) => [target.name, []]))
   console.log(
     `wrk -t1 -c${CONNECTIONS} on CPU ${LOAD_CPU}, server process on CPU ${SERVER_CPU}, ` +
       `${ROUNDS}×${DURATION_S}s per target after ${WARMUP_S}s warm-up, targets alternating`,
