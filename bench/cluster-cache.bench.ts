@@ -24,6 +24,7 @@ import {
   clusterToken,
   contribute,
   createGameKey,
+  edgeCacheStatuses,
   quantile,
   readPools,
   startLoad,
@@ -92,12 +93,7 @@ try {
     freshness.push(await within(5_000, async () => (await readPools(edge)).etag === expected, 'edge fresh'))
   }
   const result = await load.done
-  const statuses = new Map<string, number>()
-  for (const match of readFileSync(accessLog, 'utf8')
-    .slice(offset)
-    .matchAll(/"GET \/api\/v1\/pools HTTP\/1\.1" 200 (\S+)/g)) {
-    statuses.set(match[1]!, (statuses.get(match[1]!) ?? 0) + 1)
-  }
+  const statuses = edgeCacheStatuses(readFileSync(accessLog, 'utf8').slice(offset))
   const total = [...statuses.values()].reduce((sum, count) => sum + count, 0)
   const ratio = (statuses.get('HIT') ?? 0) / total
   console.log(

@@ -11,6 +11,7 @@ import {
   contribute,
   counterValue,
   createGameKey,
+  edgeCacheStatuses,
   quantile,
   readPools,
   startLoad,
@@ -123,12 +124,7 @@ await describeWith(
       expect(result.timeouts).toBe(0)
       expect(result.non2xx).toBe(0)
 
-      const statuses = new Map<string, number>()
-      for (const match of readFileSync(accessLog, 'utf8')
-        .slice(offset)
-        .matchAll(/"GET \/api\/v1\/pools HTTP\/1\.1" 200 (\S+)/g)) {
-        statuses.set(match[1]!, (statuses.get(match[1]!) ?? 0) + 1)
-      }
+      const statuses = edgeCacheStatuses(readFileSync(accessLog, 'utf8').slice(offset))
       const total = [...statuses.values()].reduce((sum, count) => sum + count, 0)
       const hits = statuses.get('HIT') ?? 0
       console.log(

@@ -1,5 +1,6 @@
 import { expect } from 'bun:test'
 import autocannon from 'autocannon'
+import { parseEdgeLogLine } from '../../../../../ops/edge-metrics/edge-log-line.ts'
 import { signJwt } from '../../../src/auth/jwt.ts'
 import type { StaffRole } from '../../../src/auth/roles.ts'
 
@@ -119,4 +120,25 @@ export function startLoad(options: autocannon.Options): Load {
   })
   const instance = autocannon(options, (error, result) => (error ? fail(error) : settle(result)))
   return { done, stop: () => instance.stop() }
+}
+
+/**
+ * How the edge answered the `200` pool reads in an access-log excerpt (ops/edge
+ * `jackpot_edge` format), by cache status: `{ HIT: 9 950, MISS: 3, … }`.
+ *
+ * @example
+ * const statuses = edgeCacheStatuses(readFileSync(accessLog, 'utf8').slice(offset))
+ */
+export function edgeCacheStatuses(
+  log: string,
+  requestLine = 'GET /api/v1/pools HTTP/1.1',
+): Map<string, number> {
+  const statuses = new Map<string, number>()
+  for (const line of log.split('\n')) {
+    if (!line.includes(`"${requestLine}"`)) continue
+    const parsed = parseEdgeLogLine(line)
+    if (parsed?.status !== 200) continue
+    statuses.set(parsed.cacheStatus, (statuses.get(parsed.cacheStatus) ?? 0) + 1)
+  }
+  return statuses
 }
