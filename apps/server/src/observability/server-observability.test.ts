@@ -49,7 +49,11 @@ function observed() {
 describe('createServerObservability', () => {
   test('keeps liveness in-process and puts the database in readiness and start-up', async () => {
     const { probe } = observed()
-    expect(await probe('/health/live')).toEqual({ status: 200, health: 'pass', checks: ['event-loop'] })
+    // The event-loop check warns (still 200) when a loaded machine stalled the loop for over
+    // a second since it started; which checks liveness holds is what this test is about.
+    const live = await probe('/health/live')
+    expect(live).toMatchObject({ status: 200, checks: ['event-loop'] })
+    expect(['pass', 'warn']).toContain(live.health)
     expect(await probe('/health/ready')).toEqual({
       status: 200,
       health: 'pass',
@@ -81,7 +85,9 @@ describe('createServerObservability', () => {
     const { telemetry, probe } = observed()
     telemetry.health.beginShutdown()
     expect(await probe('/health/ready')).toMatchObject({ status: 503, health: 'fail' })
-    expect(await probe('/health/live')).toMatchObject({ status: 200, health: 'pass' })
+    const live = await probe('/health/live')
+    expect(live.status).toBe(200)
+    expect(['pass', 'warn']).toContain(live.health)
   })
 
   test('observes one store: the same store gets the same routes store, another is refused', () => {
