@@ -147,7 +147,8 @@ if (await runPostgresSuite('apps/server database outage')) {
       expect((await health(server, '/health/database')).status).toBe(503)
       const live = await health(server, '/health/live')
       expect(live.status).toBe(200)
-      expect(live.body.status).toBe('pass')
+      // In-process only: pass, or warn if a loaded machine stalled the event loop; never fail.
+      expect(['pass', 'warn']).toContain(live.body.status)
 
       // A burst of writes reaches the dead database and fails; that opens the breaker.
       const rejectedBefore = await rejectedCalls(server)
