@@ -62,6 +62,26 @@ describe('end-to-end: bun run start', () => {
     expect(await server.exited).toBe(0)
   }, 60_000)
 
+  test('on SIGTERM fails readiness first, keeps serving through the readiness delay, then exits 0', async () => {
+    const server = start({ PGLITE_DATA_DIR: 'memory://', SHUTDOWN_READINESS_DELAY_MS: '3000' })
+    const base = (await swaggerUrl(server)).replace(/\/swagger$/, '')
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200)
+
+    const signalled = performance.now()
+    server.kill('SIGTERM')
+    let ready = 200
+    while (ready !== 503 && performance.now() - signalled < 1_000) {
+      ready = (await fetch(`${base}/health/ready`)).status
+    }
+    // Load balancers see readiness fail while the process still answers everything else.
+    expect(ready).toBe(503)
+    expect((await fetch(`${base}/health/live`)).status).toBe(200)
+    expect((await fetch(`${base}/api/v1/pools`)).status).toBe(200)
+    expect(await server.exited).toBe(0)
+    // It stayed up for the readiness delay before it stopped listening.
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(2_900)
+  }, 60_000)
+
   test('reports an invalid environment plainly and exits 1', async () => {
     const child = start({ PORT: 'eighty', BODY_LIMIT_BYTES: '12' })
     expect(await child.exited).toBe(1)
