@@ -1,23 +1,13 @@
 import { describe, expect, test } from 'bun:test'
 import { appendFileSync } from 'node:fs'
-import { testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
-import Redis from 'ioredis'
+import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
 import { verifyOps } from '../verify/verify-ops.ts'
 
 // End-to-end: a real server process, Debian's nginx as the edge, Debian's Prometheus and
 // Redis (cache L2, invalidation bus and shared rate limits are part of what the dashboards
 // show; a short outage of the server's link to it produces the L2 errors and breaker states).
 const services = testServices()
-const probe = new Redis(services.redisUrl, {
-  lazyConnect: true,
-  maxRetriesPerRequest: 0,
-  connectTimeout: 1000,
-})
-const redisUp = await probe
-  .connect()
-  .then(() => true)
-  .catch(() => false)
-probe.disconnect()
+const redisUp = await serviceAnswers(services.redisUrl, 6379)
 
 if (redisUp || services.servicesRequired) {
   describe('ops:verify (end-to-end: server, Prometheus, Redis)', () => {

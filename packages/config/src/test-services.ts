@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -26,3 +27,25 @@ export function testServices(source: Record<string, string | undefined> = proces
  * leaves one line; `bun run test` prints them after the run.
  */
 export const UNAVAILABLE_REPORT = join(tmpdir(), 'jackpot-tests-not-run.txt')
+
+/**
+ * Whether a TCP connection to the service at `url` opens within `timeoutMs`:
+ * the one cheap "is it up?" every suite asks before deciding to run, skip
+ * (outside CI) or fail (under `CI=true`).
+ *
+ * @example
+ * const redisUp = await serviceAnswers(testServices().redisUrl, 6379)
+ */
+export function serviceAnswers(url: string, defaultPort: number, timeoutMs = 1_000): Promise<boolean> {
+  const parsed = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect({ host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || defaultPort) })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { appendFileSync } from 'node:fs'
-import { testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
+import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
 import Redis from 'ioredis'
 import { FallbackRateLimiter } from './fallback-rate-limiter.ts'
 import { MemoryRateLimiter } from './memory-rate-limiter.ts'
@@ -77,16 +77,7 @@ describe('FallbackRateLimiter', () => {
 
 // End-to-end against the real Redis: two connections stand in for two replicas.
 const services = testServices()
-const probe = new Redis(services.redisUrl, {
-  lazyConnect: true,
-  maxRetriesPerRequest: 0,
-  connectTimeout: 1000,
-})
-const redisUp = await probe
-  .connect()
-  .then(() => true)
-  .catch(() => false)
-probe.disconnect()
+const redisUp = await serviceAnswers(services.redisUrl, 6379)
 
 if (redisUp || services.servicesRequired) {
   describe('RedisRateLimiter (real Redis)', () => {

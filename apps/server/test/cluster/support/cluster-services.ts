@@ -1,7 +1,6 @@
 import { describe, test } from 'bun:test'
 import { existsSync } from 'node:fs'
-import { connect } from 'node:net'
-import { testServices } from '@jackpot/config'
+import { serviceAnswers, testServices } from '@jackpot/config'
 import { postgresAddress, postgresAvailable, reportUnavailable } from '@jackpot/domain/testing'
 import { privateRedisAvailable, REDIS_SERVER } from '../../../../../ops/cluster/private-redis.ts'
 import { DEFAULT_NGINX } from '../../../../../ops/edge/start-edge.ts'
@@ -27,7 +26,7 @@ export interface ClusterNeeds {
 export async function describeWith(name: string, needs: ClusterNeeds, body: () => void): Promise<void> {
   const missing: string[] = []
   if (needs.postgres && !(await postgresAvailable())) missing.push(`PostgreSQL at ${postgresAddress()}`)
-  if (needs.redis && !(await redisAnswers(testServices().redisUrl)))
+  if (needs.redis && !(await serviceAnswers(testServices().redisUrl, 6379)))
     missing.push(`Redis at ${testServices().redisUrl}`)
   if (needs.redisServer && !privateRedisAvailable()) missing.push(`redis-server at ${REDIS_SERVER}`)
   if (needs.nginx && !existsSync(DEFAULT_NGINX)) missing.push(`nginx at ${DEFAULT_NGINX}`)
@@ -45,18 +44,4 @@ export async function describeWith(name: string, needs: ClusterNeeds, body: () =
 /** A prefix no other run uses, so suites share the test Redis without clashing. */
 export function uniquePrefix(label: string): string {
   return `test:${label}:${crypto.randomUUID()}`
-}
-
-function redisAnswers(url: string): Promise<boolean> {
-  const parsed = new URL(url)
-  return new Promise((resolve) => {
-    const socket = connect({ host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || 6379) })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1_000, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
 }

@@ -1,7 +1,6 @@
 import { describe, test } from 'bun:test'
 import { appendFileSync } from 'node:fs'
-import { connect } from 'node:net'
-import { testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
+import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
 
 /** Where the Redis suites run, and whether a missing Redis must fail them (CI). */
 export interface RedisForTests {
@@ -19,16 +18,7 @@ export async function redisForTests(): Promise<RedisForTests> {
   const parsed = new URL(services.redisUrl)
   const host = parsed.hostname || '127.0.0.1'
   const port = Number(parsed.port || 6379)
-  const available = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host, port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1_000, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
+  const available = await serviceAnswers(services.redisUrl, 6379)
   return { url: services.redisUrl, host, port, available, required: services.servicesRequired }
 }
 
