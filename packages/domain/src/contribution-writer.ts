@@ -1,30 +1,22 @@
 /**
- * The contribution write path, kept in one module on purpose: batching many
- * contributions into one transaction later changes this file only.
+ * The contribution write path: checks and fingerprints a contribution, hands
+ * it to the group-commit writer (write-batch/), and records what was applied.
  */
-import { asc, sql } from 'drizzle-orm'
-import type { Transaction } from './db/database.ts'
-import { ledgerLines, pools } from './db/schema.ts'
 import { CurrencyMismatchError, InvalidCommandError } from './errors.ts'
-import {
-  assertIdempotencyKey,
-  claimIdempotencyKey,
-  findReplayedEntry,
-  type LedgerEntryRow,
-  type LedgerLineRow,
-  selectLines,
-} from './idempotency.ts'
+import { assertIdempotencyKey } from './idempotency.ts'
 import { requestHash } from './request-hash.ts'
-import { assertWager, splitContribution } from './rules/contribution-split.ts'
+import { assertWager } from './rules/contribution-split.ts'
 import type { StoreContext } from './store-context.ts'
 import type { ContributionCommand, ContributionReceipt, Idempotent } from './types.ts'
 
 /**
  * Records one wager's contribution to every pool, exactly once per
- * idempotency key. A retry with the same key and body returns the first
- * receipt with `replayed: true` and writes nothing.
+ * idempotency key (per caller). A retry with the same key and body returns the
+ * first receipt with `replayed: true` and writes nothing. It travels in the
+ * next batch with the other writes that arrive meanwhile.
  *
- * @throws CurrencyMismatchError, InvalidCommandError, IdempotencyConflictError
+ * @throws CurrencyMismatchError, InvalidCommandError, IdempotencyConflictError,
+ *   WriteQueueFullError, WriteDeadlineExceededError, WriteOutcomeUnknownError, DatabaseUnavailableError
  * @example
  * const { result } = await writeContribution(ctx, { idempotencyKey: 'k1', gameId: 'slots', wagerCents: 500n, currency: 'EUR' })
  */
@@ -34,9 +26,12 @@ export async function writeContribution(
 ): Promise<Idempotent<ContributionReceipt>> {
   assertContribution(ctx, command)
   const hash = contributionHash(command)
-  const outcome = await ctx.run('contribution.write', () =>
-    ctx.db.transaction((tx) => applyContribution(tx, command, hash, ctx.now())),
-  )
+  const outcome = await ctx.writer.submit({
+    kind: 'contribution',
+    command,
+    scope: command.caller ?? '',
+    hash,
+  })
   if (outcome.replayed) {
     ctx.metrics.replayed('contribution')
   } else {
@@ -52,7 +47,6 @@ export async function writeContribution(
       },
       'contribution recorded',
     )
-    ctx.poolsChanged(receipt.pools.map((p) => p.slug))
   }
   return outcome
 }
@@ -72,93 +66,4 @@ function contributionHash(command: ContributionCommand): string {
     command.wagerCents.toString(),
     command.currency,
   ])
-}
-
-async function applyContribution(
-  tx: Transaction,
-  command: ContributionCommand,
-  hash: string,
-  now: Date,
-): Promise<Idempotent<ContributionReceipt>> {
-  // Pools first, always in slug order: concurrent writers queue instead of
-  // deadlocking, and the ledger id taken next follows the order in which
-  // writes apply, so replaying the ledger by id retraces every pool's history.
-  const rows = await tx.select().from(pools).orderBy(asc(pools.slug)).for('no key update')
-  const entry = await claimIdempotencyKey(tx, {
-    kind: 'contribution',
-    idempotencyKey: command.idempotencyKey,
-    requestHash: hash,
-    gameId: command.gameId,
-    playerId: command.playerId ?? null,
-    wagerCents: command.wagerCents,
-    currency: command.currency,
-    createdAt: now,
-  })
-  if (!entry) {
-    const first = await findReplayedEntry(tx, command.idempotencyKey, 'contribution', hash)
-    return { replayed: true, result: toReceipt(first, await selectLines(tx, first.id)) }
-  }
-
-  const lines: LedgerLineRow[] = rows.map((row) => {
-    const split = splitContribution(row, command.wagerCents)
-    return {
-      entryId: entry.id,
-      poolSlug: row.slug,
-      amountDeltaCents: split.toAmountCents,
-      reserveDeltaCents: split.toReserveCents,
-      contributedDeltaCents: split.contributedCents,
-      paidOutDeltaCents: 0n,
-      seededByHouseDeltaCents: 0n,
-      amountAfterCents: split.amountCents,
-      reserveAfterCents: split.reserveCents,
-      residueAfter: split.residue,
-    }
-  })
-  if (lines.length > 0) await updatePools(tx, lines, now)
-  if (lines.length > 0) await tx.insert(ledgerLines).values(lines)
-  return { replayed: false, result: toReceipt(entry, lines) }
-}
-
-/**
- * Applies every pool's new state in one statement rather than one UPDATE per
- * pool: fewer round trips while the pool locks are held, which is what bounds
- * contribution throughput (every contribution locks every pool).
- */
-async function updatePools(tx: Transaction, lines: LedgerLineRow[], now: Date): Promise<void> {
-  // Parameters go in as text with casts: the two drivers bind bigint and Date differently.
-  const values = sql.join(
-    lines.map(
-      (line) =>
-        sql`(${line.poolSlug}, ${line.amountAfterCents.toString()}::bigint, ${line.reserveAfterCents.toString()}::bigint, ${line.residueAfter}::int, ${line.contributedDeltaCents.toString()}::bigint)`,
-    ),
-    sql`, `,
-  )
-  await tx.execute(sql`
-    UPDATE ${pools} SET
-      amount_cents = v.amount,
-      reserve_cents = v.reserve,
-      residue = v.residue,
-      contributed_cents = ${pools.contributedCents} + v.contributed,
-      contributions_count = ${pools.contributionsCount} + 1,
-      updated_at = ${now.toISOString()}::timestamptz
-    FROM (VALUES ${values}) AS v(slug, amount, reserve, residue, contributed)
-    WHERE ${pools.slug} = v.slug`)
-}
-
-function toReceipt(entry: LedgerEntryRow, lines: LedgerLineRow[]): ContributionReceipt {
-  return {
-    id: entry.id.toString(),
-    wagerCents: entry.wagerCents ?? 0n,
-    currency: entry.currency ?? '',
-    gameId: entry.gameId ?? '',
-    playerId: entry.playerId,
-    pools: lines.map((line) => ({
-      slug: line.poolSlug,
-      contributedCents: line.contributedDeltaCents,
-      toReserveCents: line.reserveDeltaCents,
-      amountCents: line.amountAfterCents,
-      reserveCents: line.reserveAfterCents,
-    })),
-    createdAt: entry.createdAt,
-  }
 }

@@ -7,8 +7,12 @@ export const DATABASE_OPERATIONS = [
   'setup',
   'pools.list',
   'pools.get',
+  /** A write batch of contributions only. */
   'contribution.write',
+  /** A write batch of wins only. */
   'win.write',
+  /** A write batch of both. */
+  'write.batch',
   'ledger.read',
   'pool.config.write',
   'audit.read',

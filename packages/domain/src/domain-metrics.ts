@@ -19,6 +19,8 @@ export class DomainMetrics {
   readonly #wins: Counter | undefined
   readonly #payout: Counter | undefined
   readonly #replays: Counter | undefined
+  readonly #batches: Counter | undefined
+  readonly #batchedWrites: Counter | undefined
   // Attribute objects are reused: one per pool, built on first use.
   readonly #poolAttributes = new Map<string, Attributes>()
 
@@ -41,6 +43,13 @@ export class DomainMetrics {
     this.#replays = meter.createCounter('jackpot.idempotent_replays', {
       description: 'Requests answered from the ledger because their idempotency key was already used.',
     })
+    this.#batches = meter.createCounter('jackpot.write_batches', {
+      description: 'Write batches committed (group commit): one transaction each.',
+    })
+    this.#batchedWrites = meter.createCounter('jackpot.batched_writes', {
+      description:
+        'Writes carried by committed batches (replays and refusals included); ÷ batches = mean batch size.',
+    })
   }
 
   contributionRecorded(receipt: ContributionReceipt): void {
@@ -55,6 +64,11 @@ export class DomainMetrics {
     const attributes = this.#pool(receipt.pool)
     this.#wins?.add(1, attributes)
     this.#payout?.add(Number(receipt.payoutCents), attributes)
+  }
+
+  batchCommitted(size: number): void {
+    this.#batches?.add(1)
+    this.#batchedWrites?.add(size)
   }
 
   replayed(kind: 'contribution' | 'win'): void {

@@ -5,7 +5,7 @@ import { writeContribution } from './contribution-writer.ts'
 import type { ConnectedDatabase } from './db/connect-database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
-import type { JackpotStore } from './jackpot-store.ts'
+import type { JackpotStore, PoolsListener } from './jackpot-store.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
@@ -31,8 +31,11 @@ import type {
   WinReceipt,
 } from './types.ts'
 import { writeWin } from './win-writer.ts'
-
-type PoolsListener = (slugs: PoolSlug[]) => void
+import {
+  type GroupCommitOptions,
+  GroupCommitWriter,
+  type WriteLoad,
+} from './write-batch/group-commit-writer.ts'
 
 /** The {@link JackpotStore} on drizzle; made by `openJackpot`. */
 export class DrizzleJackpotStore implements JackpotStore {
@@ -51,12 +54,33 @@ export class DrizzleJackpotStore implements JackpotStore {
       currency: string
       logger: DomainLogger | undefined
       metrics: DomainMetrics
+      writes?: GroupCommitOptions | undefined
     },
   ) {
     this.kind = database.kind
     this.currency = settings.currency
     this.#database = database
-    this.#ctx = { ...settings, db: database.db, poolsChanged: (slugs) => this.#notify(slugs) }
+    const writer = new GroupCommitWriter({
+      db: database.db,
+      run: settings.run,
+      now: settings.now,
+      logger: settings.logger,
+      options: settings.writes,
+      onCommitted: (batch) => {
+        settings.metrics.batchCommitted(batch.outcomes.length)
+        if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)
+      },
+    })
+    this.#ctx = {
+      db: database.db,
+      run: settings.run,
+      now: settings.now,
+      currency: settings.currency,
+      logger: settings.logger,
+      metrics: settings.metrics,
+      writer,
+      poolsChanged: (slugs) => this.#notify(slugs),
+    }
   }
 
   listPools(): Promise<Pool[]> {
@@ -109,11 +133,15 @@ export class DrizzleJackpotStore implements JackpotStore {
 
   onPoolsChanged(listener: PoolsListener): () => void {
     // Wrapped, so subscribing the same function twice gives two independent subscriptions.
-    const entry: PoolsListener = (slugs) => listener(slugs)
+    const entry: PoolsListener = (slugs, pools) => listener(slugs, pools)
     this.#listeners.add(entry)
     return () => {
       this.#listeners.delete(entry)
     }
+  }
+
+  writeLoad(): WriteLoad {
+    return this.#ctx.writer.load()
   }
 
   async ping(): Promise<void> {
@@ -141,10 +169,10 @@ export class DrizzleJackpotStore implements JackpotStore {
     })
   }
 
-  #notify(slugs: PoolSlug[]): void {
+  #notify(slugs: PoolSlug[], pools?: readonly Pool[]): void {
     for (const listener of this.#listeners) {
       try {
-        listener(slugs)
+        listener(slugs, pools)
       } catch (error) {
         // A broken subscriber must not turn a committed write into a failed request.
         this.#ctx.logger?.warn({ err: error, slugs }, 'onPoolsChanged listener threw')

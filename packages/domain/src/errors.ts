@@ -86,3 +86,48 @@ export class DatabaseLockedError extends DomainError {
     )
   }
 }
+
+/**
+ * The process's write queue is full: the write was refused before it reached
+ * the database, so it was not applied. Retry after `retryAfterMs`.
+ */
+export class WriteQueueFullError extends DomainError {
+  readonly code = 'E_WRITE_QUEUE_FULL'
+  constructor(
+    readonly limit: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(`The write queue is full (${limit} writes waiting); the write was not applied, retry shortly`)
+  }
+}
+
+/**
+ * The write waited in the queue past its deadline and was dropped before its
+ * transaction began: it was not applied. Retry with the same idempotency key.
+ */
+export class WriteDeadlineExceededError extends DomainError {
+  readonly code = 'E_WRITE_DEADLINE_EXCEEDED'
+  constructor(
+    readonly waitedMs: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(`The write waited ${waitedMs} ms for the database and was not applied; retry shortly`)
+  }
+}
+
+/**
+ * The connection was lost after the write's transaction was asked to commit,
+ * so whether it committed is unknown. Replaying the request with the same
+ * idempotency key tells: it answers the first result if it committed, and
+ * applies it now if it did not.
+ */
+export class WriteOutcomeUnknownError extends DomainError {
+  readonly code = 'E_WRITE_OUTCOME_UNKNOWN'
+  constructor(options?: ErrorOptions) {
+    super(
+      'The database connection was lost while the write was committing; whether it was applied is unknown. ' +
+        'Replay the request with the same Idempotency-Key to find out.',
+      options,
+    )
+  }
+}

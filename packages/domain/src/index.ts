@@ -3,7 +3,7 @@ export { isConnectionFailure } from './db/database-errors.ts'
 export { DEFAULT_POOLS } from './default-pools.ts'
 export type { DomainMeter } from './domain-metrics.ts'
 export * from './errors.ts'
-export type { JackpotStore, OpenJackpotOptions } from './jackpot-store.ts'
+export type { JackpotStore, OpenJackpotOptions, PoolsListener } from './jackpot-store.ts'
 export { OPEN_JACKPOT_DEFAULTS, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
 export {
@@ -16,3 +16,8 @@ export {
 export { type PoolConfig, validatePoolConfig, validatePoolDefinition } from './rules/pool-config.ts'
 export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
 export type * from './types.ts'
+export {
+  GROUP_COMMIT_DEFAULTS,
+  type GroupCommitOptions,
+  type WriteLoad,
+} from './write-batch/group-commit-writer.ts'

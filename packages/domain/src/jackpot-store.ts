@@ -19,6 +19,10 @@ import type {
   WinCommand,
   WinReceipt,
 } from './types.ts'
+import type { GroupCommitOptions, WriteLoad } from './write-batch/group-commit-writer.ts'
+
+/** What `onPoolsChanged` listeners get: the changed slugs and, when known, every pool after the change. */
+export type PoolsListener = (slugs: PoolSlug[], pools?: readonly Pool[]) => void
 
 /**
  * Everything the server can ask of the jackpot. One implementation, backed by
@@ -33,7 +37,13 @@ export interface JackpotStore {
   /** @throws PoolNotFoundError */
   getPool(slug: PoolSlug): Promise<Pool>
 
-  /** @throws CurrencyMismatchError, IdempotencyConflictError */
+  /**
+   * Contributions and wins go through one group-commit writer per store (see
+   * `write-batch/group-commit-writer.ts`).
+   *
+   * @throws CurrencyMismatchError, IdempotencyConflictError, WriteQueueFullError,
+   *   WriteDeadlineExceededError, WriteOutcomeUnknownError, DatabaseUnavailableError
+   */
   contribute(command: ContributionCommand): Promise<Idempotent<ContributionReceipt>>
   /** @throws PoolNotFoundError, IdempotencyConflictError */
   win(command: WinCommand): Promise<Idempotent<WinReceipt>>
@@ -53,9 +63,16 @@ export interface JackpotStore {
 
   /**
    * Subscribe to pool changes (contribution, win, config) made through this
-   * store. The listener gets the changed pools' slugs after commit. Returns a disposer.
+   * store. The listener gets the changed pools' slugs after commit, once per
+   * committed write batch, and, when the change knows them, every pool's
+   * state after it (`pools`: write batches lock and read every pool, so they
+   * always pass it), before any write of that batch is answered.
+   * Returns a disposer.
    */
-  onPoolsChanged(listener: (slugs: PoolSlug[]) => void): () => void
+  onPoolsChanged(listener: PoolsListener): () => void
+
+  /** How full the write queue is (admission control, readiness). */
+  writeLoad(): WriteLoad
 
   /** A trivial round trip, for health checks. */
   ping(): Promise<void>
@@ -82,6 +99,8 @@ export interface OpenJackpotOptions {
    * payouts, replays). Defaults to none: no domain metrics.
    */
   meter?: DomainMeter | undefined
+  /** Batch size, queue bound and deadline of the group-commit writer. */
+  writes?: GroupCommitOptions | undefined
   /** Seconds to wait for a PostgreSQL connection. Defaults to 5. */
   connectTimeoutSeconds?: number | undefined
 }

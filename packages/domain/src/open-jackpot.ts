@@ -45,6 +45,7 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Jac
     now: options.clock ?? OPEN_JACKPOT_DEFAULTS.clock,
     connectTimeoutSeconds: options.connectTimeoutSeconds ?? OPEN_JACKPOT_DEFAULTS.connectTimeoutSeconds,
     logger: options.logger,
+    writes: options.writes,
   }
   validateSettings(settings)
   const run = createDatabaseRunner(options.interceptor)

@@ -2,6 +2,7 @@ import type { Database } from './db/database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import type { DomainLogger, PoolSlug } from './types.ts'
+import type { GroupCommitWriter } from './write-batch/group-commit-writer.ts'
 
 /** What the store's modules share: the database, the one runner, the clock. */
 export interface StoreContext {
@@ -11,6 +12,8 @@ export interface StoreContext {
   currency: string
   logger: DomainLogger | undefined
   metrics: DomainMetrics
+  /** The one writer of contributions and wins (group commit). */
+  writer: GroupCommitWriter
   /** Tells `onPoolsChanged` listeners; call only after commit. */
   poolsChanged(slugs: PoolSlug[]): void
 }

@@ -40,8 +40,16 @@ export interface PoolDefinition {
   ceilingCents: bigint | null
 }
 
+/**
+ * Whose idempotency key a write carries: the API key's id, or `user:<sub>` for
+ * a person. The same key from two callers names two different writes.
+ * Omitted: the shared legacy scope ''.
+ */
+export type IdempotencyScope = string
+
 export interface ContributionCommand {
   idempotencyKey: string
+  caller?: IdempotencyScope | undefined
   gameId: string
   playerId?: string | undefined
   wagerCents: bigint
@@ -70,6 +78,7 @@ export interface ContributionReceipt {
 
 export interface WinCommand {
   idempotencyKey: string
+  caller?: IdempotencyScope | undefined
   pool: PoolSlug
   gameId: string
   playerId: string

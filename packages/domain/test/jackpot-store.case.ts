@@ -8,6 +8,7 @@ import { ledgerCases } from './cases/ledger.case.ts'
 import { statsCases } from './cases/stats.case.ts'
 import { useStoreHarness } from './cases/store-harness.ts'
 import { winCases } from './cases/win.case.ts'
+import { writeBatchCases } from './cases/write-batch.case.ts'
 import type { StoreBackend } from './support/store-backends.ts'
 
 /**
@@ -25,5 +26,6 @@ export function describeJackpotStore(backend: StoreBackend): void {
     apiKeyCases(harness)
     interceptorCases(harness)
     concurrencyCases(harness)
+    writeBatchCases(harness)
   })
 }

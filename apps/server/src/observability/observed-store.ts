@@ -72,6 +72,7 @@ export function observeStore(store: JackpotStore, observers: StoreObservers): Ja
     revokeApiKey: (id, actor) => store.revokeApiKey(id, actor),
     authenticateApiKey: (plaintext) => store.authenticateApiKey(plaintext),
     onPoolsChanged: (listener) => store.onPoolsChanged(listener),
+    writeLoad: () => store.writeLoad(),
     ping: () => store.ping(),
     close: () => store.close(),
   }

@@ -66,13 +66,14 @@ describe('the schema', () => {
     expect(await failure(`DELETE FROM audit_log`)).toContain('append-only')
   })
 
-  test('allows one ledger entry per idempotency key, whatever its kind', async () => {
-    const insert = (kind: string) =>
+  test('allows one ledger entry per idempotency key and caller, whatever its kind', async () => {
+    const insert = (kind: string, scope: string) =>
       failure(
-        `INSERT INTO ledger_entries (kind, idempotency_key, request_hash, created_at) VALUES ('${kind}', 'k', 'h', now())`,
+        `INSERT INTO ledger_entries (kind, idempotency_key, idempotency_scope, request_hash, created_at) VALUES ('${kind}', 'k', '${scope}', 'h', now())`,
       )
-    expect(await insert('contribution')).toBe('accepted')
-    expect(await insert('win')).toContain('ledger_entries_idempotency_key_unique')
+    expect(await insert('contribution', 'game-a')).toBe('accepted')
+    expect(await insert('win', 'game-a')).toContain('ledger_entries_scope_key_unique')
+    expect(await insert('contribution', 'game-b')).toBe('accepted')
   })
 
   test('requires a request hash exactly when there is an idempotency key', async () => {

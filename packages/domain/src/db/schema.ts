@@ -15,6 +15,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uuid,
 } from 'drizzle-orm/pg-core'
 
@@ -69,15 +70,22 @@ export const LEDGER_KINDS = ['seed', 'contribution', 'win', 'reset', 'adjustment
 
 /**
  * Append-only: rows are inserted, never updated or deleted (a trigger refuses
- * both). An idempotency key is unique across kinds, so a replay is rebuilt from
- * the entry found by its key and no separate idempotency table exists.
+ * both). An idempotency key is unique per caller (`idempotency_scope`: the API
+ * key, or the person for operator wins) across kinds, so a replay is rebuilt
+ * from the entry found by its key and no separate idempotency table exists.
  */
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
     kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
-    idempotencyKey: text('idempotency_key').unique('ledger_entries_idempotency_key_unique'),
+    idempotencyKey: text('idempotency_key'),
+    /**
+     * Whose key it is: the API key id, or `user:<sub>` for a person. Rows written
+     * before keys were scoped have '' (the legacy global scope), and a lookup by
+     * any caller still finds them, so an old key is never taken as new.
+     */
+    idempotencyScope: text('idempotency_scope').notNull().default(''),
     /** sha256 of the request body the key was first used with. */
     requestHash: text('request_hash'),
     parentId: bigint('parent_id', { mode: 'bigint' }).references((): AnyPgColumn => ledgerEntries.id),
@@ -90,6 +98,7 @@ export const ledgerEntries = pgTable(
   (t) => [
     check('ledger_entries_kind', sql`${t.kind} IN ('seed', 'contribution', 'win', 'reset', 'adjustment')`),
     check('ledger_entries_key_has_hash', sql`(${t.idempotencyKey} IS NULL) = (${t.requestHash} IS NULL)`),
+    unique('ledger_entries_scope_key_unique').on(t.idempotencyScope, t.idempotencyKey),
     index('ledger_entries_kind_id_idx').on(t.kind, t.id),
     index('ledger_entries_created_at_idx').on(t.createdAt),
     index('ledger_entries_parent_id_idx').on(t.parentId),

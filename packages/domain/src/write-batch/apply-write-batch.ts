@@ -1,0 +1,447 @@
+import { asc, sql } from 'drizzle-orm'
+import type { Transaction } from '../db/database.ts'
+import { ledgerEntries, pools } from '../db/schema.ts'
+import { IdempotencyConflictError, PoolNotFoundError } from '../errors.ts'
+import type { LedgerEntryRow } from '../idempotency.ts'
+import { type PoolRow, toPool } from '../pool-rows.ts'
+import { splitContribution } from '../rules/contribution-split.ts'
+import { computeWinPayout } from '../rules/win-payout.ts'
+import type { ContributionReceipt, LedgerKind, WinReceipt } from '../types.ts'
+import { contributionReceipt, loadReplayedReceipts } from './replayed-receipts.ts'
+import { integerArray, resultRows, textArray } from './sql-arrays.ts'
+import type { AppliedBatch, ItemOutcome, WriteItem } from './write-item.ts'
+
+/**
+ * A batch met a key that another transaction claimed after this one looked:
+ * the batch rolls back and is tried again (see GroupCommitWriter). Cannot
+ * happen while every keyed write holds the pool locks first, which they do;
+ * kept as a guard, never as a silent duplicate.
+ */
+export class ConcurrentClaimError extends Error {
+  readonly code = 'E_CONCURRENT_CLAIM'
+}
+
+/** A ledger entry this batch will insert; `index` orders them, ids come later. */
+interface EntryDraft {
+  kind: LedgerKind
+  key: string | null
+  scope: string
+  hash: string | null
+  /** For a reset: the draft of its win. */
+  parent: EntryDraft | null
+  gameId: string | null
+  playerId: string | null
+  wagerCents: bigint | null
+  currency: string | null
+  id: bigint
+}
+
+interface LineDraft {
+  entry: EntryDraft
+  poolSlug: string
+  amountDelta: bigint
+  reserveDelta: bigint
+  contributedDelta: bigint
+  paidOutDelta: bigint
+  seededByHouseDelta: bigint
+  amountAfter: bigint
+  reserveAfter: bigint
+  residueAfter: number
+}
+
+/** What a pool's row becomes over the batch, and by how much each total moved. */
+interface PoolDraft {
+  row: PoolRow
+  changed: boolean
+  contributedDelta: bigint
+  paidOutDelta: bigint
+  seededByHouseDelta: bigint
+  contributions: number
+  wins: number
+}
+
+/** A key this batch has already seen: claimed by an earlier item, or committed before. */
+interface SeenKey {
+  kind: LedgerKind
+  hash: string | null
+  receipt: () => ContributionReceipt | WinReceipt
+}
+
+/**
+ * Applies a batch of contributions and wins in one transaction, in the items'
+ * order, with a fixed number of statements whatever its size:
+ *
+ * 1. lock every pool, in slug order (all replicas take them in the same order,
+ *    so batches queue behind each other instead of deadlocking);
+ * 2. find the items' keys that are already committed (one SELECT), and rebuild
+ *    the receipts of those that replay (two more, only when there are any);
+ * 3. in memory, in arrival order: replay, refuse (409, unknown pool) or apply
+ *    each item with the rules in `rules/`, the same key twice behaving exactly
+ *    as two requests one after the other;
+ * 4. take one ledger id per new entry from the sequence, ascending, so ledger
+ *    id order is the order the changes were applied (a win's reset right after
+ *    its win);
+ * 5. claim every key in one INSERT (ON CONFLICT DO NOTHING: a key someone else
+ *    claimed meanwhile rolls the batch back rather than duplicating it), one
+ *    multi-row INSERT of the lines and one UPDATE of the pools.
+ *
+ * An item's refusal is its own outcome and never fails the others; anything
+ * thrown fails the whole batch, which then has no effect at all.
+ *
+ * @example
+ * const applied = await db.transaction((tx) => applyWriteBatch(tx, items, new Date()))
+ */
+export async function applyWriteBatch(
+  tx: Transaction,
+  items: readonly WriteItem[],
+  now: Date,
+): Promise<AppliedBatch> {
+  const rows = await tx.select().from(pools).orderBy(asc(pools.slug)).for('no key update')
+  const drafts = new Map<string, PoolDraft>()
+  for (const row of rows) {
+    drafts.set(row.slug, {
+      row: { ...row },
+      changed: false,
+      contributedDelta: 0n,
+      paidOutDelta: 0n,
+      seededByHouseDelta: 0n,
+      contributions: 0,
+      wins: 0,
+    })
+  }
+  const seen = await committedKeys(tx, items)
+  const entries: EntryDraft[] = []
+  const lines: LineDraft[] = []
+  // Decided in order, built after the ids are known (a receipt carries its entry's id).
+  const outcomes: (() => ItemOutcome)[] = []
+  let applied = 0
+
+  for (const item of items) {
+    const scopedKey = scoped(item.scope, item.command.idempotencyKey)
+    const prior = seen.get(scopedKey) ?? seen.get(scoped('', item.command.idempotencyKey))
+    if (prior !== undefined) {
+      const error = new IdempotencyConflictError(item.command.idempotencyKey)
+      outcomes.push(
+        prior.kind === item.kind && prior.hash === item.hash
+          ? () => replayOutcome(prior.receipt())
+          : () => ({ ok: false, error }),
+      )
+      continue
+    }
+    if (item.kind === 'contribution') {
+      const { command } = item
+      const entry = draftEntry(entries, {
+        kind: 'contribution',
+        key: command.idempotencyKey,
+        scope: item.scope,
+        hash: item.hash,
+        parent: null,
+        gameId: command.gameId,
+        playerId: command.playerId ?? null,
+        wagerCents: command.wagerCents,
+        currency: command.currency,
+      })
+      const entryLines: LineDraft[] = []
+      for (const draft of drafts.values()) {
+        const split = splitContribution(draft.row, command.wagerCents)
+        draft.row.amountCents = split.amountCents
+        draft.row.reserveCents = split.reserveCents
+        draft.row.residue = split.residue
+        draft.row.contributedCents += split.contributedCents
+        draft.contributedDelta += split.contributedCents
+        draft.contributions++
+        draft.changed = true
+        entryLines.push({
+          entry,
+          poolSlug: draft.row.slug,
+          amountDelta: split.toAmountCents,
+          reserveDelta: split.toReserveCents,
+          contributedDelta: split.contributedCents,
+          paidOutDelta: 0n,
+          seededByHouseDelta: 0n,
+          amountAfter: split.amountCents,
+          reserveAfter: split.reserveCents,
+          residueAfter: split.residue,
+        })
+      }
+      lines.push(...entryLines)
+      const receipt = lazyReceipt((): ContributionReceipt | WinReceipt =>
+        contributionReceipt(
+          { ...entry, id: entry.id, createdAt: now },
+          entryLines.map((line) => ({
+            poolSlug: line.poolSlug,
+            contributedDeltaCents: line.contributedDelta,
+            reserveDeltaCents: line.reserveDelta,
+            amountAfterCents: line.amountAfter,
+            reserveAfterCents: line.reserveAfter,
+          })),
+        ),
+      )
+      seen.set(scopedKey, { kind: 'contribution', hash: item.hash, receipt })
+      outcomes.push(() => ({
+        ok: true,
+        value: { replayed: false, result: receipt() as ContributionReceipt },
+      }))
+    } else {
+      const { command } = item
+      const draft = drafts.get(command.pool)
+      if (draft === undefined) {
+        const error = new PoolNotFoundError(command.pool)
+        outcomes.push(() => ({ ok: false, error }))
+        continue
+      }
+      const row = draft.row
+      const payout = computeWinPayout(row)
+      const win = draftEntry(entries, {
+        kind: 'win',
+        key: command.idempotencyKey,
+        scope: item.scope,
+        hash: item.hash,
+        parent: null,
+        gameId: command.gameId,
+        playerId: command.playerId,
+        wagerCents: null,
+        currency: null,
+      })
+      const reset = draftEntry(entries, {
+        kind: 'reset',
+        key: null,
+        scope: '',
+        hash: null,
+        parent: win,
+        gameId: command.gameId,
+        playerId: command.playerId,
+        wagerCents: null,
+        currency: row.currency,
+      })
+      lines.push(
+        {
+          entry: win,
+          poolSlug: row.slug,
+          amountDelta: -payout.payoutCents,
+          reserveDelta: 0n,
+          contributedDelta: 0n,
+          paidOutDelta: payout.payoutCents,
+          seededByHouseDelta: 0n,
+          amountAfter: 0n,
+          reserveAfter: row.reserveCents,
+          residueAfter: row.residue,
+        },
+        {
+          entry: reset,
+          poolSlug: row.slug,
+          amountDelta: payout.amountCents,
+          reserveDelta: -payout.resetFromReserveCents,
+          contributedDelta: 0n,
+          paidOutDelta: 0n,
+          seededByHouseDelta: payout.resetFromHouseCents,
+          amountAfter: payout.amountCents,
+          reserveAfter: payout.reserveCents,
+          residueAfter: row.residue,
+        },
+      )
+      row.amountCents = payout.amountCents
+      row.reserveCents = payout.reserveCents
+      row.paidOutCents += payout.payoutCents
+      row.seededByHouseCents += payout.resetFromHouseCents
+      draft.paidOutDelta += payout.payoutCents
+      draft.seededByHouseDelta += payout.resetFromHouseCents
+      draft.wins++
+      draft.changed = true
+      const receipt = lazyReceipt((): ContributionReceipt | WinReceipt => ({
+        id: win.id.toString(),
+        pool: row.slug,
+        gameId: command.gameId,
+        playerId: command.playerId,
+        payoutCents: payout.payoutCents,
+        amountCents: payout.amountCents,
+        reserveCents: payout.reserveCents,
+        resetFromReserveCents: payout.resetFromReserveCents,
+        resetFromHouseCents: payout.resetFromHouseCents,
+        createdAt: now,
+      }))
+      seen.set(scopedKey, { kind: 'win', hash: item.hash, receipt })
+      outcomes.push(() => ({ ok: true, value: { replayed: false, result: receipt() as WinReceipt } }))
+    }
+    applied++
+  }
+
+  if (entries.length === 0) {
+    return { outcomes: outcomes.map((outcome) => outcome()), pools: null, changedSlugs: [], applied: 0 }
+  }
+  await assignIds(tx, entries)
+  await insertEntries(tx, entries, now)
+  await insertLines(tx, lines)
+  const changed = [...drafts.values()].filter((draft) => draft.changed)
+  await updatePools(tx, changed, now)
+  for (const draft of changed) {
+    draft.row.contributionsCount += draft.contributions
+    draft.row.winsCount += draft.wins
+    draft.row.updatedAt = now
+  }
+  return {
+    outcomes: outcomes.map((outcome) => outcome()),
+    pools: [...drafts.values()].map((draft) => toPool(draft.row)),
+    changedSlugs: changed.map((draft) => draft.row.slug),
+    applied,
+  }
+}
+
+function replayOutcome(receipt: ContributionReceipt | WinReceipt): ItemOutcome {
+  return 'pools' in receipt
+    ? { ok: true, value: { replayed: true, result: receipt } }
+    : { ok: true, value: { replayed: true, result: receipt } }
+}
+
+function scoped(scope: string, key: string): string {
+  // NUL cannot occur in a PostgreSQL text value, so it cannot make two pairs collide.
+  return `${scope}\u0000${key}`
+}
+
+/**
+ * A receipt built once, on first use: ids are assigned after every item is
+ * decided, and the receipt (with its id) is read only after the batch commits.
+ */
+function lazyReceipt<R>(build: () => R): () => R {
+  let built: R | undefined
+  return () => {
+    built ??= build()
+    return built
+  }
+}
+
+function draftEntry(entries: EntryDraft[], fields: Omit<EntryDraft, 'id'>): EntryDraft {
+  const entry: EntryDraft = { ...fields, id: 0n }
+  entries.push(entry)
+  return entry
+}
+
+/**
+ * The committed keys among the batch's items, with a way to rebuild each
+ * one's receipt. Matches the callers' own scopes and the legacy scope ''.
+ */
+async function committedKeys(tx: Transaction, items: readonly WriteItem[]): Promise<Map<string, SeenKey>> {
+  const keys = [...new Set(items.map((item) => item.command.idempotencyKey))]
+  const scopes = [...new Set(['', ...items.map((item) => item.scope)])]
+  const found = await tx
+    .select()
+    .from(ledgerEntries)
+    .where(
+      sql`${ledgerEntries.idempotencyScope} = ANY(${textArray(scopes)}::text[]) AND ${ledgerEntries.idempotencyKey} = ANY(${textArray(keys)}::text[])`,
+    )
+  const seen = new Map<string, SeenKey>()
+  if (found.length === 0) return seen
+  const replayable = found.filter((entry) =>
+    items.some(
+      (item) =>
+        item.command.idempotencyKey === entry.idempotencyKey &&
+        item.kind === entry.kind &&
+        item.hash === entry.requestHash,
+    ),
+  )
+  const receipts = await loadReplayedReceipts(tx, replayable)
+  for (const entry of found as LedgerEntryRow[]) {
+    const receipt = receipts.get(entry.id)
+    seen.set(scoped(entry.idempotencyScope, entry.idempotencyKey ?? ''), {
+      kind: entry.kind,
+      hash: entry.requestHash,
+      receipt: () => {
+        if (receipt === undefined) throw new Error(`No receipt loaded for ledger entry ${entry.id}`)
+        return receipt
+      },
+    })
+  }
+  return seen
+}
+
+/** Ascending ids from the ledger's own sequence, one per draft, in draft order. */
+async function assignIds(tx: Transaction, entries: EntryDraft[]): Promise<void> {
+  const result = await tx.execute(sql`
+    SELECT n.id::text AS id FROM (
+      SELECT nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id
+      FROM generate_series(1, ${entries.length}::int)
+    ) AS n ORDER BY n.id`)
+  const ids = resultRows<{ id: string }>(result)
+  entries.forEach((entry, index) => {
+    entry.id = BigInt(ids[index]!.id)
+  })
+}
+
+async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
+  const result = await tx.execute(sql`
+    WITH claimed AS (
+      INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, request_hash, parent_id,
+                                    game_id, player_id, wager_cents, currency, created_at)
+      SELECT e.id, e.kind, e.key, e.scope, e.hash, e.parent, e.game, e.player, e.wager, e.currency,
+             ${now.toISOString()}::timestamptz
+      FROM unnest(
+        ${integerArray(entries.map((e) => e.id))}::bigint[],
+        ${textArray(entries.map((e) => e.kind))}::text[],
+        ${textArray(entries.map((e) => e.key))}::text[],
+        ${textArray(entries.map((e) => e.scope))}::text[],
+        ${textArray(entries.map((e) => e.hash))}::text[],
+        ${integerArray(entries.map((e) => e.parent?.id ?? null))}::bigint[],
+        ${textArray(entries.map((e) => e.gameId))}::text[],
+        ${textArray(entries.map((e) => e.playerId))}::text[],
+        ${integerArray(entries.map((e) => e.wagerCents))}::bigint[],
+        ${textArray(entries.map((e) => e.currency))}::text[]
+      ) AS e(id, kind, key, scope, hash, parent, game, player, wager, currency)
+      ORDER BY e.id
+      ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
+      RETURNING 1
+    )
+    SELECT count(*)::int AS claimed FROM claimed`)
+  const [row] = resultRows<{ claimed: number }>(result)
+  if (Number(row?.claimed) !== entries.length) {
+    throw new ConcurrentClaimError(
+      `A batch claimed ${row?.claimed} of its ${entries.length} entries: a key was claimed concurrently`,
+    )
+  }
+}
+
+async function insertLines(tx: Transaction, lines: LineDraft[]): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents,
+                              contributed_delta_cents, paid_out_delta_cents, seeded_by_house_delta_cents,
+                              amount_after_cents, reserve_after_cents, residue_after)
+    SELECT * FROM unnest(
+      ${integerArray(lines.map((l) => l.entry.id))}::bigint[],
+      ${textArray(lines.map((l) => l.poolSlug))}::text[],
+      ${integerArray(lines.map((l) => l.amountDelta))}::bigint[],
+      ${integerArray(lines.map((l) => l.reserveDelta))}::bigint[],
+      ${integerArray(lines.map((l) => l.contributedDelta))}::bigint[],
+      ${integerArray(lines.map((l) => l.paidOutDelta))}::bigint[],
+      ${integerArray(lines.map((l) => l.seededByHouseDelta))}::bigint[],
+      ${integerArray(lines.map((l) => l.amountAfter))}::bigint[],
+      ${integerArray(lines.map((l) => l.reserveAfter))}::bigint[],
+      ${integerArray(lines.map((l) => l.residueAfter))}::int[]
+    )`)
+}
+
+/**
+ * Every changed pool's final state and total deltas in one statement. Totals
+ * are added to what the row holds (not overwritten), the same arithmetic the
+ * conservation CHECK then verifies.
+ */
+async function updatePools(tx: Transaction, changed: PoolDraft[], now: Date): Promise<void> {
+  const values = sql.join(
+    changed.map(
+      (d) =>
+        sql`(${d.row.slug}, ${d.row.amountCents.toString()}::bigint, ${d.row.reserveCents.toString()}::bigint, ${d.row.residue}::int, ${d.contributedDelta.toString()}::bigint, ${d.paidOutDelta.toString()}::bigint, ${d.seededByHouseDelta.toString()}::bigint, ${d.contributions}::bigint, ${d.wins}::bigint)`,
+    ),
+    sql`, `,
+  )
+  await tx.execute(sql`
+    UPDATE ${pools} SET
+      amount_cents = v.amount,
+      reserve_cents = v.reserve,
+      residue = v.residue,
+      contributed_cents = ${pools.contributedCents} + v.contributed,
+      paid_out_cents = ${pools.paidOutCents} + v.paid_out,
+      seeded_by_house_cents = ${pools.seededByHouseCents} + v.seeded,
+      contributions_count = ${pools.contributionsCount} + v.contributions,
+      wins_count = ${pools.winsCount} + v.wins,
+      updated_at = ${now.toISOString()}::timestamptz
+    FROM (VALUES ${values}) AS v(slug, amount, reserve, residue, contributed, paid_out, seeded, contributions, wins)
+    WHERE ${pools.slug} = v.slug`)
+}

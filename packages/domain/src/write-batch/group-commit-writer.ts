@@ -1,0 +1,251 @@
+import type { Database } from '../db/database.ts'
+import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
+import type { DatabaseRunner } from '../db/database-runner.ts'
+import {
+  DomainError,
+  WriteDeadlineExceededError,
+  WriteOutcomeUnknownError,
+  WriteQueueFullError,
+} from '../errors.ts'
+import type { DomainLogger } from '../types.ts'
+import { applyWriteBatch, ConcurrentClaimError } from './apply-write-batch.ts'
+import type { AppliedBatch, ItemOutcome, WriteItem, WriteValue } from './write-item.ts'
+
+/** Tuning of the {@link GroupCommitWriter}; every field has a default. */
+export interface GroupCommitOptions {
+  /** Most items one transaction carries. Defaults to 500. */
+  maxBatchSize?: number | undefined
+  /**
+   * Most writes waiting for a batch (the one in flight not counted). A write
+   * arriving when it is full is refused at once with `WriteQueueFullError`.
+   * Defaults to 1 000.
+   */
+  queueLimit?: number | undefined
+  /**
+   * How long a write may wait in the queue. Past it, the write is dropped
+   * before its transaction begins (`WriteDeadlineExceededError`): a caller
+   * that has likely given up is not charged a write it cannot see. Defaults to 3 000 ms.
+   */
+  deadlineMs?: number | undefined
+  /** What a refused write is told to wait, in ms. Defaults to 1 000. */
+  retryAfterMs?: number | undefined
+}
+
+export const GROUP_COMMIT_DEFAULTS = {
+  maxBatchSize: 500,
+  queueLimit: 1_000,
+  deadlineMs: 3_000,
+  retryAfterMs: 1_000,
+} as const
+
+/** How full the writer is, for readiness and metrics. */
+export interface WriteLoad {
+  /** Writes waiting for a batch. */
+  queued: number
+  /** Writes in the transaction now in flight. */
+  inFlight: number
+  /** `queued` at which new writes are refused. */
+  limit: number
+}
+
+interface Pending {
+  item: WriteItem
+  enqueuedAt: number
+  resolve: (value: never) => void
+  reject: (error: unknown) => void
+}
+
+/** Attempts of one batch when it meets a deadlock or a concurrently claimed key. */
+const ATTEMPTS = 3
+// Deadlock, serialization failure: the transaction was rolled back and may simply run again.
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001'])
+
+/**
+ * Group commit: one writer per store. Writes that arrive while a batch is in
+ * its transaction wait together and go in the next batch, so a rush costs one
+ * transaction (one round of pool locks) per batch instead of per write. There
+ * is no timer: a write on an idle writer starts its batch in the same tick
+ * (after the current microtasks, so writes parsed together travel together).
+ *
+ * **What a caller is told.** Each write resolves with its own receipt or
+ * replay, or rejects with its own rule error (409, unknown pool). When a batch
+ * fails as a whole it had no effect, and every write in it rejects with the
+ * reason (e.g. `DatabaseUnavailableError`, or the breaker's refusal). The one
+ * exception is a connection lost while COMMIT was in flight: the writes that
+ * would have been applied reject with `WriteOutcomeUnknownError`, and a replay
+ * with the same key resolves it. A write is never refused and then committed.
+ *
+ * @example
+ * const writer = new GroupCommitWriter({ db, run, now: () => new Date(), onCommitted })
+ * const { result } = await writer.submit({ kind: 'contribution', command, scope: 'key-1', hash })
+ */
+export class GroupCommitWriter {
+  readonly #db: Database
+  readonly #run: DatabaseRunner
+  readonly #now: () => Date
+  readonly #monotonic: () => number
+  readonly #onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
+  readonly #logger: DomainLogger | undefined
+  readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
+  #waiting: Pending[] = []
+  #inFlight = 0
+  #draining = false
+
+  constructor(deps: {
+    db: Database
+    run: DatabaseRunner
+    now: () => Date
+    /** Called after each commit, before any of its writes resolves (read-your-writes). */
+    onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
+    logger?: DomainLogger | undefined
+    /** Milliseconds for deadlines. Defaults to `performance.now`. */
+    monotonic?: (() => number) | undefined
+    options?: GroupCommitOptions | undefined
+  }) {
+    this.#db = deps.db
+    this.#run = deps.run
+    this.#now = deps.now
+    this.#monotonic = deps.monotonic ?? (() => performance.now())
+    this.#onCommitted = deps.onCommitted
+    this.#logger = deps.logger
+    this.#settings = resolveGroupCommitOptions(deps.options)
+  }
+
+  /**
+   * Queues a write for the next batch.
+   *
+   * @throws WriteQueueFullError at once when `queueLimit` writes are waiting.
+   */
+  submit<I extends WriteItem>(item: I): Promise<WriteValue<I>> {
+    if (this.#waiting.length >= this.#settings.queueLimit) {
+      return Promise.reject(new WriteQueueFullError(this.#settings.queueLimit, this.#settings.retryAfterMs))
+    }
+    return new Promise<WriteValue<I>>((resolve, reject) => {
+      this.#waiting.push({
+        item,
+        enqueuedAt: this.#monotonic(),
+        resolve: resolve as (value: never) => void,
+        reject,
+      })
+      if (!this.#draining) {
+        this.#draining = true
+        queueMicrotask(() => void this.#drain())
+      }
+    })
+  }
+
+  load(): WriteLoad {
+    return { queued: this.#waiting.length, inFlight: this.#inFlight, limit: this.#settings.queueLimit }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        const taken = this.#waiting.splice(0, this.#settings.maxBatchSize)
+        const batch = this.#dropExpired(taken)
+        if (batch.length === 0) continue
+        this.#inFlight = batch.length
+        try {
+          await this.#commit(batch)
+        } finally {
+          this.#inFlight = 0
+        }
+      }
+    } finally {
+      this.#draining = false
+    }
+  }
+
+  /** Deadlines are checked here, before the transaction: an expired write is provably not applied. */
+  #dropExpired(taken: Pending[]): Pending[] {
+    const now = this.#monotonic()
+    const live: Pending[] = []
+    for (const pending of taken) {
+      const waited = now - pending.enqueuedAt
+      if (waited > this.#settings.deadlineMs) {
+        pending.reject(new WriteDeadlineExceededError(Math.round(waited), this.#settings.retryAfterMs))
+      } else {
+        live.push(pending)
+      }
+    }
+    return live
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const items = batch.map((pending) => pending.item)
+    let committing = false
+    let applied: AppliedBatch
+    try {
+      applied = await this.#run(operationOf(items), async () => {
+        for (let attempt = 1; ; attempt++) {
+          committing = false
+          try {
+            return await this.#db.transaction(async (tx) => {
+              const result = await applyWriteBatch(tx, items, this.#now())
+              // From here on the driver sends COMMIT: a lost connection now leaves the outcome unknown.
+              committing = true
+              return result
+            })
+          } catch (error) {
+            if (attempt < ATTEMPTS && !committing && retryable(error)) {
+              this.#logger?.warn({ err: error, attempt, items: items.length }, 'write batch retried')
+              continue
+            }
+            throw error
+          }
+        }
+      })
+    } catch (error) {
+      const unknown = committing && isConnectionFailure(error)
+      if (unknown) {
+        this.#logger?.warn(
+          { err: error, items: items.length },
+          'connection lost while a write batch was committing: outcome unknown, replays will tell',
+        )
+      }
+      for (const pending of batch)
+        pending.reject(unknown ? new WriteOutcomeUnknownError({ cause: error }) : error)
+      return
+    }
+    try {
+      this.#onCommitted(applied, items)
+    } catch (error) {
+      // A broken listener must not turn committed writes into failed requests.
+      this.#logger?.warn({ err: error }, 'write batch listener threw')
+    }
+    applied.outcomes.forEach((outcome: ItemOutcome, index) => {
+      const pending = batch[index]!
+      if (outcome.ok) pending.resolve(outcome.value as never)
+      else pending.reject(outcome.error)
+    })
+  }
+}
+
+/** The interceptor's operation name: what the batch carried. */
+function operationOf(items: readonly WriteItem[]): 'contribution.write' | 'win.write' | 'write.batch' {
+  const first = items[0]!.kind
+  if (items.every((item) => item.kind === first)) return first === 'win' ? 'win.write' : 'contribution.write'
+  return 'write.batch'
+}
+
+function retryable(error: unknown): boolean {
+  if (error instanceof ConcurrentClaimError) return true
+  if (error instanceof DomainError) return false
+  const state = sqlState(error)
+  return state !== undefined && RETRYABLE_SQLSTATES.has(state)
+}
+
+function resolveGroupCommitOptions(options: GroupCommitOptions = {}) {
+  const settings = {
+    maxBatchSize: options.maxBatchSize ?? GROUP_COMMIT_DEFAULTS.maxBatchSize,
+    queueLimit: options.queueLimit ?? GROUP_COMMIT_DEFAULTS.queueLimit,
+    deadlineMs: options.deadlineMs ?? GROUP_COMMIT_DEFAULTS.deadlineMs,
+    retryAfterMs: options.retryAfterMs ?? GROUP_COMMIT_DEFAULTS.retryAfterMs,
+  }
+  for (const [name, value] of Object.entries(settings)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`writes.${name} must be a positive integer, got ${value}`)
+    }
+  }
+  return settings
+}
