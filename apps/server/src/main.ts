@@ -33,6 +33,11 @@ try {
     logger,
     meter: telemetry.metrics.meter,
     interceptor: telemetry.interceptor,
+    writes: {
+      queueLimit: config.WRITE_QUEUE_LIMIT,
+      maxBatchSize: config.WRITE_BATCH_MAX,
+      deadlineMs: config.WRITE_DEADLINE_MS,
+    },
   })
 } catch (error) {
   fail(`Could not open the database: ${describe(error)}`)

@@ -27,6 +27,23 @@ export const EnvSchema = T.Object({
     }),
   ),
   DATABASE_POOL_SIZE: T.Integer({ default: 10, minimum: 1, maximum: 200, description: 'an integer 1..200' }),
+  WRITE_QUEUE_LIMIT: T.Integer({
+    default: 1000,
+    minimum: 1,
+    maximum: 100_000,
+    description: 'writes waiting for a batch before new ones get 503, an integer 1..100000',
+  }),
+  WRITE_BATCH_MAX: T.Integer({
+    default: 500,
+    minimum: 1,
+    maximum: 2_000,
+    description: 'most writes per group-commit transaction, an integer 1..2000',
+  }),
+  WRITE_DEADLINE_MS: T.Integer({
+    default: 3000,
+    minimum: 1,
+    description: 'ms a write may wait for its batch before it is dropped unapplied (503)',
+  }),
   PGLITE_DATA_DIR: T.String({
     default: './data',
     minLength: 1,

@@ -98,6 +98,7 @@ export async function revokeApiKey(ctx: StoreContext, id: string, actor: string)
       return revoked!
     }),
   )
+  ctx.apiKeys.forget(id)
   return toApiKey(row)
 }
 
@@ -112,6 +113,8 @@ export async function authenticateApiKey(ctx: StoreContext, plaintext: string): 
   // Not even shaped like a key: no reason to ask the database.
   if (!KEY_PATTERN.test(plaintext)) return null
   const hash = hashApiKey(plaintext)
+  const cached = ctx.apiKeys.lookup(hash, ctx.now().getTime())
+  if (cached !== undefined) return cached
   const [row] = await ctx.run('api_keys.authenticate', () =>
     ctx.db
       .select()
@@ -121,7 +124,9 @@ export async function authenticateApiKey(ctx: StoreContext, plaintext: string): 
   if (!row) return null
   const now = ctx.now()
   if (row.lastUsedAt !== null && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) {
-    return toApiKey(row)
+    const key = toApiKey(row)
+    ctx.apiKeys.remember(hash, key, now.getTime())
+    return key
   }
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS)
   // The condition makes a burst of concurrent requests write once, not once each.
@@ -133,7 +138,9 @@ export async function authenticateApiKey(ctx: StoreContext, plaintext: string): 
         and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))),
       ),
   )
-  return toApiKey({ ...row, lastUsedAt: now })
+  const key = toApiKey({ ...row, lastUsedAt: now })
+  ctx.apiKeys.remember(hash, key, now.getTime())
+  return key
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {

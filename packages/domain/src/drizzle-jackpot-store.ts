@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { ApiKeyCache } from './api-key-cache.ts'
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-key-store.ts'
 import { readAudit } from './audit-reader.ts'
 import { writeContribution } from './contribution-writer.ts'
@@ -79,6 +80,7 @@ export class DrizzleJackpotStore implements JackpotStore {
       logger: settings.logger,
       metrics: settings.metrics,
       writer,
+      apiKeys: new ApiKeyCache(),
       poolsChanged: (slugs) => this.#notify(slugs),
     }
   }
@@ -161,6 +163,7 @@ export class DrizzleJackpotStore implements JackpotStore {
    * @internal
    */
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
+    this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
         sql`TRUNCATE ledger_lines, ledger_entries, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,

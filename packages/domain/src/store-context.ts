@@ -1,3 +1,4 @@
+import type { ApiKeyCache } from './api-key-cache.ts'
 import type { Database } from './db/database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
@@ -12,6 +13,8 @@ export interface StoreContext {
   currency: string
   logger: DomainLogger | undefined
   metrics: DomainMetrics
+  /** Recently verified API keys (see api-key-cache.ts). */
+  apiKeys: ApiKeyCache
   /** The one writer of contributions and wins (group commit). */
   writer: GroupCommitWriter
   /** Tells `onPoolsChanged` listeners; call only after commit. */

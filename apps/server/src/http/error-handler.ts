@@ -102,6 +102,16 @@ function fromDomain(error: unknown, retryAfter: string): Mapped | null {
         headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
       }
     }
+    case 'E_WRITE_QUEUE_FULL':
+    case 'E_WRITE_DEADLINE_EXCEEDED': {
+      const waitMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : 1000
+      return {
+        body: problem('overloaded', { detail }),
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+      }
+    }
+    case 'E_WRITE_OUTCOME_UNKNOWN':
+      return { body: problem('outcome-unknown', { detail }), headers: { 'retry-after': '1' } }
     case 'E_CIRCUIT_TIMEOUT':
     case 'E_DATABASE_UNAVAILABLE':
       return {

@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import type { Principal } from '../auth/principal.ts'
 
 /**
  * The `Idempotency-Key` request header: 1..255 visible ASCII characters.
@@ -15,3 +16,15 @@ export const IdempotencyHeaders = t.Object({
 
 /** Header on a response that repeats the first result of an idempotency key. */
 export const REPLAYED_HEADER = 'idempotency-replayed'
+
+/**
+ * Whose idempotency keys a caller's are: its API key, or the person behind a
+ * token. Two game servers that number rounds alike get two writes, never each
+ * other's receipts.
+ *
+ * @example
+ * idempotencyScope({ kind: 'api-key', keyId: '4f…', name: 'slots', role: 'game' }) // 'api-key:4f…'
+ */
+export function idempotencyScope(principal: Principal): string {
+  return principal.kind === 'api-key' ? `api-key:${principal.keyId}` : `user:${principal.sub}`
+}

@@ -24,6 +24,10 @@ export const PROBLEMS = {
   'rate-limited': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'Service temporarily unavailable' },
+  /** The write was refused before reaching the database (queue full, or it waited past its deadline): not applied. */
+  overloaded: { status: 503, title: 'Too many writes in flight; this one was not applied' },
+  /** The connection died while the write was committing: replay the same Idempotency-Key to learn the outcome. */
+  'outcome-unknown': { status: 503, title: 'Write outcome unknown; replay with the same Idempotency-Key' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemKind = keyof typeof PROBLEMS

@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const telemetry of built.splice(0)) await telemetry.close()
 })
 
-/** A store whose ping the test can break; the other calls are never made here. */
+/** A store whose ping the test can break; the other calls are never made here, or answer idle. */
 function fakeStore() {
   const state = { down: false }
   const store = {
@@ -21,6 +21,7 @@ function fakeStore() {
       if (state.down) throw new DatabaseUnavailableError('down')
     },
     listPools: async () => [],
+    writeLoad: () => ({ queued: 0, inFlight: 0, limit: 1_000 }),
     stats: async () => ({ lastContributionAt: null, lastWinAt: null }),
   } as unknown as JackpotStore
   return { store, state }
@@ -57,7 +58,7 @@ describe('createServerObservability', () => {
     expect(await probe('/health/ready')).toEqual({
       status: 200,
       health: 'pass',
-      checks: ['database', 'shutdown'],
+      checks: ['database', 'shutdown', 'write-queue'],
     })
     expect(await probe('/health/startup')).toEqual({ status: 200, health: 'pass', checks: ['database'] })
     expect((await probe('/health')).checks).toEqual([
@@ -66,6 +67,7 @@ describe('createServerObservability', () => {
       'event-loop',
       'jackpot',
       'shutdown',
+      'write-queue',
     ])
     expect((await probe('/health/jackpot')).checks).toEqual(['jackpot'])
   })

@@ -22,6 +22,7 @@ import { observeStore } from './observed-store.ts'
 import { PoolGauges } from './pool-gauges.ts'
 import { rateLimitDecisions } from './rate-limit-decisions.ts'
 import { SERVER_VERSION } from './server-version.ts'
+import { writeQueueCheck } from './write-queue-check.ts'
 
 /** Checks with a route of their own under `/health/`. */
 export const NAMED_HEALTH_CHECKS = ['database', 'jackpot'] as const
@@ -134,6 +135,7 @@ export function createServerObservability(options: ServerObservabilityOptions): 
       observed = { store, routes }
       health.register(databaseCheck(store, options.databaseCheck))
       health.register(jackpotCheck(routes, activity, options.jackpotCheck))
+      health.register(writeQueueCheck(store))
       // Pool gauges from the start rather than after the first pool read.
       routes.listPools().catch((error: unknown) => {
         logger.warn({ err: error }, 'could not read the pools for the pool gauges')

@@ -1,4 +1,4 @@
-import { type JackpotStore, PoolNotFoundError } from '@jackpot/domain'
+import { type JackpotStore, type Pool, PoolNotFoundError } from '@jackpot/domain'
 import {
   type CacheBus,
   type CacheLogger,
@@ -86,11 +86,12 @@ const KEY = 'all'
  * {@link PoolSnapshot} (every pool read, rendered as JSON with its ETag) in
  * L1 memory and, with Redis, in L2 behind a circuit breaker.
  *
- * **Changes.** Every pool change this replica commits (contribution, win,
- * configuration: `store.onPoolsChanged`) re-reads the pools and `set`s the new
- * snapshot, which replaces it in Redis and, over the bus, drops it from every
- * other replica's L1, so their next read fetches it from Redis. Re-reads are
- * serialized and coalesced: one at a time, and changes arriving meanwhile
+ * **Changes.** A committed write batch (contributions, wins) hands its pool
+ * states to `store.onPoolsChanged`: they become the snapshot here at once
+ * (write-through, no database read) and are `set` in Redis, which over the bus
+ * drops the old one from every other replica's L1, so their next read fetches
+ * it from Redis. A configuration change re-reads the pools instead. Re-reads
+ * are serialized and coalesced: one at a time, and changes arriving meanwhile
  * cause one more.
  *
  * **Staleness bound.** A replica that misses a bus message (subscriber
@@ -128,6 +129,7 @@ export class PoolCache {
   #applied = 0
   /** Reads waiting for the snapshot to show the changes committed before they began. */
   #waiters: Waiter[] = []
+  readonly #snapshotListeners = new Set<(snapshot: PoolSnapshot) => void>()
 
   /** @internal Use {@link createPoolCache}. */
   constructor(options: PoolCacheOptions) {
@@ -162,7 +164,11 @@ export class PoolCache {
     }
     this.#writeOptions = { ttlMs: settings.ttlMs, graceMs: settings.graceMs }
     this.#stop.push(
-      options.store.onPoolsChanged(() => {
+      options.store.onPoolsChanged((_slugs, pools) => {
+        if (pools !== undefined) {
+          this.#writeThrough(pools)
+          return
+        }
         this.#changes++
         void this.refresh()
       }),
@@ -257,13 +263,63 @@ export class PoolCache {
     this.breaker?.dispose()
   }
 
+  /**
+   * Calls `listener` whenever the newest snapshot this replica holds moves
+   * forward: a write committed here, a re-read, or a newer snapshot read from
+   * Redis after another replica's change. Returns a disposer.
+   *
+   * @example
+   * const stop = poolCache.onSnapshot((snapshot) => stream.push(snapshot))
+   */
+  onSnapshot(listener: (snapshot: PoolSnapshot) => void): () => void {
+    const entry = (snapshot: PoolSnapshot) => listener(snapshot)
+    this.#snapshotListeners.add(entry)
+    return () => {
+      this.#snapshotListeners.delete(entry)
+    }
+  }
+
+  /** The newest snapshot this replica has seen, if any, without touching the cache. */
+  latest(): PoolSnapshot | undefined {
+    return this.#latest
+  }
+
+  /**
+   * A committed write batch hands over every pool's state: it becomes the
+   * snapshot here at once (before the batch's writes are answered, so a read
+   * after a 201 sees it), then in Redis and, over the bus, on every replica.
+   * No database read: pool reads never queue behind writes.
+   */
+  #writeThrough(pools: readonly Pool[]): void {
+    if (this.#closed) return
+    const snapshot = buildPoolSnapshot(pools)
+    // Versions only move forward: a batch's states are never older than what this
+    // replica shows, but a re-read that raced it may already have stored a newer one.
+    if (this.#latest !== undefined && snapshot.revision <= this.#latest.revision) return
+    this.#advance(snapshot)
+    this.#cache.set(KEY, snapshot, this.#writeOptions).catch((error: unknown) => {
+      this.#logger?.warn({ err: error }, 'pool cache: storing a committed batch’s pools failed')
+    })
+  }
+
+  #advance(snapshot: PoolSnapshot): void {
+    this.#latest = snapshot
+    this.#epoch++
+    for (const listener of this.#snapshotListeners) {
+      try {
+        listener(snapshot)
+      } catch (error) {
+        this.#logger?.warn({ err: error }, 'pool cache: a snapshot listener threw')
+      }
+    }
+  }
+
   readonly #load = async (): Promise<PoolSnapshot> => buildPoolSnapshot(await this.#store.listPools())
 
   #newest(snapshot: PoolSnapshot): PoolSnapshot {
     const latest = this.#latest
     if (latest === undefined || snapshot.revision > latest.revision) {
-      this.#latest = snapshot
-      this.#epoch++
+      this.#advance(snapshot)
       return snapshot
     }
     if (snapshot.revision === latest.revision) return snapshot
@@ -292,10 +348,7 @@ export class PoolCache {
         const latest = this.#latest
         const chosen =
           latest !== undefined && loaded.revision < latest.revision && this.#epoch !== epoch ? latest : loaded
-        if (chosen === loaded) {
-          this.#latest = loaded
-          this.#epoch++
-        }
+        if (chosen === loaded && loaded !== latest) this.#advance(loaded)
         await this.#cache.set(KEY, chosen, this.#writeOptions)
         this.#release(changes)
       }

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia'
-import { IdempotencyHeaders, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
 import { Cents, centsFromJson } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { ContributionSchema, toContributionView } from '../views/contribution-view.ts'
@@ -19,9 +19,10 @@ const ContributionBody = t.Object(
 export function contributionRoutes({ store, auth }: RouteDeps) {
   return new Elysia({ normalize: false }).use(auth).post(
     '/contributions',
-    async ({ body, headers, set }) => {
+    async ({ body, headers, set, principal }) => {
       const { replayed, result } = await store.contribute({
         idempotencyKey: headers['idempotency-key'],
+        caller: idempotencyScope(principal),
         gameId: body.gameId,
         playerId: body.playerId,
         wagerCents: centsFromJson(body.wagerCents),

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia'
-import { IdempotencyHeaders, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { toWinView, WinSchema } from '../views/win-view.ts'
 import type { RouteDeps } from './route-deps.ts'
@@ -17,9 +17,10 @@ const WinBody = t.Object(
 export function winRoutes({ store, auth }: RouteDeps) {
   return new Elysia({ normalize: false }).use(auth).post(
     '/wins',
-    async ({ body, headers, set }) => {
+    async ({ body, headers, set, principal }) => {
       const { replayed, result } = await store.win({
         idempotencyKey: headers['idempotency-key'],
+        caller: idempotencyScope(principal),
         pool: body.pool,
         gameId: body.gameId,
         playerId: body.playerId,

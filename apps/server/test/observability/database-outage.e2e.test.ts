@@ -150,9 +150,13 @@ if (await runPostgresSuite('apps/server database outage')) {
       // In-process only: pass, or warn if a loaded machine stalled the event loop; never fail.
       expect(['pass', 'warn']).toContain(live.body.status)
 
-      // A burst of writes reaches the dead database and fails; that opens the breaker.
+      // Writes reach the dead database and fail; that opens the breaker. Concurrent writes
+      // share one batch (one database call), so they are sent one after the other here.
       const rejectedBefore = await rejectedCalls(server)
-      const refusals = await Promise.all(Array.from({ length: 8 }, () => contribute(server, key)))
+      const refusals: Response[] = []
+      for (let i = 0; i < 12 && server.telemetry.databaseBreaker.state !== 'open'; i++) {
+        refusals.push(await contribute(server, key))
+      }
       for (const response of refusals) await expectUnavailable(response, proxy.port)
       expect(server.telemetry.databaseBreaker.state).toBe('open')
       // While it is open, a write is refused without a database call, and Retry-After says when it will probe again.
@@ -188,8 +192,9 @@ if (await runPostgresSuite('apps/server database outage')) {
       expect(down.body.checks.database?.[0]?.status).toBe('fail')
       expect((await health(server, '/health/live')).status).toBe(200)
 
-      // Each call waits out the breaker's timeout, until enough of the window has failed to open it.
-      for (let batch = 0; batch < 5 && server.telemetry.databaseBreaker.state !== 'open'; batch++) {
+      // Each batch waits out the breaker's timeout (and is then abandoned: it rolls back when
+      // the database answers again), until enough of the window has failed to open it.
+      for (let batch = 0; batch < 10 && server.telemetry.databaseBreaker.state !== 'open'; batch++) {
         const refusals = await Promise.all(Array.from({ length: 6 }, () => contribute(server, key)))
         for (const response of refusals) await expectUnavailable(response, proxy.port)
       }

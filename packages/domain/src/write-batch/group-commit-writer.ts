@@ -55,6 +55,21 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
+/** Where a batch's transaction stands, shared between the writer and the transaction. */
+interface BatchPhase {
+  /** The transaction's work is done and COMMIT is (about to be) sent. */
+  committing: boolean
+  /** The callers were answered already: the transaction must roll back, not commit. */
+  abandoned: boolean
+  /** The transaction promise has settled. */
+  settled: boolean
+}
+
+/** Thrown inside an abandoned batch's transaction so that it rolls back. */
+class AbandonedBatchError extends Error {
+  readonly code = 'E_ABANDONED_BATCH'
+}
+
 /** Attempts of one batch when it meets a deadlock or a concurrently claimed key. */
 const ATTEMPTS = 3
 // Deadlock, serialization failure: the transaction was rolled back and may simply run again.
@@ -173,38 +188,33 @@ export class GroupCommitWriter {
 
   async #commit(batch: Pending[]): Promise<void> {
     const items = batch.map((pending) => pending.item)
-    let committing = false
-    let applied: AppliedBatch
+    const phase: BatchPhase = { committing: false, abandoned: false, settled: false }
+    let transaction: Promise<AppliedBatch> | undefined
+    let applied!: AppliedBatch
     try {
-      applied = await this.#run(operationOf(items), async () => {
-        for (let attempt = 1; ; attempt++) {
-          committing = false
-          try {
-            return await this.#db.transaction(async (tx) => {
-              const result = await applyWriteBatch(tx, items, this.#now())
-              // From here on the driver sends COMMIT: a lost connection now leaves the outcome unknown.
-              committing = true
-              return result
-            })
-          } catch (error) {
-            if (attempt < ATTEMPTS && !committing && retryable(error)) {
-              this.#logger?.warn({ err: error, attempt, items: items.length }, 'write batch retried')
-              continue
-            }
-            throw error
-          }
-        }
+      applied = await this.#run(operationOf(items), () => {
+        transaction = this.#transaction(items, phase)
+        transaction.then(
+          () => {
+            phase.settled = true
+          },
+          () => {
+            phase.settled = true
+          },
+        )
+        return transaction
       })
     } catch (error) {
-      const unknown = committing && isConnectionFailure(error)
-      if (unknown) {
-        this.#logger?.warn(
-          { err: error, items: items.length },
-          'connection lost while a write batch was committing: outcome unknown, replays will tell',
-        )
+      if (transaction !== undefined && !phase.settled) {
+        // The interceptor gave up on a transaction still running (a breaker timeout on a
+        // hung database). Before COMMIT it is abandoned: it checks the flag before
+        // committing and rolls back, so the interceptor's 503 is true. Once COMMIT is in
+        // flight nobody can know: the writes are told so, and a replay will tell.
+        phase.abandoned = true
+        this.#fail(batch, phase.committing ? new WriteOutcomeUnknownError({ cause: error }) : error, false)
+        return
       }
-      for (const pending of batch)
-        pending.reject(unknown ? new WriteOutcomeUnknownError({ cause: error }) : error)
+      this.#fail(batch, error, phase.committing)
       return
     }
     try {
@@ -218,6 +228,47 @@ export class GroupCommitWriter {
       if (outcome.ok) pending.resolve(outcome.value as never)
       else pending.reject(outcome.error)
     })
+  }
+
+  /** One batch in one transaction, run again on a deadlock or a concurrently claimed key. */
+  async #transaction(items: readonly WriteItem[], phase: BatchPhase): Promise<AppliedBatch> {
+    for (let attempt = 1; ; attempt++) {
+      phase.committing = false
+      try {
+        return await this.#db.transaction(async (tx) => {
+          const result = await applyWriteBatch(tx, items, this.#now())
+          // Its callers were already told it failed: roll back instead of committing.
+          if (phase.abandoned) throw new AbandonedBatchError()
+          // From here on the driver sends COMMIT: a lost connection now leaves the outcome unknown.
+          phase.committing = true
+          return result
+        })
+      } catch (error) {
+        if (attempt < ATTEMPTS && !phase.committing && !phase.abandoned && retryable(error)) {
+          this.#logger?.warn({ err: error, attempt, items: items.length }, 'write batch retried')
+          continue
+        }
+        throw error
+      }
+    }
+  }
+
+  /** The batch had no effect (or, after a connection lost in COMMIT, an unknown one): tell every write. */
+  #fail(batch: Pending[], error: unknown, committing: boolean): void {
+    const unknown = error instanceof WriteOutcomeUnknownError || (committing && isConnectionFailure(error))
+    if (unknown) {
+      this.#logger?.warn(
+        { err: error, items: batch.length },
+        'connection lost while a write batch was committing: outcome unknown, replays will tell',
+      )
+    }
+    for (const pending of batch) {
+      pending.reject(
+        error instanceof WriteOutcomeUnknownError || !unknown
+          ? error
+          : new WriteOutcomeUnknownError({ cause: error }),
+      )
+    }
   }
 }
 
