@@ -22,6 +22,19 @@ const MAX_ENTRIES = 10_000
  */
 export class ApiKeyCache {
   readonly #entries = new Map<string, { key: ApiKey; until: number }>()
+  readonly #lookups = new Map<string, Promise<ApiKey | null>>()
+
+  /**
+   * One database lookup per hash at a time: the first requests of a rush all
+   * carry the same key, and without this each would ask the database.
+   */
+  singleFlight(hash: string, lookup: () => Promise<ApiKey | null>): Promise<ApiKey | null> {
+    const running = this.#lookups.get(hash)
+    if (running !== undefined) return running
+    const started = lookup().finally(() => this.#lookups.delete(hash))
+    this.#lookups.set(hash, started)
+    return started
+  }
 
   lookup(hash: string, nowMs: number): ApiKey | undefined {
     const entry = this.#entries.get(hash)

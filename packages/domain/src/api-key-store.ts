@@ -115,6 +115,10 @@ export async function authenticateApiKey(ctx: StoreContext, plaintext: string): 
   const hash = hashApiKey(plaintext)
   const cached = ctx.apiKeys.lookup(hash, ctx.now().getTime())
   if (cached !== undefined) return cached
+  return ctx.apiKeys.singleFlight(hash, () => lookUpApiKey(ctx, hash))
+}
+
+async function lookUpApiKey(ctx: StoreContext, hash: string): Promise<ApiKey | null> {
   const [row] = await ctx.run('api_keys.authenticate', () =>
     ctx.db
       .select()
