@@ -184,7 +184,7 @@ async function main(opts: Options): Promise<boolean> {
     console.log('\n3. ledger and pools afterwards')
     const drained = await waitForQuietLedger(run.database.url)
     console.log(
-      `   the ledger stopped growing ${(drained / 1000).toFixed(1)} s after wrk stopped (checked once quiet for 3 s)`,
+      `   the ledger stopped growing ${(drained / 1000).toFixed(1)} s after wrk stopped (checked once quiet for 5 s)`,
     )
     const keys = loads.flatMap((phase) => phase.keys)
     const answers = new Map(loads.flatMap((phase) => [...phase.answers]))

@@ -58,7 +58,8 @@ local function header(headers, name, title)
 end
 
 function response(status, headers, body)
-  local key = header(headers, "x-request-id", "X-Request-Id") or "?"
+  -- A 201's body names the key too (playerId), should a server ever answer without the request id.
+  local key = header(headers, "x-request-id", "X-Request-Id") or (body and body:match('"playerId":"([^"]+)"')) or "?"
   local replayed = header(headers, "idempotency-replayed", "Idempotency-Replayed") or "-"
   local retry_after = header(headers, "retry-after", "Retry-After") or "-"
   pending_count = pending_count + 1

@@ -208,8 +208,8 @@ export async function checkPoolIdentities(databaseUrl: string): Promise<PoolIden
  */
 export async function waitForQuietLedger(
   databaseUrl: string,
-  quietMs = 3_000,
-  maxMs = 120_000,
+  quietMs = 5_000,
+  maxMs = 180_000,
 ): Promise<number> {
   const sql = new SQL({ url: databaseUrl, max: 1 })
   const started = performance.now()
