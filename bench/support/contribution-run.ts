@@ -45,8 +45,12 @@ export async function openContributionRun(options: ContributionRunOptions): Prom
   const redisKeyPrefix = `bench-${options.label}-${id}`
   const cleanups: (() => Promise<void> | void)[] = []
   const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup()
+    process.off('SIGINT', interrupted)
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   }
+  // Ctrl-C during a run still stops the server and drops the database.
+  const interrupted = () => void close().finally(() => process.exit(130))
+  process.once('SIGINT', interrupted)
   try {
     const database = await createBenchDatabase(options.label)
     cleanups.push(() => database.drop())
