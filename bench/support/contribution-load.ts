@@ -149,6 +149,10 @@ export async function runContributionLoad(options: ContributionLoadOptions): Pro
       })
     }
   }
+  const logged = [...statuses.values()].reduce((sum, n) => sum + n, 0)
+  // A lost log line would make a 201 look unanswered and weaken every check built on the logs.
+  if (logged !== summary.responses)
+    throw new Error(`wrk counted ${summary.responses} responses but its script logged ${logged}`)
   return {
     durationSeconds: summary.durationUs / 1e6,
     responses: summary.responses,
