@@ -32,11 +32,9 @@ export async function writeContribution(
     scope: command.caller ?? '',
     hash,
   })
-  if (outcome.replayed) {
-    ctx.metrics.replayed('contribution')
-  } else {
+  // Counters are recorded per batch, after commit (see DomainMetrics.batchCommitted).
+  if (!outcome.replayed) {
     const receipt = outcome.result
-    ctx.metrics.contributionRecorded(receipt)
     ctx.logger?.debug(
       {
         contributionId: receipt.id,

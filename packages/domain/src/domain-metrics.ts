@@ -1,5 +1,9 @@
 import type { Attributes, Counter, Meter } from '@opentelemetry/api'
-import type { ContributionReceipt, WinReceipt } from './types.ts'
+import type { WinReceipt } from './types.ts'
+import type { ItemOutcome } from './write-batch/write-item.ts'
+
+const CONTRIBUTION_KIND: Attributes = { 'jackpot.kind': 'contribution' }
+const WIN_KIND: Attributes = { 'jackpot.kind': 'win' }
 
 /** The part of an OpenTelemetry `Meter` the domain uses. */
 export type DomainMeter = Pick<Meter, 'createCounter'>
@@ -52,27 +56,48 @@ export class DomainMetrics {
     })
   }
 
-  contributionRecorded(receipt: ContributionReceipt): void {
-    this.#contributions?.add(1)
-    for (const pool of receipt.pools) {
-      if (pool.contributedCents > 0n)
-        this.#contributed?.add(Number(pool.contributedCents), this.#pool(pool.slug))
-    }
-  }
-
-  winRecorded(receipt: WinReceipt): void {
+  #winRecorded(receipt: WinReceipt): void {
     const attributes = this.#pool(receipt.pool)
     this.#wins?.add(1, attributes)
     this.#payout?.add(Number(receipt.payoutCents), attributes)
   }
 
-  batchCommitted(size: number): void {
-    this.#batches?.add(1)
-    this.#batchedWrites?.add(size)
-  }
-
-  replayed(kind: 'contribution' | 'win'): void {
-    this.#replays?.add(1, { 'jackpot.kind': kind })
+  /**
+   * Everything one committed batch did, in one pass: one counter add per
+   * pool and kind per batch, rather than per write (a rush writes thousands
+   * per second, and each add hashes its attributes).
+   */
+  batchCommitted(outcomes: readonly ItemOutcome[]): void {
+    if (this.#batches === undefined) return
+    this.#batches.add(1)
+    this.#batchedWrites?.add(outcomes.length)
+    let contributions = 0
+    let contributionReplays = 0
+    let winReplays = 0
+    const contributed = new Map<string, number>()
+    for (const outcome of outcomes) {
+      if (!outcome.ok) continue
+      const { replayed, result } = outcome.value
+      if ('pools' in result) {
+        if (replayed) {
+          contributionReplays++
+          continue
+        }
+        contributions++
+        for (const pool of result.pools) {
+          if (pool.contributedCents > 0n)
+            contributed.set(pool.slug, (contributed.get(pool.slug) ?? 0) + Number(pool.contributedCents))
+        }
+      } else if (replayed) {
+        winReplays++
+      } else {
+        this.#winRecorded(result)
+      }
+    }
+    if (contributions > 0) this.#contributions?.add(contributions)
+    for (const [slug, cents] of contributed) this.#contributed?.add(cents, this.#pool(slug))
+    if (contributionReplays > 0) this.#replays?.add(contributionReplays, CONTRIBUTION_KIND)
+    if (winReplays > 0) this.#replays?.add(winReplays, WIN_KIND)
   }
 
   #pool(slug: string): Attributes {

@@ -68,7 +68,7 @@ export class DrizzleJackpotStore implements JackpotStore {
       logger: settings.logger,
       options: settings.writes,
       onCommitted: (batch) => {
-        settings.metrics.batchCommitted(batch.outcomes.length)
+        settings.metrics.batchCommitted(batch.outcomes)
         if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)
       },
     })

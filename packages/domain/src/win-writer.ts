@@ -20,11 +20,9 @@ export async function writeWin(ctx: StoreContext, command: WinCommand): Promise<
   const hash = requestHash(['win', command.pool, command.gameId, command.playerId])
   // Wins take the same ordered path as contributions: the group-commit writer.
   const outcome = await ctx.writer.submit({ kind: 'win', command, scope: command.caller ?? '', hash })
-  if (outcome.replayed) {
-    ctx.metrics.replayed('win')
-  } else {
+  // Counters are recorded per batch, after commit (see DomainMetrics.batchCommitted).
+  if (!outcome.replayed) {
     const receipt = outcome.result
-    ctx.metrics.winRecorded(receipt)
     ctx.logger?.info(
       {
         winId: receipt.id,
