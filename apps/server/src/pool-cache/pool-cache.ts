@@ -47,7 +47,11 @@ export interface PoolCacheOptions {
    * `POOL_CACHE_SIE_SECONDS`, the edge's stale-if-error).
    */
   graceMs?: number | undefined
-  /** With a snapshot in grace, wait this long for the database before answering with it. Defaults to 100 ms. */
+  /**
+   * With a snapshot in grace, wait this long for the database before answering with it.
+   * Defaults to 0: a read never waits for the database while a copy exists; the
+   * refresh carries on in the background and replaces the copy when it lands.
+   */
   softTimeoutMs?: number | undefined
   /** Fraction of `ttlMs` taken off at random so replicas do not refresh in step. Defaults to 0.1. */
   jitter?: number | undefined
@@ -67,7 +71,7 @@ export const POOL_CACHE_DEFAULTS = {
   prefix: 'jackpot:pool-cache',
   ttlMs: 1_000,
   graceMs: 60_000,
-  softTimeoutMs: 100,
+  softTimeoutMs: 0,
   jitter: 0.1,
   heartbeatMs: 250,
 } as const

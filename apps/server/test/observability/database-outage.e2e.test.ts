@@ -181,6 +181,30 @@ if (await runPostgresSuite('apps/server database outage')) {
       for (const line of server.logs.raw) expect(line).not.toContain(PASSWORD)
     }, 30_000)
 
+    test('pool reads keep answering from memory while PostgreSQL stalls, and never wait for it', async () => {
+      proxy.restore()
+      expect((await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)).status).toBe(200)
+      await writesFlowAgain(server, key, proxy.port, OPEN_WAIT_MS + 5_000)
+      const before = await (await fetch(`${server.base}/api/v1/pools`)).text()
+
+      proxy.stall()
+      // Past the cached copy's 1 s TTL, so every read below would refresh it from the database.
+      await Bun.sleep(1_200)
+      const durations: number[] = []
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now()
+        const response = await fetch(`${server.base}/api/v1/pools`)
+        expect(response.status).toBe(200)
+        expect(await response.text()).toBe(before)
+        durations.push(performance.now() - started)
+      }
+      // The median, so one scheduling hiccup of a loaded CI machine does not decide it: a read that
+      // waited for the stalled database would take the breaker's whole call timeout.
+      durations.sort((a, b) => a - b)
+      expect(durations[10]!).toBeLessThan(10)
+      proxy.restore()
+    }, 30_000)
+
     test('a hung database times calls out with 503 instead of holding requests, and readiness follows it', async () => {
       proxy.restore() // whatever the previous test left
       expect((await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)).status).toBe(200)
