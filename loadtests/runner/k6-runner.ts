@@ -44,6 +44,9 @@ export interface ScenarioRun {
 
 /** What the worker reports. */
 export interface WorkerReport {
+  /** The script exports setup() / teardown(). */
+  hasSetup: boolean
+  hasTeardown: boolean
   setupRan: boolean
   teardownRan: boolean
   scenarios: ScenarioRun[]
@@ -101,6 +104,8 @@ export async function runK6Script(options: RunK6Options): Promise<K6RunReport> {
     transferList: [port2],
   })
   const empty: WorkerReport = {
+    hasSetup: false,
+    hasTeardown: false,
     setupRan: false,
     teardownRan: false,
     scenarios: [],
@@ -176,8 +181,8 @@ async function send(request: BridgeRequest): Promise<BridgeResponse> {
 /**
  * Everything that makes a run a failure, one line each: a failed check, an
  * error in any phase, a threshold k6 would refuse, a scenario that never ran,
- * a setup or teardown the script has but that did not complete. Empty when the
- * run is clean. Thresholds that did not *hold* are not failures here: a few
+ * a setup() or teardown() that did not complete (the script's own, or one
+ * `expect` requires). Empty when the run is clean. Thresholds that did not *hold* are not failures here: a few
  * iterations measure nothing.
  */
 export function failuresOf(
@@ -196,7 +201,8 @@ export function failuresOf(
     if (threshold.problem) failures.push(`threshold ${threshold.expression}: ${threshold.problem}`)
   for (const scenario of report.scenarios)
     if (scenario.iterations === 0) failures.push(`scenario ${scenario.name} ran no iteration`)
-  if (expect.setup && !report.setupRan) failures.push('setup() did not complete')
-  if (expect.teardown && !report.teardownRan) failures.push('teardown() did not complete')
+  if ((expect.setup || report.hasSetup) && !report.setupRan) failures.push('setup() did not complete')
+  if ((expect.teardown || report.hasTeardown) && !report.teardownRan)
+    failures.push('teardown() did not complete')
   return failures
 }

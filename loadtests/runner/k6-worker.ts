@@ -53,6 +53,8 @@ globals.__ITER = 0
 
 const errors: RunError[] = []
 const scenarios: ScenarioRun[] = []
+let hasSetup = false
+let hasTeardown = false
 let setupRan = false
 let teardownRan = false
 let thresholds: Record<string, unknown> = {}
@@ -92,6 +94,8 @@ async function run(): Promise<void> {
     return
   }
   thresholds = script.options?.thresholds ?? {}
+  hasSetup = typeof script.setup === 'function'
+  hasTeardown = typeof script.teardown === 'function'
   const declared = script.options?.scenarios ?? { default: { executor: 'per-vu-iterations' } }
   const plan: { name: string; fn: ScriptFunction; run: ScenarioRun }[] = []
   for (const [name, scenario] of Object.entries(declared)) {
@@ -154,6 +158,8 @@ async function run(): Promise<void> {
 recorder.declare('iteration_duration', 'trend')
 await run()
 const report: WorkerReport = {
+  hasSetup,
+  hasTeardown,
   setupRan,
   teardownRan,
   scenarios,
