@@ -14,7 +14,8 @@
  * By default it creates a scratch database on the local PostgreSQL, starts one
  * replica (`apps/server/src/main.ts`, NODE_ENV=production, RATE_LIMIT_ENABLED=false)
  * with the local Redis under a fresh key prefix, pinned to CPU 0 with taskset,
- * and pins itself to CPU 1; afterwards it drops the database and the keys.
+ * and runs the generator as a child pinned to CPU 1 with Bun's cap of 256
+ * requests in flight raised; afterwards it drops the database and the keys.
  * `--target URL` loads a server that is already running instead.
  *
  * The generator is JavaScript (Bun's fetch) on one core: good for ~1–2k req/s.
@@ -69,6 +70,8 @@ interface Settings {
   target: string | undefined
   adminToken: string | undefined
   apiKey: string | undefined
+  generate: boolean
+  serverPid: number | undefined
 }
 
 function settings(): Settings | 'help' {
@@ -82,6 +85,9 @@ function settings(): Settings | 'help' {
       'admin-token': { type: 'string' },
       'api-key': { type: 'string' },
       help: { type: 'boolean' },
+      // Internal: this process is the generator child the bench spawns.
+      generate: { type: 'boolean' },
+      'server-pid': { type: 'string' },
     },
   })
   if (values.help) return 'help'
@@ -98,6 +104,8 @@ function settings(): Settings | 'help' {
     target: values.target?.replace(/\/$/, ''),
     adminToken: values['admin-token'],
     apiKey: values['api-key'],
+    generate: values.generate ?? false,
+    serverPid: values['server-pid'] ? Number(values['server-pid']) : undefined,
   }
 }
 
@@ -293,49 +301,86 @@ function report(records: RequestRecord[], options: Settings): void {
   console.log(`\nSLA verdict at peak ${options.peak} req/s: ${held ? 'HELD' : 'NOT HELD'}`)
 }
 
+/**
+ * Bun's fetch keeps at most 256 requests in flight by default and queues the rest inside the
+ * client: past that, an open model would quietly turn closed. The generator runs as a child
+ * with the cap raised (`env` adds the variable to the inherited environment).
+ */
+const MAX_IN_FLIGHT = '16384'
+
+/** The generator: warm-up, the schedule, the report. Runs in the child, pinned to {@link LOAD_CPU}. */
+async function generate(options: Settings): Promise<void> {
+  const base = options.target!
+  const send = sender(base, options.apiKey!)
+  // Warm-up, not measured: the first requests pay for JIT and connection set-up.
+  for (let i = 0; i < 50; i++) await send(i % 5 === 0 ? 'contribution' : 'pool_query')
+
+  const schedule = drawRushSchedule(options.peak, options.timeScale)
+  const serverCpuBefore = options.serverPid ? cpuSeconds(options.serverPid) : 0
+  const ownCpuBefore = process.cpuUsage()
+  const run = await runOpenModel(schedule, send)
+  const seconds = run.durationMs / 1000
+  const ownCpu = process.cpuUsage(ownCpuBefore)
+
+  report(run.records, options)
+  const lags = run.records.map((r) => r.lagMs)
+  console.log(
+    `\ngenerator: dispatch lag p50 ${ms(percentileOf(lags, 50))} ms, p99 ${ms(percentileOf(lags, 99))} ms, ` +
+      `max ${ms(percentileOf(lags, 100))} ms; at most ${run.maxInFlight} requests in flight; ` +
+      `CPU ${(((ownCpu.user + ownCpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
+  )
+  if (options.serverPid)
+    console.log(
+      `server: CPU ${(((cpuSeconds(options.serverPid) - serverCpuBefore) / seconds) * 100).toFixed(0)} % of one core over ${seconds.toFixed(1)} s`,
+    )
+}
+
 async function main(): Promise<void> {
   const options = settings()
   if (options === 'help') {
     console.log(USAGE)
     return
   }
-  for (const tool of ['taskset'])
-    if (spawnSync('which', [tool]).status !== 0)
-      throw new Error(`${tool} is needed (apt-get install util-linux)`)
+  if (options.generate) return generate(options)
+  if (spawnSync('which', ['taskset']).status !== 0)
+    throw new Error('taskset is needed (apt-get install util-linux)')
 
-  const schedule = drawRushSchedule(options.peak, options.timeScale)
   console.log(
     `draw rush bench — ${new Date().toISOString()} — bun ${Bun.version} — peak ${options.peak} req/s ` +
       `(spike ${highestTotalRate(options.peak).toFixed(0)} req/s), time scale ${options.timeScale}: ` +
-      `${(DRAW_RUSH_DURATION_S * options.timeScale).toFixed(0)} s, ${schedule.length} requests scheduled`,
+      `${(DRAW_RUSH_DURATION_S * options.timeScale).toFixed(0)} s, ` +
+      `${drawRushSchedule(options.peak, options.timeScale).length} requests scheduled`,
   )
   const server = options.target ? null : await startServer(options)
   const base = options.target ?? server!.url
-  console.log(`target: ${server ? server.describe : base}; generator pid ${process.pid} on CPU ${LOAD_CPU}`)
-  pin(process.pid, LOAD_CPU)
+  console.log(
+    `target: ${server ? server.describe : base}; generator on CPU ${LOAD_CPU}, up to ${MAX_IN_FLIGHT} in flight`,
+  )
   const apiKey = await apiKeyFor(base, options)
   try {
-    const send = sender(base, apiKey.key)
-    // Warm-up, not measured: the first requests pay for JIT and connection set-up.
-    for (let i = 0; i < 50; i++) await send(i % 5 === 0 ? 'contribution' : 'pool_query')
-
-    const serverCpuBefore = server ? cpuSeconds(server.replica.pid) : 0
-    const ownCpuBefore = process.cpuUsage()
-    const run = await runOpenModel(schedule, send)
-    const seconds = run.durationMs / 1000
-    const ownCpu = process.cpuUsage(ownCpuBefore)
-
-    report(run.records, options)
-    const lags = run.records.map((r) => r.lagMs)
-    console.log(
-      `\ngenerator: dispatch lag p50 ${ms(percentileOf(lags, 50))} ms, p99 ${ms(percentileOf(lags, 99))} ms, ` +
-        `max ${ms(percentileOf(lags, 100))} ms; at most ${run.maxInFlight} requests in flight; ` +
-        `CPU ${(((ownCpu.user + ownCpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
+    const child = Bun.spawn(
+      [
+        'env',
+        `BUN_CONFIG_MAX_HTTP_REQUESTS=${MAX_IN_FLIGHT}`,
+        'taskset',
+        '-c',
+        LOAD_CPU,
+        process.execPath,
+        import.meta.path,
+        '--generate',
+        '--target',
+        base,
+        '--api-key',
+        apiKey.key,
+        '--peak',
+        String(options.peak),
+        '--time-scale',
+        String(options.timeScale),
+        ...(server ? ['--server-pid', String(server.replica.pid)] : []),
+      ],
+      { stdin: 'ignore', stdout: 'inherit', stderr: 'inherit' },
     )
-    if (server)
-      console.log(
-        `server: CPU ${(((cpuSeconds(server.replica.pid) - serverCpuBefore) / seconds) * 100).toFixed(0)} % of one core over ${seconds.toFixed(1)} s`,
-      )
+    if ((await child.exited) !== 0) throw new Error(`the generator exited with code ${child.exitCode}`)
   } finally {
     await apiKey.revoke()
     await server?.stop()
