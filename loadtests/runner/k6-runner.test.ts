@@ -35,7 +35,6 @@ afterAll(() => server.stop(true))
 
 describe('the k6 runner', () => {
   test('implements what the scripts use: sync http, check, group, sleep, metrics, setup data, scenario exec', async () => {
-    const started = performance.now()
     const report = await runK6Script({
       script: join(FIXTURES, 'api-surface.k6.ts'),
       env: { BASE_URL },
@@ -52,6 +51,7 @@ describe('the k6 runner', () => {
     expect(checks['::read/setup data reaches the VU']).toBe(3)
     expect(checks['/a timeout is k6 error 1050 with no status']).toBe(3)
     expect(checks['/teardown gets the setup data']).toBe(1)
+    expect(checks['/sleep is cut short in a smoke run']).toBe(3)
     expect(report.checks.every((c) => c.fails === 0)).toBe(true)
     expect(tornDown).toEqual({ base: BASE_URL, token: 'from-setup' })
     // setup + 3 reads + 3 × (echo, teapot, slow) + teardown
@@ -69,8 +69,6 @@ describe('the k6 runner', () => {
       'http_req_duration{scenario:readers} max<60000': true,
       'http_req_failed rate<0.5': true,
     })
-    // sleep(5) three times and a 2 s route behind a 50 ms timeout, yet the run is quick.
-    expect(performance.now() - started).toBeLessThan(10_000)
   }, 30_000)
 
   test('reports a run whose check fails as failed, naming the check', async () => {
