@@ -24,7 +24,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { testServices } from '@jackpot/config'
 import { createTestPostgresDatabase } from '@jackpot/domain/testing'
@@ -144,7 +144,9 @@ async function startServer(
       databaseUrl: database.url,
       redisUrl: options.redisUrl,
       redisKeyPrefix: keyPrefix,
-      env: { RATE_LIMIT_ENABLED: 'false' },
+      // Only a crash's last words reach this terminal: at error level every 503 would be logged.
+      verbose: true,
+      env: { RATE_LIMIT_ENABLED: 'false', LOG_LEVEL: 'fatal' },
     })
   } catch (error) {
     await dropAll()
@@ -329,7 +331,11 @@ async function generate(options: Settings): Promise<void> {
       `max ${ms(percentileOf(lags, 100))} ms; at most ${run.maxInFlight} requests in flight; ` +
       `CPU ${(((ownCpu.user + ownCpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
   )
-  if (options.serverPid)
+  if (options.serverPid && !existsSync(`/proc/${options.serverPid}`))
+    console.log(
+      'server: EXITED during the run (its output is above); the figures after that are refused connections',
+    )
+  else if (options.serverPid)
     console.log(
       `server: CPU ${(((cpuSeconds(options.serverPid) - serverCpuBefore) / seconds) * 100).toFixed(0)} % of one core over ${seconds.toFixed(1)} s`,
     )
