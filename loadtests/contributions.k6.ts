@@ -5,7 +5,7 @@
  */
 import type { Options } from 'k6/options'
 import { contribute } from './lib/jackpot-requests.ts'
-import { resolveTarget, type Target } from './lib/target.ts'
+import { releaseTarget, resolveTarget, type Target } from './lib/target.ts'
 import { slaThresholds } from './sla.ts'
 
 export const options: Options = {
@@ -23,7 +23,12 @@ export const options: Options = {
 }
 
 export function setup(): Target {
-  return resolveTarget()
+  // No pool reads: the public rate limit does not apply.
+  return resolveTarget({ readsPerSecond: 0 })
+}
+
+export function teardown(target: Target): void {
+  releaseTarget(target)
 }
 
 export default function (target: Target): void {

@@ -1,56 +1,65 @@
 /// <reference types="k6" />
 /**
- * The draw rush: the moment a big jackpot is about to drop, 500+ players poll
- * the pools while game servers keep contributing and a few wins land.
+ * The draw rush: the moment a big jackpot is about to drop, players' screens
+ * poll the pools while game servers keep contributing and a few wins land.
+ * Arrivals follow the shared stage table (loadtests/draw-rush-stages.ts: ramp,
+ * 2× spike, read burst; 70 % reads, 28 % contributions, 2 % wins), scaled so
+ * the hold level is PEAK_RPS requests/s. bench/draw-rush.bench.ts runs the same table.
  * Every endpoint must keep p95 < 200 ms (and each operation its own SLA).
- *   k6 run -e BASE_URL=http://localhost:8080 -e ADMIN_TOKEN=… loadtests/draw-rush.k6.ts
+ *   k6 run -e BASE_URL=http://localhost:8080 -e ADMIN_TOKEN=… -e PEAK_RPS=1000 loadtests/draw-rush.k6.ts
  */
 
-import { sleep } from 'k6'
-import type { Options } from 'k6/options'
+import type { Options, Scenario } from 'k6/options'
+import { DRAW_RUSH_STAGES, highestTotalRate, k6ArrivalStages, stageRate } from './draw-rush-stages.ts'
 import { contribute, readPools, win } from './lib/jackpot-requests.ts'
-import { resolveTarget, type Target } from './lib/target.ts'
-import { SLA, slaThresholds } from './sla.ts'
+import { releaseTarget, resolveTarget, type Target } from './lib/target.ts'
+import { type Operation, SLA, slaThresholds } from './sla.ts'
 
-const PEAK = Number(__ENV.PEAK_VUS ?? SLA.drawRush.concurrentUsers)
+const PEAK = Number(__ENV.PEAK_RPS ?? SLA.drawRush.peakRequestsPerSecond)
+
+/** One open-model scenario per operation, each following its column of the stage table. */
+function arrivals(operation: Operation, exec: string, maxVUs: number): Scenario {
+  return {
+    executor: 'ramping-arrival-rate',
+    exec,
+    startRate: 0,
+    timeUnit: '1m',
+    stages: k6ArrivalStages(operation, PEAK),
+    preAllocatedVUs: Math.max(5, Math.ceil(maxVUs / 10)),
+    maxVUs,
+  }
+}
+
+// Enough VUs for the spike at ~0.5 s per request: beyond that the server is far past its SLA anyway.
+const vusFor = (share: number) => Math.max(10, Math.ceil(highestTotalRate(PEAK) * share * 0.5))
 
 export const options: Options = {
   scenarios: {
-    players: {
-      executor: 'ramping-vus',
-      exec: 'player',
-      startVUs: 0,
-      stages: [
-        { duration: '30s', target: Math.round(PEAK / 5) },
-        { duration: '30s', target: PEAK },
-        { duration: __ENV.HOLD ?? '2m', target: PEAK },
-        { duration: '20s', target: 0 },
-      ],
-    },
-    games: {
-      executor: 'constant-arrival-rate',
-      exec: 'game',
-      rate: Number(__ENV.CONTRIBUTION_RATE ?? 300),
-      timeUnit: '1s',
-      duration: '3m20s',
-      preAllocatedVUs: 50,
-      maxVUs: 400,
-    },
+    screens: arrivals('pool_query', 'screen', vusFor(0.7)),
+    contributions: arrivals('contribution', 'contribution', vusFor(0.28)),
+    wins: arrivals('win', 'jackpotWin', vusFor(0.02)),
   },
   thresholds: slaThresholds(['pool_query', 'contribution', 'win'], { drawRush: true }),
 }
 
 export function setup(): Target {
-  return resolveTarget()
+  const readsPerSecond = Math.max(...DRAW_RUSH_STAGES.map((stage) => stageRate(stage, 'pool_query', PEAK)))
+  return resolveTarget({ readsPerSecond })
 }
 
-export function player(target: Target): void {
+export function screen(target: Target): void {
+  // Most screens show the big one.
   readPools(target, Math.random() < 0.7 ? 'mega' : undefined)
-  sleep(0.5 + Math.random() * 0.5)
 }
 
-export function game(target: Target): void {
-  // Roughly one win per thousand rounds.
-  if (Math.random() < 0.001) win(target, target.pools[Math.floor(Math.random() * target.pools.length)]!)
-  else contribute(target, 100 + Math.floor(Math.random() * 9900))
+export function contribution(target: Target): void {
+  contribute(target, 100 + Math.floor(Math.random() * 9900))
+}
+
+export function jackpotWin(target: Target): void {
+  win(target, target.pools[Math.floor(Math.random() * target.pools.length)]!)
+}
+
+export function teardown(target: Target): void {
+  releaseTarget(target)
 }

@@ -27,7 +27,11 @@ export const OPERATIONS: Readonly<Record<Operation, OperationSla>> = {
 export const SLA = {
   operations: OPERATIONS,
   /** Any endpoint under the draw-rush profile. */
-  drawRush: { p95Ms: 200, concurrentUsers: 500 },
+  /**
+   * Any endpoint under the draw-rush profile; the profile holds `peakRequestsPerSecond`
+   * with a 2× spike (loadtests/draw-rush-stages.ts).
+   */
+  drawRush: { p95Ms: 200, concurrentUsers: 500, peakRequestsPerSecond: 1000 },
   /** Share of requests that may fail (5xx or no answer): 0.1 %. */
   maxErrorRate: 0.001,
   /** Share of requests that may time out: 0.01 %. */
@@ -68,4 +72,68 @@ export function slaThresholds(
   thresholds[K6_METRICS.timeouts] = [`rate<${SLA.maxTimeoutRate}`]
   if (options.poolCacheHits) thresholds[K6_METRICS.poolCacheHits] = [`rate>${SLA.minPoolCacheHitRatio}`]
   return thresholds
+}
+
+/** What a load run measured, for {@link slaVerdict}. */
+export interface MeasuredRun {
+  /** p95 latency per operation the run exercised, in ms. */
+  p95Ms: Partial<Record<Operation, number>>
+  /** p95 over every request, in ms. */
+  overallP95Ms: number
+  requests: number
+  /** Requests that failed: an unexpected status, no answer, or a timeout. */
+  errors: number
+  timeouts: number
+}
+
+/** One SLA line of a verdict. */
+export interface SlaCheck {
+  name: string
+  limit: string
+  measured: string
+  held: boolean
+}
+
+/**
+ * The SLA verdict for a run measured outside k6 (the benches): the same targets
+ * {@link slaThresholds} gives k6, line by line.
+ *
+ * @example
+ * slaVerdict({ p95Ms: { contribution: 12 }, overallP95Ms: 12, requests: 1000, errors: 0, timeouts: 0 }, { drawRush: true })
+ */
+export function slaVerdict(run: MeasuredRun, options: { drawRush?: boolean } = {}): SlaCheck[] {
+  const checks: SlaCheck[] = []
+  for (const [operation, p95] of Object.entries(run.p95Ms) as [Operation, number][]) {
+    const limit = OPERATIONS[operation].p95Ms
+    checks.push({
+      name: `${operation} p95`,
+      limit: `< ${limit} ms`,
+      measured: `${p95.toFixed(1)} ms`,
+      held: p95 < limit,
+    })
+  }
+  if (options.drawRush) {
+    const limit = SLA.drawRush.p95Ms
+    checks.push({
+      name: 'every request p95',
+      limit: `< ${limit} ms`,
+      measured: `${run.overallP95Ms.toFixed(1)} ms`,
+      held: run.overallP95Ms < limit,
+    })
+  }
+  const rate = (count: number) => (run.requests > 0 ? count / run.requests : 1)
+  const percent = (value: number) => `${(value * 100).toFixed(3)} %`
+  checks.push({
+    name: 'errors',
+    limit: `< ${percent(SLA.maxErrorRate)}`,
+    measured: percent(rate(run.errors)),
+    held: run.requests > 0 && rate(run.errors) < SLA.maxErrorRate,
+  })
+  checks.push({
+    name: 'timeouts',
+    limit: `< ${percent(SLA.maxTimeoutRate)}`,
+    measured: percent(rate(run.timeouts)),
+    held: run.requests > 0 && rate(run.timeouts) < SLA.maxTimeoutRate,
+  })
+  return checks
 }
