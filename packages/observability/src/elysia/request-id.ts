@@ -11,12 +11,19 @@ export function isValidRequestId(value: string): boolean {
 }
 
 /**
- * The request id for an incoming request: the client's (e.g. the edge proxy's)
- * when it is valid, otherwise a freshly generated one.
+ * A generator of ids unique across processes and restarts without a random draw per
+ * id: a random 64-bit prefix drawn once, then a counter — `3f9c0a1b7e2d4c58-42`.
+ * A UUID per request measured ~4 % of the Elysia plugin's CPU; these ids only need
+ * to be unique, not unguessable (they are echoed to the client and logged).
  *
  * @example
- * resolveRequestId(request.headers.get('x-request-id'), () => crypto.randomUUID())
+ * const next = sequentialRequestIds()
+ * next() // '3f9c0a1b7e2d4c58-1'
  */
-export function resolveRequestId(incoming: string | null, generate: () => string): string {
-  return incoming !== null && isValidRequestId(incoming) ? incoming : generate()
+export function sequentialRequestIds(): () => string {
+  const prefix = `${Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('')}-`
+  let counter = 0
+  return () => prefix + ++counter
 }

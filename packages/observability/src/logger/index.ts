@@ -1,3 +1,4 @@
+export { type AccessLog, type AccessRecord, accessLog } from './access-log.ts'
 export {
   type BatchedDestination,
   type BatchedDestinationOptions,
