@@ -1,9 +1,12 @@
+import type { Tracer } from '@opentelemetry/api'
 import { Elysia } from 'elysia'
 import { HealthRegistry } from '../health/index.ts'
 import { accessLog, createLogger, type Logger, runWithRequestContext } from '../logger/index.ts'
 import { createMetrics, type Metrics, PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts'
 import { healthRoutes } from './health-routes.ts'
+import { pathOf } from './path-of.ts'
 import { isValidRequestId, REQUEST_ID_HEADER, sequentialRequestIds } from './request-id.ts'
+import { serverSpans } from './server-spans.ts'
 
 /** Options of {@link observability}. */
 export interface ObservabilityOptions {
@@ -42,6 +45,15 @@ export interface ObservabilityOptions {
    * and probes hit every few seconds. They are always measured. Defaults to false.
    */
   logOperationalRoutes?: boolean
+  /**
+   * Opens a server span per request (`GET /items/:id`, the route template as
+   * `http.route`), continuing the trace of an incoming W3C `traceparent`, and makes
+   * it the active span of the handler: its database spans become children and its
+   * log lines carry `trace_id`/`span_id`. `createTracing().tracer` from
+   * `@jackpot/observability/tracing`, or any OpenTelemetry tracer. Defaults to none:
+   * no tracing work at all per request.
+   */
+  tracer?: Tracer
 }
 
 // What the hooks learn about a request while Elysia handles it, kept on the Request
@@ -50,14 +62,6 @@ export interface ObservabilityOptions {
 const ROUTE = Symbol('@jackpot/observability route')
 const ERROR = Symbol('@jackpot/observability error')
 type Observed = Request & { [ROUTE]?: string; [ERROR]?: unknown }
-
-/** `/items/42` from `http://host/items/42?x=1`, without the cost of `new URL()`. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2)
-  if (start === -1) return '/'
-  const query = url.indexOf('?', start)
-  return query === -1 ? url.slice(start) : url.slice(start, query)
-}
 
 /**
  * One `.use()` that makes an Elysia app observable: a request id per request
@@ -126,7 +130,7 @@ export function observability(options: ObservabilityOptions = {}) {
   }
 
   /** Elysia's whole request handling (`handle`) with the plugin around it. */
-  const observe = (handle: (request: Request) => unknown) => (request: Observed) => {
+  const observePlain = (handle: (request: Request) => unknown) => (request: Observed) => {
     const incoming = request.headers.get(header)
     const requestId = incoming !== null && isValidRequestId(incoming) ? incoming : generate()
     const started = performance.now()
@@ -147,6 +151,14 @@ export function observability(options: ObservabilityOptions = {}) {
       },
     )
   }
+  // Chosen once: without a tracer the request path holds no tracing code at all.
+  const observe =
+    options.tracer === undefined
+      ? observePlain
+      : serverSpans(options.tracer, observePlain, (request) => ({
+          route: (request as Observed)[ROUTE],
+          error: (request as Observed)[ERROR],
+        }))
   // Elysia calls the wrapper per request with the same `handle`; building the
   // observed function once per `handle` spares a closure per request.
   let wrappedHandle: ((request: Request) => unknown) | undefined
