@@ -286,7 +286,9 @@ describe('published package end-to-end', () => {
       path: '/orders/42',
       status: 200,
     })
-    expect(String(access?.requestId)).toMatch(/^[0-9a-f]{16}-[0-9]+$/)
+    expect(String(access?.requestId)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    )
     expect(stdout).toContain('target_info{service_name="shop",service_version="1.0.0"} 1')
     expect(stdout).toContain(
       'http_server_request_duration_seconds_count{http_request_method="GET",http_response_status_code="200",http_route="/orders/:id"} 1',

@@ -6,8 +6,8 @@ import { createLogger } from '../logger/index.ts'
 import { createMetrics } from '../metrics/index.ts'
 import { observability } from './observability-plugin.ts'
 
-/** The default generator's ids: a per-process random prefix and a counter. */
-const GENERATED_ID = /^[0-9a-f]{16}-[0-9]+$/
+/** The default generator's ids: UUIDs. */
+const GENERATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 // End-to-end: a real Bun.serve socket, where each request starts from the server's
 // own async context, unlike app.handle() in the unit tests.

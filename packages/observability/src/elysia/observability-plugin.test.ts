@@ -8,8 +8,8 @@ import { createLogger, getRequestContext } from '../logger/index.ts'
 import { createMetrics, type Metrics } from '../metrics/index.ts'
 import { observability } from './observability-plugin.ts'
 
-/** The default generator's ids: a per-process random prefix and a counter. */
-const GENERATED_ID = /^[0-9a-f]{16}-[0-9]+$/
+/** The default generator's ids: UUIDs. */
+const GENERATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 class ConflictError extends Error {}
 
