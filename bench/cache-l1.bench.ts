@@ -17,7 +17,7 @@
  * over rounds of mitata's p50 ns per call. Target: faster than both bentocache
  * and cache-manager.
  */
-import { multiLevelCache } from '@jackpot/observability'
+import { multiLevelCache } from '@jackpot/observability/cache'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { createCache } from 'cache-manager'

@@ -17,7 +17,7 @@
  * re-read every second; bentocache: its defaults). No metrics or loggers.
  * Alternating rounds, median over rounds of mitata's p50 ns per call.
  */
-import { multiLevelCache } from '@jackpot/observability'
+import { multiLevelCache } from '@jackpot/observability/cache'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'

@@ -19,16 +19,20 @@
  *    requests/s is the server's capacity. The server's CPU time per request (from
  *    /proc) is reported too: it is disturbed less by other load on a shared machine.
  *
- * Variants alternate (bare, plugin, plugin without access log, bare, …) and each
- * figure is the median over rounds; the ratio is the median of per-round ratios.
- * The third variant (access log level raised to warn) shows how the cost splits; it
- * is informative, not the target. Target: full plugin ≥ 0.85× bare requests/s.
+ * Variants alternate (bare, plugin, plugin without access log, plugin with tracing,
+ * bare, …) and each figure is the median over rounds; the ratio is the median of
+ * per-round ratios. The third variant (access log level raised to warn) shows how
+ * the cost splits; the fourth gives every request a sampled server span (exported to
+ * a sink that drops it). Both are informative, not the target. Tracing off is the
+ * `plugin` variant itself: without a tracer the request path has no tracing code.
+ * Target: full plugin ≥ 0.85× bare requests/s.
  * Needs `wrk` and `taskset` (util-linux) for the socket part; Linux only (/proc).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { openSync } from 'node:fs'
 import { batchedDestination, createLogger } from '@jackpot/observability'
 import { observability } from '@jackpot/observability/elysia'
+import { createTracing } from '@jackpot/observability/tracing'
 import { Elysia } from 'elysia'
 import { measure } from 'mitata'
 import {
@@ -42,13 +46,19 @@ import {
 } from './support/wrk-load.ts'
 
 const TARGET = 0.85
-const VARIANTS = ['bare', 'plugin', 'plugin-no-access-log'] as const
+const VARIANTS = ['bare', 'plugin', 'plugin-no-access-log', 'plugin-traced'] as const
 type Variant = (typeof VARIANTS)[number]
 
 const HANDLE_ROUNDS = 9
 const SOCKET_ROUNDS = 5
 const SOCKET_DURATION_S = 4
 const SOCKET_WARMUP_S = 2
+
+/** Spans are built, batched and handed to an exporter that drops them: the cost of tracing without the network. */
+const discardSpans = {
+  export: (_spans: unknown[], done: (result: { code: 0 }) => void) => done({ code: 0 }),
+  shutdown: async () => {},
+}
 
 /** The app under test; the access log goes to `fd` through the logger's default batching. */
 function buildApp(variant: Variant, fd: number) {
@@ -57,10 +67,17 @@ function buildApp(variant: Variant, fd: number) {
   const logger = createLogger({
     service: 'bench',
     version: '1.0.0',
-    level: variant === 'plugin' ? 'info' : 'warn',
+    level: variant === 'plugin-no-access-log' ? 'warn' : 'info',
     destination: batchedDestination({ fd }),
   })
-  return new Elysia().use(observability({ service: 'bench', version: '1.0.0', logger })).get('/', route)
+  // Tracing off is the `plugin` variant: without a tracer the plugin's request path holds no tracing code.
+  const tracer =
+    variant === 'plugin-traced'
+      ? createTracing({ service: 'bench', exporter: discardSpans, global: true }).tracer
+      : undefined
+  return new Elysia()
+    .use(observability({ service: 'bench', version: '1.0.0', logger, ...(tracer ? { tracer } : {}) }))
+    .get('/', route)
 }
 
 const ratioText = (ratio: number) =>
@@ -87,7 +104,12 @@ async function compareInProcess(): Promise<number> {
     }
   }
   console.log(`\n1. app.handle in process — ${HANDLE_ROUNDS} rounds, median of mitata p50`)
-  const ratios: Record<Variant, number> = { bare: 1, plugin: 0, 'plugin-no-access-log': 0 }
+  const ratios: Record<Variant, number> = {
+    bare: 1,
+    plugin: 0,
+    'plugin-no-access-log': 0,
+    'plugin-traced': 0,
+  }
   for (const variant of VARIANTS) {
     ratios[variant] = median(ns.bare.map((bare, i) => bare / (ns[variant][i] as number)))
     const perSecond = Math.round(1e9 / median(ns[variant]))

@@ -1,8 +1,8 @@
 /**
- * Builds the publishable package into dist/: one ESM bundle per entry point for
- * Node ≥ 20 and Bun (dependencies stay external), with code shared by both entries
- * split into a chunk so `.` and `./elysia` share one module instance (one request
- * context), then the declarations with tsc.
+ * Builds the publishable package into dist/: one ESM bundle per entry point of the
+ * `exports` map, for Node and Bun (dependencies stay external), with code shared by
+ * several entries split into chunks so every subpath shares one module instance
+ * (one request context, one breaker registry), then the declarations with tsc.
  *
  * Run with `bun run build` from packages/observability.
  */
@@ -13,12 +13,14 @@ const root = join(import.meta.dir, '..')
 const dist = join(root, 'dist')
 await rm(dist, { recursive: true, force: true })
 
+// `./x` → src/x/index.ts, `.` → src/index.ts: the exports map is the one list of entry points.
+const manifest = (await Bun.file(join(root, 'package.json')).json()) as { exports: Record<string, unknown> }
+const entrypoints = Object.keys(manifest.exports)
+  .filter((subpath) => subpath !== './package.json')
+  .map((subpath) => join(root, 'src', subpath, 'index.ts'))
+
 const result = await Bun.build({
-  entrypoints: [
-    join(root, 'src/index.ts'),
-    join(root, 'src/elysia/index.ts'),
-    join(root, 'src/testing/index.ts'),
-  ],
+  entrypoints,
   root: join(root, 'src'),
   outdir: dist,
   target: 'node',

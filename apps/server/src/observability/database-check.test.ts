@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { DatabaseUnavailableError } from '@jackpot/domain'
-import { HealthRegistry, ManualClock } from '@jackpot/observability'
+import { HealthRegistry } from '@jackpot/observability'
+import { ManualClock } from '@jackpot/observability/testing'
 import { databaseCheck } from './database-check.ts'
 
 /** A store whose ping the test controls; `clock` moves by `latencyMs` during each ping. */

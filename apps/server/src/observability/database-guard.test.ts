@@ -10,9 +10,9 @@ import {
   CircuitBreakerRegistry,
   CircuitTimeoutError,
   createMetrics,
-  ManualClock,
   type Metrics,
 } from '@jackpot/observability'
+import { ManualClock } from '@jackpot/observability/testing'
 import { DATABASE_BREAKER, DATABASE_BREAKER_DEFAULTS, databaseGuard } from './database-guard.ts'
 
 const opened: Metrics[] = []

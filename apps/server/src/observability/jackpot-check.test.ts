@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { DatabaseUnavailableError, type JackpotStore, PoolNotFoundError } from '@jackpot/domain'
-import { BrokenCircuitError, HealthRegistry, ManualClock } from '@jackpot/observability'
+import { BrokenCircuitError, HealthRegistry } from '@jackpot/observability'
+import { ManualClock } from '@jackpot/observability/testing'
 import { JackpotActivity } from './jackpot-activity.ts'
 import { jackpotCheck } from './jackpot-check.ts'
 

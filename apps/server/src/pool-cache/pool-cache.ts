@@ -1,17 +1,15 @@
 import { type JackpotStore, type Pool, PoolNotFoundError } from '@jackpot/domain'
+import type { CircuitBreaker, Clock, HealthCheck } from '@jackpot/observability'
 import {
   type CacheBus,
   type CacheLogger,
-  type CircuitBreaker,
-  type Clock,
   type GetOrSetOptions,
-  type HealthCheck,
   type MultiLevelCache,
   type MultiLevelCacheOptions,
   memoryBus,
   multiLevelCache,
   type WriteOptions,
-} from '@jackpot/observability'
+} from '@jackpot/observability/cache'
 import { redisBreaker } from '../redis/redis-breaker.ts'
 import type { RedisClients } from '../redis/redis-clients.ts'
 import { startRedisHeartbeat } from '../redis/redis-heartbeat.ts'

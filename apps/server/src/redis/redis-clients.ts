@@ -1,4 +1,4 @@
-import { redisFailFastOptions } from '@jackpot/observability'
+import { redisFailFastOptions } from '@jackpot/observability/cache'
 import { Redis } from 'ioredis'
 
 /** Options of {@link createRedisClients}; every field has a default. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ManualClock } from '@jackpot/observability'
+import { ManualClock } from '@jackpot/observability/testing'
 import { type PrivateRedis, startPrivateRedis } from '../../../../ops/cluster/private-redis.ts'
 import type { RateLimitPolicy } from '../../src/rate-limit/index.ts'
 import { sharedRateLimiter } from '../../src/rate-limit/shared-rate-limiter.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { circuitBreaker } from './circuit-breaker.ts'
 import type { CircuitBreakerOptions } from './circuit-breaker-options.ts'
 import { BrokenCircuitError, CircuitTimeoutError } from './errors.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { CircuitBreaker, circuitBreaker } from './circuit-breaker.ts'
 import type { CircuitBreakerOptions } from './circuit-breaker-options.ts'
 import { BrokenCircuitError, CircuitBreakerOptionError } from './errors.ts'

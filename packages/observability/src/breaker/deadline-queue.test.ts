@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { type Deadline, DeadlineQueue } from './deadline-queue.ts'
 
 function deadline(at: number, expired: number[]): Deadline {

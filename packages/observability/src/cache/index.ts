@@ -1,3 +1,4 @@
+export type { Clock } from '../clock/clock.ts'
 export type { CacheBus, CacheBusListener, CacheBusMessage } from './bus/cache-bus.ts'
 export { memoryBus } from './bus/memory-bus.ts'
 export type {

@@ -6,7 +6,7 @@
  * are awaited with `eventually`.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import type { ManualClock } from '../clock/index.ts'
+import type { ManualClock } from '../clock/manual-clock.ts'
 import type { Metrics } from '../metrics/index.ts'
 import type { MultiLevelCacheOptions } from './cache-options.ts'
 import { CacheError } from './errors.ts'

@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { multiLevelCacheSuite } from './multi-level-cache.case.ts'
 import { type MultiLevelCache, multiLevelCache } from './multi-level-cache.ts'
 import { testMetrics } from './test-support/cache-test-kit.ts'

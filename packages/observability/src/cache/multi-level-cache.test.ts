@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { memoryBus } from './bus/memory-bus.ts'
 import { multiLevelCacheSuite } from './multi-level-cache.case.ts'
 import { type MultiLevelCache, multiLevelCache } from './multi-level-cache.ts'

@@ -355,8 +355,10 @@ export function multiLevelCache(options: MultiLevelCacheOptions = {}): MultiLeve
       if (ownsBreaker) breaker.dispose()
       if (options.bus === undefined) await bus?.close()
       if (connections?.ownsClient) {
-        const client = await connections.client
-        await client.quit().catch(() => client.disconnect())
+        // A connection that never opened (no ioredis installed) has nothing to close;
+        // its error already reached the calls that needed Redis.
+        const client = await connections.client.catch(() => undefined)
+        await client?.quit().catch(() => client.disconnect())
       }
     },
   }

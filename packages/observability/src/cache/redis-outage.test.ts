@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
 import { Redis } from 'ioredis'
 import { defaultBreakerRegistry } from '../breaker/index.ts'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import type { Metrics } from '../metrics/index.ts'
 import { TcpProxy } from '../testing/tcp-proxy.ts'
 import type { MultiLevelCacheOptions } from './cache-options.ts'

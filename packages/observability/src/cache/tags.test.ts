@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { VersionTable } from './tags.ts'
 
 const backend = (versions: Record<string, number>) => {

@@ -1,2 +1,1 @@
 export { type Clock, systemClock, unrefTimer } from './clock.ts'
-export { ManualClock } from './manual-clock.ts'

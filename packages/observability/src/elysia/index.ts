@@ -1,3 +1,3 @@
 export { type HealthRoutesOptions, healthRoutes } from './health-routes.ts'
 export { type ObservabilityOptions, observability } from './observability-plugin.ts'
-export { isValidRequestId, REQUEST_ID_HEADER, resolveRequestId } from './request-id.ts'
+export { isValidRequestId, REQUEST_ID_HEADER } from './request-id.ts'

@@ -1,27 +1,18 @@
 import { describe, expect, test } from 'bun:test'
-import { isValidRequestId, resolveRequestId } from './request-id.ts'
+import { isValidRequestId } from './request-id.ts'
 
-describe('request id', () => {
-  test('accepts UUIDs, ULIDs and dotted or dashed ids up to 128 characters', () => {
-    for (const id of [
-      '4bf92f35-77b3-4da6-a3ce-929d0e0e4736',
-      '01HZX3K9Q8W7E6R5T4Y3U2I1O0',
-      'edge.1_a-b',
-      'x'.repeat(128),
-    ]) {
-      expect(isValidRequestId(id)).toBe(true)
-    }
+describe('request ids', () => {
+  test('accepts the ids proxies and tracers send', () => {
+    expect(isValidRequestId('9b2d6f4e-1c3a-4b5d-8e7f-0a1b2c3d4e5f')).toBe(true)
+    expect(isValidRequestId('01HZX3K5V7W9Y1A3C5E7G9J1K3')).toBe(true)
+    expect(isValidRequestId('edge.proxy_42')).toBe(true)
   })
 
-  test('rejects empty, oversized and injection-prone values', () => {
-    for (const id of ['', 'x'.repeat(129), 'a b', 'line\nbreak', '"quoted"', '<script>', 'ü']) {
-      expect(isValidRequestId(id)).toBe(false)
-    }
-  })
-
-  test('reuses a valid incoming id and generates one otherwise', () => {
-    expect(resolveRequestId('edge-1', () => 'generated')).toBe('edge-1')
-    expect(resolveRequestId('bad id', () => 'generated')).toBe('generated')
-    expect(resolveRequestId(null, () => 'generated')).toBe('generated')
+  test('refuses empty, oversized and injection-prone ids', () => {
+    expect(isValidRequestId('')).toBe(false)
+    expect(isValidRequestId('a'.repeat(129))).toBe(false)
+    expect(isValidRequestId('abc\ndef')).toBe(false)
+    expect(isValidRequestId('a b')).toBe(false)
+    expect(isValidRequestId('"quoted"')).toBe(false)
   })
 })

@@ -9,14 +9,3 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
 export function isValidRequestId(value: string): boolean {
   return VALID_REQUEST_ID.test(value)
 }
-
-/**
- * The request id for an incoming request: the client's (e.g. the edge proxy's)
- * when it is valid, otherwise a freshly generated one.
- *
- * @example
- * resolveRequestId(request.headers.get('x-request-id'), () => crypto.randomUUID())
- */
-export function resolveRequestId(incoming: string | null, generate: () => string): string {
-  return incoming !== null && isValidRequestId(incoming) ? incoming : generate()
-}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { CircuitBreakerRegistry, circuitBreaker } from '../breaker/index.ts'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { circuitBreakersCheck } from './circuit-breakers-check.ts'
 import { HealthRegistry } from './health-registry.ts'
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { type Clock, ManualClock } from '../clock/index.ts'
+import type { Clock } from '../clock/clock.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { DuplicateHealthCheckError, HealthCheckTimeoutError } from './health-check-error.ts'
 import { HealthRegistry } from './health-registry.ts'
 

@@ -1,3 +1,4 @@
+export type { Clock } from '../clock/clock.ts'
 export { type CircuitBreakersCheckOptions, circuitBreakersCheck } from './circuit-breakers-check.ts'
 export {
   type CheckKind,

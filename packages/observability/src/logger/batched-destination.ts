@@ -86,18 +86,11 @@ function writeFully(fd: number, data: Buffer): void {
   }
 }
 
-// Writing the string directly spares a Buffer copy in the usual case where the
-// whole batch fits in one write.
+// Encoding the batch once gives both the bytes and their count: writing the string
+// and then measuring it (Buffer.byteLength) to detect a short write scanned every
+// batch twice.
 function writeText(fd: number, text: string): void {
-  let written = 0
-  try {
-    written = writeSync(fd, text)
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    if (code === 'EPIPE') return
-    if (code !== 'EAGAIN') throw error
-  }
-  if (written < Buffer.byteLength(text)) writeFully(fd, Buffer.from(text).subarray(written))
+  writeFully(fd, Buffer.from(text))
 }
 
 const shared = new Map<number, BatchedDestination>()

@@ -1,3 +1,4 @@
+export { type AccessLog, type AccessRecord, accessLog } from './access-log.ts'
 export {
   type BatchedDestination,
   type BatchedDestinationOptions,
@@ -6,9 +7,4 @@ export {
 export { createLogger, type Logger, type LoggerOptions } from './create-logger.ts'
 export { LoggerError, type LoggerErrorCode } from './logger-error.ts'
 export { createSecretRedactor, DEFAULT_REDACT_KEYS, REDACTED } from './redact-secrets.ts'
-export {
-  enterRequestContext,
-  getRequestContext,
-  type RequestContext,
-  runWithRequestContext,
-} from './request-context.ts'
+export { getRequestContext, type RequestContext, runWithRequestContext } from './request-context.ts'

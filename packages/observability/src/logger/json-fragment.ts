@@ -2,14 +2,12 @@
 // JSON.stringify would, for the hot paths (access lines, request-context fields).
 
 // Strings needing no escape are quoted as they are; anything else (quotes,
-// backslashes, control characters, lone surrogates) goes through JSON.stringify.
-function needsEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true
-  }
-  return false
-}
+// backslashes, control characters, surrogates, which may be lone) goes through
+// JSON.stringify. A regular expression: JSC's compiled character-class scan measured
+// faster than a charCodeAt loop on the ids and paths of access lines.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/
+const needsEscape = (text: string): boolean => NEEDS_ESCAPE.test(text)
 
 /** `text` as a JSON string literal. */
 export const quote = (text: string): string => (needsEscape(text) ? JSON.stringify(text) : `"${text}"`)

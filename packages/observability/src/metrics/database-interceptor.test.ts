@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace'
 import { parseSamples } from '../../test/support/prometheus-text.ts'
+import { createTracing } from '../tracing/index.ts'
 import { createMetrics, type Metrics } from './create-metrics.ts'
 import { databaseInterceptor } from './database-interceptor.ts'
 
@@ -31,5 +34,38 @@ describe('databaseInterceptor', () => {
       .filter((s) => s.name === 'db_client_operation_duration_seconds_count')
       .map((s) => s.labels.error_type)
     expect(errorTypes).toEqual(['23505', 'TypeError'])
+  })
+})
+
+describe('databaseInterceptor with a tracer', () => {
+  test('wraps each operation in a CLIENT span, a child of the active span, marked on error', async () => {
+    metrics = createMetrics({ service: 'svc', global: false, runtime: false })
+    const exporter = new InMemorySpanExporter()
+    const tracing = createTracing({ service: 'svc', exporter })
+    try {
+      const timed = databaseInterceptor(metrics.meter, { system: 'postgresql', tracer: tracing.tracer })
+      const failure = Object.assign(new Error('deadlock'), { code: '40P01' })
+      await tracing.tracer.startActiveSpan('POST /contributions', async (request) => {
+        await timed('select pools', async () => ['minor'])
+        await expect(timed('insert ledger', () => Promise.reject(failure))).rejects.toBe(failure)
+        request.end()
+      })
+      await tracing.forceFlush()
+      const spans = exporter.getFinishedSpans()
+      const request = spans.find((span) => span.name === 'POST /contributions')
+      const [select, insert] = ['select pools', 'insert ledger'].map((name) =>
+        spans.find((s) => s.name === name),
+      )
+      for (const span of [select, insert]) {
+        expect(span?.kind).toBe(SpanKind.CLIENT)
+        expect(span?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId)
+        expect(span?.attributes).toMatchObject({ 'db.system.name': 'postgresql' })
+      }
+      expect(select?.status.code).toBe(SpanStatusCode.UNSET)
+      expect(insert?.status.code).toBe(SpanStatusCode.ERROR)
+      expect(insert?.attributes['error.type']).toBe('40P01')
+    } finally {
+      await tracing.shutdown()
+    }
   })
 })

@@ -1,4 +1,4 @@
-import type { Attributes, Meter } from '@opentelemetry/api'
+import { type Attributes, type Meter, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api'
 
 /**
  * Bucket boundaries (seconds) of `db.client.operation.duration`: semconv's, plus 2 s
@@ -14,6 +14,12 @@ export interface DatabaseInterceptorOptions {
   system: 'postgresql' | (string & {})
   /** `db.namespace` (the database name). Defaults to none (attribute omitted). */
   namespace?: string
+  /**
+   * Also wraps each operation in a CLIENT span named after it, with the same
+   * attributes: a child of the request's server span when the Elysia plugin traces
+   * (see `@jackpot/observability/tracing`). Defaults to none: no spans.
+   */
+  tracer?: Tracer
 }
 
 /** Times one database operation; see {@link databaseInterceptor}. */
@@ -38,7 +44,7 @@ export function databaseInterceptor(meter: Meter, options: DatabaseInterceptorOp
   const base: Attributes = { 'db.system.name': options.system }
   if (options.namespace !== undefined) base['db.namespace'] = options.namespace
 
-  return async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
     const started = performance.now()
     let errorType: string | undefined
     try {
@@ -52,6 +58,25 @@ export function databaseInterceptor(meter: Meter, options: DatabaseInterceptorOp
       duration.record((performance.now() - started) / 1000, attributes)
     }
   }
+  const { tracer } = options
+  if (tracer === undefined) return timed
+  return <T>(operation: string, call: () => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(
+      operation,
+      { kind: SpanKind.CLIENT, attributes: { ...base, 'db.operation.name': operation } },
+      async (span) => {
+        try {
+          return await timed(operation, call)
+        } catch (error) {
+          span.setAttribute('error.type', errorTypeOf(error))
+          if (error instanceof Error) span.recordException(error)
+          span.setStatus({ code: SpanStatusCode.ERROR })
+          throw error
+        } finally {
+          span.end()
+        }
+      },
+    )
 }
 
 function errorTypeOf(error: unknown): string {

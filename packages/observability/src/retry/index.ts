@@ -1,1 +1,2 @@
+export type { Clock } from '../clock/clock.ts'
 export { type RetryEvent, RetryOptionError, type RetryOptions, retry } from './retry.ts'

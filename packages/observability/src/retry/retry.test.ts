@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { BrokenCircuitError } from '../breaker/errors.ts'
-import { ManualClock } from '../clock/index.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import { type RetryEvent, RetryOptionError, retry } from './retry.ts'
 
 /** mulberry32: a small seeded PRNG, so jittered delays are reproducible. */

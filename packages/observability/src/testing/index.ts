@@ -1,1 +1,2 @@
+export { ManualClock } from '../clock/manual-clock.ts'
 export { TcpProxy, type TcpProxyTarget } from './tcp-proxy.ts'

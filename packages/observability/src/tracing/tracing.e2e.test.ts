@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SpanKind } from '@opentelemetry/api'
+import { Elysia } from 'elysia'
+import { logCapture } from '../../test/support/log-capture.ts'
+import { observability } from '../elysia/index.ts'
+import { createLogger } from '../logger/index.ts'
+import { createTracing, type Tracing } from './index.ts'
+
+/** The parts of an OTLP/JSON span these tests read. */
+interface OtlpSpan {
+  traceId: string
+  spanId: string
+  parentSpanId?: string
+  name: string
+  kind: number
+  attributes: Array<{ key: string; value: Record<string, unknown> }>
+}
+interface OtlpExport {
+  resourceSpans: Array<{
+    resource: { attributes: OtlpSpan['attributes'] }
+    scopeSpans: Array<{ spans: OtlpSpan[] }>
+  }>
+}
+const attribute = (span: OtlpSpan | undefined, key: string) => {
+  const value = span?.attributes.find((entry) => entry.key === key)?.value
+  return value === undefined ? undefined : Object.values(value)[0]
+}
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
+const CALLER_SPAN_ID = '00f067aa0ba902b7'
+
+// End to end: the exporter posts OTLP/HTTP to an in-process collector, and the app
+// serves a real socket, where each request starts from the server's own async context.
+describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
+  const exports: OtlpExport[] = []
+  const contentTypes: string[] = []
+  const collector = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    async fetch(request) {
+      if (request.method !== 'POST' || new URL(request.url).pathname !== '/v1/traces') {
+        return new Response('not found', { status: 404 })
+      }
+      contentTypes.push(request.headers.get('content-type') ?? '')
+      exports.push((await request.json()) as OtlpExport)
+      return Response.json({})
+    },
+  })
+  const out = logCapture()
+  let tracing: Tracing
+  let app: { stop(): Promise<unknown>; server: { port?: number } | null }
+  let base = ''
+
+  beforeAll(() => {
+    tracing = createTracing({
+      service: 'shop',
+      version: '1.0.0',
+      url: `http://127.0.0.1:${collector.port}/v1/traces`,
+    })
+    const logger = createLogger({ service: 'shop', destination: out })
+    const { tracer } = tracing
+    app = new Elysia()
+      .use(observability({ logger, metrics: false, health: false, tracer }))
+      .get('/items/:id', async ({ params }) => {
+        // What a database client instrumented with OpenTelemetry does per query.
+        const row = await tracer.startActiveSpan('SELECT items', async (span) => {
+          await new Promise((resolve) => setTimeout(resolve, 2))
+          span.end()
+          return { id: params.id }
+        })
+        logger.info({ item: row.id }, 'item loaded')
+        return row
+      })
+      .get('/boom', () => {
+        throw new Error('kaboom')
+      })
+      .listen({ port: 0, hostname: '127.0.0.1' })
+    base = `http://127.0.0.1:${app.server?.port}`
+  })
+
+  afterAll(async () => {
+    await app.stop()
+    await tracing.shutdown()
+    await collector.stop(true)
+  })
+
+  const spansOfTrace = async (traceId: string, count: number): Promise<OtlpSpan[]> => {
+    await tracing.forceFlush()
+    const spans = exports.flatMap((batch) =>
+      batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)),
+    )
+    const ofTrace = spans.filter((span) => span.traceId === traceId)
+    if (ofTrace.length < count)
+      throw new Error(`expected ${count} spans of ${traceId}, got ${ofTrace.length}`)
+    return ofTrace
+  }
+
+  test('a request with a traceparent gives a server span and its child spans in the caller’s trace, and its log lines carry the trace id', async () => {
+    const response = await fetch(`${base}/items/42`, {
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'req-traced-1' },
+    })
+    expect(await response.json()).toEqual({ id: '42' })
+
+    const spans = await spansOfTrace(TRACE_ID, 2)
+    expect(contentTypes[0]).toContain('application/json')
+    const server = spans.find((span) => span.kind === SpanKind.SERVER + 1) // OTLP kinds count from UNSPECIFIED = 0
+    const query = spans.find((span) => span.name === 'SELECT items')
+    expect(server).toMatchObject({ name: 'GET /items/:id', parentSpanId: CALLER_SPAN_ID })
+    expect(attribute(server, 'http.route')).toBe('/items/:id')
+    expect(attribute(server, 'http.request.method')).toBe('GET')
+    expect(Number(attribute(server, 'http.response.status_code'))).toBe(200)
+    expect(query?.parentSpanId).toBe(server?.spanId)
+    const resource = exports[0]?.resourceSpans[0]?.resource.attributes ?? []
+    expect(resource).toContainEqual({ key: 'service.name', value: { stringValue: 'shop' } })
+
+    const lines = out.lines().filter((line) => line.requestId === 'req-traced-1')
+    expect(lines.map((line) => line.msg)).toEqual(['item loaded', 'request completed'])
+    for (const line of lines) expect(line.trace_id).toBe(TRACE_ID)
+    expect(lines[0]?.span_id).toBe(server?.spanId)
+  })
+
+  test('a request without a traceparent starts a trace of its own; a 5xx marks its span as an error', async () => {
+    const response = await fetch(`${base}/boom`, { headers: { 'x-request-id': 'req-traced-2' } })
+    expect(response.status).toBe(500)
+    const line = out.lines().find((entry) => entry.requestId === 'req-traced-2')
+    expect(line).toMatchObject({ level: 'error', msg: 'request failed' })
+    const traceId = String(line?.trace_id)
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/)
+    const [span] = await spansOfTrace(traceId, 1)
+    expect(span).toMatchObject({ name: 'GET /boom' })
+    expect(span?.parentSpanId ?? '').toBe('')
+    expect(attribute(span, 'error.type')).toBe('Error')
+  })
+})
