@@ -89,4 +89,29 @@ describe('nginx edge (end-to-end)', () => {
     expect(['STALE', 'UPDATING']).toContain(response.headers.get('x-cache-status') ?? '')
     failing = false
   })
+
+  test('hides /metrics and the detailed health reports, and forwards liveness', async () => {
+    for (const path of ['/metrics', '/health', '/health/ready', '/health/database', '/health/jackpot']) {
+      const response = await fetch(`${edge.url}${path}`)
+      expect(response.status, path).toBe(404)
+      expect(response.headers.get('content-type')).toBe('application/problem+json')
+    }
+    const live = await fetch(`${edge.url}/health/live`)
+    expect(live.status).toBe(200)
+    expect(((await live.json()) as { path: string }).path).toBe('/health/live')
+  })
+
+  test('answers an oversized body itself with a problem+json 413 at the server limit', async () => {
+    const response = await fetch(`${edge.url}/api/v1/contributions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(70_000),
+    })
+    expect(response.status).toBe(413)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({
+      type: 'https://jackpot.dev/problems/payload-too-large',
+      status: 413,
+    })
+  })
 })

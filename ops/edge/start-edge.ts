@@ -9,6 +9,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadConfig } from '@jackpot/config'
 
 export interface EdgeOptions {
   /** host:port of each server replica. */
@@ -19,6 +20,8 @@ export interface EdgeOptions {
   nginx?: string
   /** Echo nginx's access log (one line per request, with cache status). Defaults to false. */
   verbose?: boolean
+  /** Largest request body the edge forwards; keep it the server's BODY_LIMIT_BYTES. Defaults to the server's default. */
+  bodyLimitBytes?: number
 }
 
 export interface RunningEdge {
@@ -53,6 +56,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
       .join(' '),
     EDGE_PORT: `127.0.0.1:${port}`,
     EDGE_CACHE_DIR: join(workDir, 'cache'),
+    EDGE_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? loadConfig({}).BODY_LIMIT_BYTES),
     EDGE_ACCESS_LOG: options.verbose ? '/dev/stdout' : join(workDir, 'access.log'),
   })
   const main = `

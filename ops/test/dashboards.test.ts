@@ -51,7 +51,11 @@ describe('provisioned Grafana dashboards', () => {
       for (const panel of queryPanels(dashboard)) {
         for (const target of panel.targets ?? []) {
           // Per-job recorded totals and the edge (not a replica) are the only unfiltered ones.
-          if (!target.expr.includes('job:jackpot_pool_amount') && !target.expr.includes('job="jackpot-edge"'))
+          if (
+            !target.expr.includes('job:jackpot_pool_amount') &&
+            !target.expr.includes('job:slo_') &&
+            !target.expr.includes('job="jackpot-edge"')
+          )
             expect(target.expr).toContain('instance=~"$instance"')
         }
       }
@@ -95,6 +99,27 @@ describe('provisioned Grafana dashboards', () => {
     for (const [uid, metrics] of Object.entries(expectations)) {
       for (const metric of metrics) expect(metricsOf(uid), uid).toContain(metric)
     }
+  })
+
+  test('show money in currency units, firing alerts on the overview and pools, and link to each other', () => {
+    for (const { dashboard } of dashboards) {
+      for (const panel of queryPanels(dashboard)) {
+        const money = (panel.targets ?? []).some((t) => /_cents/.test(t.expr) && t.expr.includes('/ 100'))
+        if (money)
+          expect(panel.fieldConfig?.defaults.unit, `${dashboard.title}: ${panel.title}`).toStartWith(
+            'currency',
+          )
+      }
+      expect(JSON.stringify(dashboard.links)).toContain('"keepTime":true')
+    }
+    for (const uid of ['jackpot-service-overview', 'jackpot-business']) {
+      const annotations = dashboards.find((d) => d.dashboard.uid === uid)!.dashboard.annotations.list
+      expect(annotations.map((a) => a.expr)).toContain('ALERTS{alertstate="firing"}')
+    }
+    const overview = dashboards.find((d) => d.dashboard.uid === 'jackpot-service-overview')!.dashboard
+    const exprs = queryPanels(overview).flatMap((p) => (p.targets ?? []).map((t) => t.expr))
+    expect(exprs.some((e) => e.includes('job:slo_errors_per_request:ratio_rate3d'))).toBe(true)
+    expect(exprs.some((e) => e.includes('job:slo_errors_per_request:ratio_rate1h'))).toBe(true)
   })
 
   test('lay panels out without overlaps inside the 24-column grid', () => {

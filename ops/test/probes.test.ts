@@ -231,3 +231,25 @@ describe('Kubernetes manifests', () => {
     expect(secret.stringData.DATABASE_URL).toContain('REPLACE_ME')
   })
 })
+
+describe('Kubernetes manifests', () => {
+  test('leave the replica count to the HPA and pin the image to a tag that is not latest', () => {
+    expect((deployment.spec as Record<string, unknown>).replicas).toBeUndefined()
+    expect(byKind('HorizontalPodAutoscaler')).toBeDefined()
+    expect((container as { image?: string }).image).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/)
+  })
+
+  test('let only the edge and Prometheus reach the server pods', () => {
+    const policy = byKind<Manifest & { spec: Record<string, unknown> }>('NetworkPolicy')
+    const spec = policy.spec as {
+      podSelector: { matchLabels: Record<string, string> }
+      policyTypes: string[]
+      ingress: { from: unknown[] }[]
+    }
+    expect(spec.podSelector.matchLabels['app.kubernetes.io/name']).toBe('jackpot-server')
+    expect(spec.policyTypes).toEqual(['Ingress'])
+    expect(spec.ingress).toHaveLength(1)
+    expect(JSON.stringify(spec.ingress[0]?.from)).toContain('prometheus')
+    expect(spec.ingress[0]?.from).toHaveLength(2)
+  })
+})

@@ -1,4 +1,5 @@
 import {
+  type AnnotationQuery,
   DATASOURCE,
   type Dashboard,
   type Panel,
@@ -42,6 +43,25 @@ export interface DashboardSpec {
   description: string
   tags: string[]
   rows: RowSpec[]
+  /** Draw Prometheus's firing alerts (the ALERTS series) on the time series. Defaults to false. */
+  alertAnnotations?: boolean
+}
+
+/**
+ * Firing alerts as annotations: Prometheus keeps an `ALERTS` series per firing
+ * alert, so a spike on a panel lines up with the alert it caused.
+ */
+export const ALERT_ANNOTATION: AnnotationQuery = {
+  name: 'Firing alerts',
+  datasource: DATASOURCE,
+  enable: true,
+  iconColor: 'red',
+  expr: 'ALERTS{alertstate="firing"}',
+  step: '60s',
+  titleFormat: '{{alertname}}',
+  textFormat: '{{severity}}{{operation}}',
+  tagKeys: 'alertname,severity',
+  useValueForTime: false,
 }
 
 /** Panel heights in grid units. */
@@ -202,8 +222,18 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     version: 1,
     time: { from: 'now-1h', to: 'now' },
     templating: { list: [instanceVariable()] },
-    annotations: { list: [] },
-    links: [{ title: 'Jackpot dashboards', type: 'dashboards', tags: ['jackpot'], asDropdown: true }],
+    annotations: { list: spec.alertAnnotations ? [ALERT_ANNOTATION] : [] },
+    // Every dashboard links to the others, keeping the time range and the instance selection.
+    links: [
+      {
+        title: 'Jackpot dashboards',
+        type: 'dashboards',
+        tags: ['jackpot'],
+        asDropdown: false,
+        includeVars: true,
+        keepTime: true,
+      },
+    ],
     panels,
   }
 }

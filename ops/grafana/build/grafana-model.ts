@@ -34,7 +34,7 @@ export interface GridPos {
 
 export interface Panel {
   id: number
-  type: 'timeseries' | 'stat' | 'row'
+  type: 'timeseries' | 'stat' | 'row' | 'text'
   title: string
   description?: string
   gridPos: GridPos
@@ -47,6 +47,31 @@ export interface Panel {
   options?: Record<string, unknown>
   collapsed?: boolean
   panels?: Panel[]
+  links?: PanelLink[]
+}
+
+/** A link in a panel's header menu. */
+export interface PanelLink {
+  title: string
+  url: string
+  targetBlank?: boolean
+}
+
+/** An annotation query: here, Prometheus's ALERTS series drawn on every time series panel. */
+export interface AnnotationQuery {
+  name: string
+  datasource: DatasourceRef
+  enable: boolean
+  hide?: boolean
+  iconColor: string
+  expr?: string
+  step?: string
+  titleFormat?: string
+  textFormat?: string
+  tagKeys?: string
+  useValueForTime?: boolean
+  builtIn?: number
+  type?: string
 }
 
 export interface TemplateVariable {
@@ -79,7 +104,7 @@ export interface Dashboard {
   version: number
   time: { from: string; to: string }
   templating: { list: TemplateVariable[] }
-  annotations: { list: unknown[] }
+  annotations: { list: AnnotationQuery[] }
   links: unknown[]
   panels: Panel[]
 }

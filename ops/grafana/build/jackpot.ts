@@ -2,12 +2,19 @@ import { type DashboardSpec, SERVER } from './dashboard-builder.ts'
 
 const RATE = '[$__rate_interval]'
 
+/**
+ * Grafana unit of money panels: the pools' currency (JACKPOT_CURRENCY, EUR by default).
+ * Cents are divided by 100 in the queries, so the unit shows major units with the symbol.
+ */
+export const CURRENCY_UNIT = 'currencyEUR'
+
 /** Pool amounts, contributions, wins, payouts and growth. Money is exported in cents; panels show major units. */
 export const jackpot: DashboardSpec = {
   uid: 'jackpot-business',
   title: 'Jackpot · Pools',
   description: 'Pool amounts, contributions, wins, payouts and growth (amounts in major currency units).',
   tags: ['business'],
+  alertAnnotations: true,
   rows: [
     {
       title: 'Pools',
@@ -16,6 +23,7 @@ export const jackpot: DashboardSpec = {
           title: 'Pool amounts',
           description: 'Current amount of each pool. Every replica reports every pool; max counts each once.',
           width: 12,
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             { expr: `max by (pool) (jackpot_pool_amount_cents{${SERVER}}) / 100`, legend: '{{pool}}' },
@@ -26,6 +34,7 @@ export const jackpot: DashboardSpec = {
           description:
             'Sum of all pools and the floor of the JackpotBelowFloor alert (recording rule job:jackpot_pool_amount_floor_cents:value).',
           width: 12,
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             { expr: 'job:jackpot_pool_amount_cents:sum{job="jackpot-server"} / 100', legend: 'total' },
@@ -39,6 +48,7 @@ export const jackpot: DashboardSpec = {
           title: 'Pool reserves',
           description: 'What the ceiling diverted from each pool; it funds the reset after a win first.',
           width: 12,
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             { expr: `max by (pool) (jackpot_pool_reserve_cents{${SERVER}}) / 100`, legend: '{{pool}}' },
@@ -48,6 +58,7 @@ export const jackpot: DashboardSpec = {
           title: 'Growth: contributed per hour',
           description: 'Contribution money flowing into each pool, as an hourly rate.',
           width: 12,
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             {
@@ -97,6 +108,7 @@ export const jackpot: DashboardSpec = {
           description: 'Money paid to winners per pool over the dashboard time range.',
           width: 8,
           kind: 'stat',
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             {
@@ -110,6 +122,7 @@ export const jackpot: DashboardSpec = {
           description: 'Money contributed per pool over the dashboard time range.',
           width: 8,
           kind: 'stat',
+          unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [
             {

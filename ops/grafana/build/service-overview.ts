@@ -40,7 +40,55 @@ export const serviceOverview: DashboardSpec = {
   title: 'Jackpot · Service overview',
   description: 'Rate, errors and duration per route; SLA operations against their targets; saturation.',
   tags: ['service'],
+  alertAnnotations: true,
   rows: [
+    {
+      title: 'Error budget (availability SLO: 5xx < 0.1 % of API requests)',
+      panels: [
+        {
+          title: 'Error budget remaining (last 3 d)',
+          description:
+            'Share of the error budget left, judged over the longest recorded SLO window (job:slo_errors_per_request:ratio_rate3d). Below 0: the SLO is broken for that window.',
+          width: 8,
+          kind: 'stat',
+          unit: 'percentunit',
+          decimals: 1,
+          limit: { value: 0, above: 'good' },
+          queries: [
+            {
+              expr: `1 - max(job:slo_errors_per_request:ratio_rate3d{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
+              legend: 'remaining',
+            },
+          ],
+        },
+        {
+          title: 'Error budget burn rate',
+          description:
+            'How many times faster than sustainable the budget burns, per window. ErrorBudgetBurnFast pages at 14.4× (1 h and 5 m) or 6× (6 h and 30 m); ErrorBudgetBurnSlow tickets at 3× (1 d and 2 h).',
+          width: 16,
+          unit: 'short',
+          limit: { value: 14.4 },
+          queries: [
+            {
+              expr: `max(job:slo_errors_per_request:ratio_rate5m{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
+              legend: '5m',
+            },
+            {
+              expr: `max(job:slo_errors_per_request:ratio_rate1h{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
+              legend: '1h',
+            },
+            {
+              expr: `max(job:slo_errors_per_request:ratio_rate6h{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
+              legend: '6h',
+            },
+            {
+              expr: `max(job:slo_errors_per_request:ratio_rate1d{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
+              legend: '1d',
+            },
+          ],
+        },
+      ],
+    },
     {
       title: 'SLAs',
       panels: [

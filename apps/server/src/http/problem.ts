@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import { t } from 'elysia'
 
 /** Every problem `type` URI starts here; the suffix is the stable, documented identifier. */
@@ -95,19 +96,49 @@ export function problemResponse(body: Problem, headers: Record<string, string> =
   })
 }
 
-/** OpenAPI description of every error response. */
-export const ProblemSchema = t.Object(
+const FieldErrorSchema = t.Object(
   {
-    type: t.String({ format: 'uri', examples: [`${PROBLEM_BASE_URI}validation`] }),
-    title: t.String(),
-    status: t.Integer(),
-    detail: t.Optional(t.String()),
-    instance: t.Optional(t.String()),
-    errors: t.Optional(
-      t.Array(t.Object({ field: t.String(), message: t.String() }), {
-        description: 'Present on validation problems: which input failed and why.',
-      }),
-    ),
+    field: t.String({ description: 'Dotted path of the offending input', examples: ['wagerCents'] }),
+    message: t.String(),
   },
-  { description: 'RFC 9457 problem details' },
+  { title: 'FieldError' },
+)
+
+/**
+ * The members every problem has, and the extension members some carry. Listed
+ * one by one (not an open object) so a generated client knows them and the
+ * contract test notices a member nobody documented.
+ */
+const problemMembers = {
+  type: t.String({
+    format: 'uri',
+    description: `Stable identifier of the problem: ${PROBLEM_BASE_URI} followed by one of ${Object.keys(PROBLEMS).join(', ')}`,
+    examples: [`${PROBLEM_BASE_URI}pool-not-found`],
+  }),
+  title: t.String({ description: 'Short summary of the problem type; the same for every occurrence' }),
+  // Plain TypeBox: Elysia's t.Integer would publish `string | integer`.
+  status: Type.Integer({ minimum: 400, maximum: 599, description: 'The HTTP status code, repeated' }),
+  detail: t.Optional(t.String({ description: 'What went wrong this time, for a person to read' })),
+  instance: t.Optional(t.String({ description: 'The request path', examples: ['/api/v1/pools/giga'] })),
+  errors: t.Optional(
+    t.Array(FieldErrorSchema, { description: 'Which input failed and why (validation, invalid-command)' }),
+  ),
+  pool: t.Optional(t.String({ description: 'pool-not-found: the slug asked for' })),
+  expectedCurrency: t.Optional(t.String({ description: 'currency-mismatch: the currency the pools use' })),
+  currentVersion: t.Optional(
+    Type.Integer({ description: "version-conflict: the pool's version now; read it again and retry" }),
+  ),
+  maxBytes: t.Optional(Type.Integer({ description: 'payload-too-large: the body limit in bytes' })),
+}
+
+/** OpenAPI description of every error response: RFC 9457 problem details. */
+export const ProblemSchema = t.Object(problemMembers, {
+  title: 'Problem',
+  description: 'RFC 9457 problem details (application/problem+json)',
+})
+
+/** A 400 for input that broke the route's schema: `errors` names every field at fault. */
+export const ValidationProblemSchema = t.Object(
+  { ...problemMembers, errors: t.Array(FieldErrorSchema, { minItems: 1 }) },
+  { title: 'ValidationProblem', description: 'A problem of type validation: the request broke its schema' },
 )

@@ -52,6 +52,23 @@ describe('PoolGauges', () => {
     expect(poolGauges.amountOf('mega')).toBeUndefined()
   })
 
+  test('exports the seed of pools whose seed it has seen, and follows a seed change', async () => {
+    const { metrics, gauges: poolGauges } = gauges()
+    poolGauges.observe([{ ...pool('minor', 100_500n), seedCents: 100_000n }, pool('major', 1_000_000n)])
+    expect(await series(metrics, 'jackpot_pool_seed_cents')).toEqual([
+      'jackpot_pool_seed_cents{pool="minor"} 100000',
+    ])
+    // A receipt carries no seed: the last one seen stays.
+    poolGauges.observe([pool('minor', 100_600n)])
+    expect(await series(metrics, 'jackpot_pool_seed_cents')).toEqual([
+      'jackpot_pool_seed_cents{pool="minor"} 100000',
+    ])
+    poolGauges.observe([{ ...pool('minor', 100_600n), seedCents: 250_000n }])
+    expect(await series(metrics, 'jackpot_pool_seed_cents')).toEqual([
+      'jackpot_pool_seed_cents{pool="minor"} 250000',
+    ])
+  })
+
   test('reads the figures at scrape time, without asking anyone', async () => {
     const { metrics, gauges: poolGauges } = gauges()
     poolGauges.observe([pool('minor', 1n)])

@@ -5,19 +5,27 @@ export interface PoolFigures {
   slug: string
   amountCents: bigint
   reserveCents: bigint
+  /** Known from pool reads and configuration changes, not from receipts. */
+  seedCents?: bigint
 }
 
 /**
  * `jackpot_pool_amount_cents{pool}` and `jackpot_pool_reserve_cents{pool}`, read at
  * scrape time from the latest figures this process saw — on every pool read and
  * every contribution or win receipt — so a scrape never queries the database.
+ * `jackpot_pool_seed_cents{pool}` follows the seeds the same way (pool reads and
+ * configuration changes): the JackpotBelowFloor alert's floor is their sum, so an
+ * admin's `PUT /config` moves the threshold with no rule to edit.
  *
  * @example
  * const gauges = new PoolGauges(metrics.meter)
  * gauges.observe(await store.listPools())
  */
 export class PoolGauges {
-  readonly #latest = new Map<string, { amount: number; reserve: number; attributes: { pool: string } }>()
+  readonly #latest = new Map<
+    string,
+    { amount: number; reserve: number; seed: number | undefined; attributes: { pool: string } }
+  >()
 
   constructor(meter: Metrics['meter']) {
     const amount = meter.createObservableGauge('jackpot.pool.amount_cents', {
@@ -27,6 +35,16 @@ export class PoolGauges {
     const reserve = meter.createObservableGauge('jackpot.pool.reserve_cents', {
       description: 'Current reserve of a jackpot pool, in cents (latest value this replica saw).',
       unit: '{cent}',
+    })
+    const seed = meter.createObservableGauge('jackpot.pool.seed_cents', {
+      description:
+        'Seed of a jackpot pool (what it resets to after a win), in cents (latest value this replica saw).',
+      unit: '{cent}',
+    })
+    seed.addCallback((result) => {
+      for (const figures of this.#latest.values()) {
+        if (figures.seed !== undefined) result.observe(figures.seed, figures.attributes)
+      }
     })
     amount.addCallback((result) => {
       for (const figures of this.#latest.values()) result.observe(figures.amount, figures.attributes)
@@ -43,11 +61,13 @@ export class PoolGauges {
       // Cents stay far below 2^53, where a double is still exact.
       const amount = Number(pool.amountCents)
       const reserve = Number(pool.reserveCents)
+      const seed = pool.seedCents === undefined ? undefined : Number(pool.seedCents)
       if (current === undefined) {
-        this.#latest.set(pool.slug, { amount, reserve, attributes: { pool: pool.slug } })
+        this.#latest.set(pool.slug, { amount, reserve, seed, attributes: { pool: pool.slug } })
       } else {
         current.amount = amount
         current.reserve = reserve
+        if (seed !== undefined) current.seed = seed
       }
     }
   }

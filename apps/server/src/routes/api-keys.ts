@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import { actorOf } from '../auth/principal.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import {
+  ApiKeyListSchema,
   ApiKeySchema,
   CreatedApiKeySchema,
   toApiKeyView,
@@ -28,11 +29,12 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
         parse: 'json',
         body: t.Object(
           { name: t.String({ minLength: 1, maxLength: 100, examples: ['slots-cluster-eu'] }) },
-          { additionalProperties: false },
+          { additionalProperties: false, title: 'ApiKeyRequest' },
         ),
         response: { 201: CreatedApiKeySchema, 400: ProblemSchema, ...errors },
         detail: {
           tags: ['api-keys'],
+          operationId: 'createApiKey',
           summary: 'Create a game-server API key',
           description: "The response holds the key itself, once; send it as 'X-API-Key'.",
         },
@@ -40,8 +42,12 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
     )
     .get('/api-keys', async () => ({ keys: (await store.listApiKeys()).map(toApiKeyView) }), {
       auth: 'admin',
-      response: { 200: t.Object({ keys: t.Array(ApiKeySchema) }), ...errors },
-      detail: { tags: ['api-keys'], summary: 'List API keys (without the secrets)' },
+      response: { 200: ApiKeyListSchema, ...errors },
+      detail: {
+        tags: ['api-keys'],
+        operationId: 'listApiKeys',
+        summary: 'List API keys (without the secrets)',
+      },
     })
     .delete(
       '/api-keys/:id',
@@ -52,6 +58,7 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
         response: { 200: ApiKeySchema, 404: ProblemSchema, ...errors },
         detail: {
           tags: ['api-keys'],
+          operationId: 'revokeApiKey',
           summary: 'Revoke an API key',
           description: 'Takes effect immediately.',
         },

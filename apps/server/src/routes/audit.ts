@@ -19,7 +19,11 @@ export function auditRoutes({ store, auth }: RouteDeps) {
         limit: t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 })),
       }),
       response: { 200: AuditPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
-      detail: { tags: ['config'], summary: 'Read the audit trail of configuration changes' },
+      detail: {
+        tags: ['config'],
+        operationId: 'listAuditEntries',
+        summary: 'Read the audit trail of configuration changes',
+      },
     },
   )
 }

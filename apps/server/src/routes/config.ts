@@ -17,7 +17,7 @@ const PoolConfigBody = t.Object(
       description: "The pool's version you read; a stale one is refused with 409",
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'PoolConfigChange' },
 )
 
 /** `GET /config`, `PUT /config/pools/:slug`: audited pool configuration. Admins only. */
@@ -30,11 +30,11 @@ export function configRoutes({ store, auth }: RouteDeps) {
       {
         auth: 'admin',
         response: {
-          200: t.Object({ currency: t.String(), pools: t.Array(PoolSchema) }),
+          200: t.Object({ currency: t.String(), pools: t.Array(PoolSchema) }, { title: 'PoolConfiguration' }),
           401: ProblemSchema,
           403: ProblemSchema,
         },
-        detail: { tags: ['config'], summary: 'Read the pool configuration' },
+        detail: { tags: ['config'], operationId: 'getConfig', summary: 'Read the pool configuration' },
       },
     )
     .put(
@@ -69,6 +69,7 @@ export function configRoutes({ store, auth }: RouteDeps) {
         },
         detail: {
           tags: ['config'],
+          operationId: 'updatePoolConfig',
           summary: "Change a pool's configuration",
           description: 'Optimistic: send the version you read as expectedVersion. Every change is audited.',
         },

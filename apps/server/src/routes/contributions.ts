@@ -12,7 +12,7 @@ const ContributionBody = t.Object(
     wagerCents: Cents({ minimum: 1, maximum: 1_000_000_000_000, description: 'Wager in integer cents' }),
     currency: t.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', examples: ['EUR'] }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ContributionRequest' },
 )
 
 /** `POST /contributions`: a wager feeds every pool. Game servers only. */
@@ -49,6 +49,7 @@ export function contributionRoutes({ store, auth }: RouteDeps) {
       },
       detail: {
         tags: ['game'],
+        operationId: 'createContribution',
         summary: 'Contribute a wager to the pools',
         description:
           'Adds wager × rate to every pool; fractions of a cent carry over per pool. ' +

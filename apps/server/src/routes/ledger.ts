@@ -36,6 +36,7 @@ export function ledgerRoutes({ store, auth }: RouteDeps) {
       response: { 200: LedgerPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {
         tags: ['ledger'],
+        operationId: 'listLedgerEntries',
         summary: 'Read the ledger',
         description:
           "Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters.",

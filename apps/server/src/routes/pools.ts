@@ -5,7 +5,7 @@ import { ResponseHeaders } from '../http/response-headers.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
 import type { CachedJson } from '../pool-cache/pool-snapshot.ts'
 import { RATE_LIMIT_VOLATILE_HEADERS } from '../rate-limit/rate-limit-plugin.ts'
-import { PoolSchema } from '../views/pool-view.ts'
+import { PoolListSchema, PoolSchema } from '../views/pool-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
 const Slug = t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['mega'] })
@@ -42,9 +42,10 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
 
   return new Elysia({ normalize: false })
     .get('/pools', async ({ request, set }) => respond(await poolCache.list(), request, set), {
-      response: { 200: t.Object({ pools: t.Array(PoolSchema) }) },
+      response: { 200: PoolListSchema },
       detail: {
         tags: ['pools'],
+        operationId: 'listPools',
         summary: 'List pools',
         description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
       },
@@ -57,6 +58,7 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
         response: { 200: PoolSchema, 404: ProblemSchema },
         detail: {
           tags: ['pools'],
+          operationId: 'getPool',
           summary: 'Read one pool',
           description: 'Public; edge-cacheable: strong ETag (304 on If-None-Match) and Cache-Control.',
         },

@@ -10,6 +10,10 @@ export function statsRoutes({ store, auth }: RouteDeps) {
     .get('/stats', async () => toStatsView(await store.stats()), {
       auth: 'viewer',
       response: { 200: StatsSchema, 401: ProblemSchema, 403: ProblemSchema },
-      detail: { tags: ['stats'], summary: "Totals, today's contributions and growth" },
+      detail: {
+        tags: ['stats'],
+        operationId: 'getStats',
+        summary: "Totals, today's contributions and growth",
+      },
     })
 }

@@ -10,7 +10,7 @@ const WinBody = t.Object(
     gameId: t.String({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
     playerId: t.String({ minLength: 1, maxLength: 128, examples: ['player-7'] }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'WinRequest' },
 )
 
 /** `POST /wins`: pays a pool out and resets it to its seed. Game servers or operators. */
@@ -45,6 +45,7 @@ export function winRoutes({ store, auth }: RouteDeps) {
       },
       detail: {
         tags: ['game'],
+        operationId: 'createWin',
         summary: 'Record a jackpot win',
         description:
           "Pays the pool's current amount and resets it to its seed, funded from the reserve first. " +

@@ -14,12 +14,21 @@ const apiKeyFields = {
   revokedAt: Timestamp,
 }
 
-export const ApiKeySchema = t.Object(apiKeyFields)
-
-export const CreatedApiKeySchema = t.Object({
-  ...apiKeyFields,
-  key: t.String({ description: 'The secret key. Shown only in this response; store it now.' }),
+export const ApiKeySchema = t.Object(apiKeyFields, {
+  title: 'ApiKey',
+  description: 'A game-server API key, without its secret',
 })
+
+/** `GET /api-keys`. */
+export const ApiKeyListSchema = t.Object({ keys: t.Array(ApiKeySchema) }, { title: 'ApiKeyList' })
+
+export const CreatedApiKeySchema = t.Object(
+  {
+    ...apiKeyFields,
+    key: t.String({ description: 'The secret key. Shown only in this response; store it now.' }),
+  },
+  { title: 'CreatedApiKey', description: 'A new API key with its secret, shown this once' },
+)
 
 export function toApiKeyView(key: ApiKey) {
   return {

@@ -3,20 +3,26 @@ import { t } from 'elysia'
 
 const Snapshot = t.Union([t.Record(t.String(), t.Unknown()), t.Null()])
 
-export const AuditEntrySchema = t.Object({
-  id: t.String(),
-  actor: t.String({ description: 'Who made the change (token subject)' }),
-  action: t.String({ examples: ['pool.config.update'] }),
-  target: t.String({ examples: ['pool:mega'] }),
-  before: Snapshot,
-  after: Snapshot,
-  createdAt: t.String({ format: 'date-time' }),
-})
+export const AuditEntrySchema = t.Object(
+  {
+    id: t.String(),
+    actor: t.String({ description: 'Who made the change (token subject)' }),
+    action: t.String({ examples: ['pool.config.update'] }),
+    target: t.String({ examples: ['pool:mega'] }),
+    before: Snapshot,
+    after: Snapshot,
+    createdAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'AuditEntry', description: 'One configuration change: who, when, before and after' },
+)
 
-export const AuditPageSchema = t.Object({
-  entries: t.Array(AuditEntrySchema),
-  nextCursor: t.Union([t.String(), t.Null()]),
-})
+export const AuditPageSchema = t.Object(
+  {
+    entries: t.Array(AuditEntrySchema),
+    nextCursor: t.Union([t.String(), t.Null()]),
+  },
+  { title: 'AuditPage' },
+)
 
 export function toAuditEntryView(entry: AuditEntry) {
   return {

@@ -1,45 +1,57 @@
 import type { LedgerEntry } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents, centsToJson, StrictInteger } from '../http/money.ts'
 
 /** A union of literals, not t.UnionEnum: Elysia gives UnionEnum a default, which would filter every query. */
-export const LedgerKind = t.Union([
-  t.Literal('seed'),
-  t.Literal('contribution'),
-  t.Literal('win'),
-  t.Literal('reset'),
-  t.Literal('adjustment'),
-])
+export const LedgerKind = t.Union(
+  [
+    t.Literal('seed'),
+    t.Literal('contribution'),
+    t.Literal('win'),
+    t.Literal('reset'),
+    t.Literal('adjustment'),
+  ],
+  { title: 'LedgerKind' },
+)
 
 const SignedCents = (description: string) =>
-  t.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description })
+  StrictInteger({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description })
 
-export const LedgerEntrySchema = t.Object({
-  id: t.String(),
-  kind: LedgerKind,
-  idempotencyKey: t.Union([t.String(), t.Null()]),
-  parentId: t.Union([t.String(), t.Null()], { description: 'For a reset: the win that caused it' }),
-  gameId: t.Union([t.String(), t.Null()]),
-  playerId: t.Union([t.String(), t.Null()]),
-  wagerCents: t.Union([Cents(), t.Null()]),
-  lines: t.Array(
-    t.Object({
-      pool: t.String(),
-      amountDeltaCents: SignedCents('Change of the pool amount'),
-      reserveDeltaCents: SignedCents('Change of the pool reserve'),
-      amountAfterCents: Cents(),
-      reserveAfterCents: Cents(),
+export const LedgerEntrySchema = t.Object(
+  {
+    id: t.String(),
+    kind: LedgerKind,
+    idempotencyKey: t.Union([t.String(), t.Null()]),
+    parentId: t.Union([t.String(), t.Null()], { description: 'For a reset: the win that caused it' }),
+    gameId: t.Union([t.String(), t.Null()]),
+    playerId: t.Union([t.String(), t.Null()]),
+    wagerCents: t.Union([Cents(), t.Null()]),
+    lines: t.Array(
+      t.Object(
+        {
+          pool: t.String(),
+          amountDeltaCents: SignedCents('Change of the pool amount'),
+          reserveDeltaCents: SignedCents('Change of the pool reserve'),
+          amountAfterCents: Cents(),
+          reserveAfterCents: Cents(),
+        },
+        { title: 'LedgerLine', description: 'What one entry did to one pool' },
+      ),
+    ),
+    createdAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'LedgerEntry', description: 'One append-only ledger entry' },
+)
+
+export const LedgerPageSchema = t.Object(
+  {
+    entries: t.Array(LedgerEntrySchema),
+    nextCursor: t.Union([t.String(), t.Null()], {
+      description: "Pass as 'after' for the next page; null at the end",
     }),
-  ),
-  createdAt: t.String({ format: 'date-time' }),
-})
-
-export const LedgerPageSchema = t.Object({
-  entries: t.Array(LedgerEntrySchema),
-  nextCursor: t.Union([t.String(), t.Null()], {
-    description: "Pass as 'after' for the next page; null at the end",
-  }),
-})
+  },
+  { title: 'LedgerPage' },
+)
 
 export function toLedgerEntryView(entry: LedgerEntry) {
   return {

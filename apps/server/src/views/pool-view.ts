@@ -1,6 +1,6 @@
 import type { Pool } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents, centsToJson, StrictInteger } from '../http/money.ts'
 
 export const PoolSchema = t.Object(
   {
@@ -11,19 +11,22 @@ export const PoolSchema = t.Object(
     reserveCents: Cents({ description: 'Funds set aside (ceiling overflow) to pay the next reset' }),
     seedCents: Cents({ description: 'Amount the pool restarts at after a win' }),
     ceilingCents: t.Union([Cents(), t.Null()], { description: 'Must-hit-by cap; null for none' }),
-    contributionBp: t.Integer({ description: 'Basis points of each wager added to the pool' }),
-    version: t.Integer({ description: 'Bumped on every configuration change' }),
+    contributionBp: StrictInteger({ description: 'Basis points of each wager added to the pool' }),
+    version: StrictInteger({ description: 'Bumped on every configuration change' }),
     totals: t.Object({
       contributedCents: Cents(),
       paidOutCents: Cents(),
       seededByHouseCents: Cents(),
-      contributions: t.Integer(),
-      wins: t.Integer(),
+      contributions: StrictInteger({ minimum: 0 }),
+      wins: StrictInteger({ minimum: 0 }),
     }),
     updatedAt: t.String({ format: 'date-time' }),
   },
-  { description: 'A jackpot pool, money in integer cents' },
+  { title: 'Pool', description: 'A jackpot pool, money in integer cents' },
 )
+
+/** `GET /pools`: every pool. */
+export const PoolListSchema = t.Object({ pools: t.Array(PoolSchema) }, { title: 'PoolList' })
 
 /** @example toPoolView(await store.getPool('mega')) */
 export function toPoolView(pool: Pool) {

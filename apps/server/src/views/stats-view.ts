@@ -1,41 +1,44 @@
 import type { Stats } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents, centsToJson, StrictInteger } from '../http/money.ts'
 
 const Timestamp = t.Union([t.String({ format: 'date-time' }), t.Null()])
 
-export const StatsSchema = t.Object({
-  pools: t.Integer(),
-  totalAmountCents: Cents(),
-  totalReserveCents: Cents(),
-  totalContributedCents: Cents(),
-  totalPaidOutCents: Cents(),
-  totalSeededByHouseCents: Cents(),
-  contributions: t.Integer(),
-  wins: t.Integer(),
-  today: t.Object(
-    {
-      contributions: t.Integer(),
-      contributedCents: Cents(),
-      wagerCents: Cents(),
-      wins: t.Integer(),
-      paidOutCents: Cents(),
-    },
-    { description: 'Since midnight UTC' },
-  ),
-  growth: t.Object(
-    {
-      last24hCents: Cents(),
-      previous24hCents: Cents(),
-      ratio: t.Union([t.Number(), t.Null()], {
-        description: 'last24h / previous24h; null when the earlier window is empty',
-      }),
-    },
-    { description: 'Contributed cents, last 24 h against the 24 h before' },
-  ),
-  lastContributionAt: Timestamp,
-  lastWinAt: Timestamp,
-})
+export const StatsSchema = t.Object(
+  {
+    pools: StrictInteger({ minimum: 0 }),
+    totalAmountCents: Cents(),
+    totalReserveCents: Cents(),
+    totalContributedCents: Cents(),
+    totalPaidOutCents: Cents(),
+    totalSeededByHouseCents: Cents(),
+    contributions: StrictInteger({ minimum: 0 }),
+    wins: StrictInteger({ minimum: 0 }),
+    today: t.Object(
+      {
+        contributions: StrictInteger({ minimum: 0 }),
+        contributedCents: Cents(),
+        wagerCents: Cents(),
+        wins: StrictInteger({ minimum: 0 }),
+        paidOutCents: Cents(),
+      },
+      { description: 'Since midnight UTC' },
+    ),
+    growth: t.Object(
+      {
+        last24hCents: Cents(),
+        previous24hCents: Cents(),
+        ratio: t.Union([t.Number(), t.Null()], {
+          description: 'last24h / previous24h; null when the earlier window is empty',
+        }),
+      },
+      { description: 'Contributed cents, last 24 h against the 24 h before' },
+    ),
+    lastContributionAt: Timestamp,
+    lastWinAt: Timestamp,
+  },
+  { title: 'Stats', description: 'Business figures across every pool' },
+)
 
 export function toStatsView(stats: Stats) {
   return {

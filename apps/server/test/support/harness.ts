@@ -4,6 +4,7 @@ import { type App, createApp } from '../../src/app.ts'
 import { signJwt } from '../../src/auth/jwt.ts'
 import type { StaffRole } from '../../src/auth/roles.ts'
 import { silentLogger } from '../../src/logger.ts'
+import { ContractValidator } from './contract-validator.ts'
 
 export interface Harness {
   app: App
@@ -25,6 +26,20 @@ export interface SendInit {
   bearer?: string
   apiKey?: string
   idempotencyKey?: string
+}
+
+/**
+ * The contract every harness response is checked against: the document the
+ * app serves at /swagger/json, loaded once per test process (every app serves
+ * the same one). See `ContractValidator`.
+ */
+let contract: Promise<ContractValidator> | undefined
+export function contractOf(app: App): Promise<ContractValidator> {
+  contract ??= (async () => {
+    const response = await app.handle(new Request('http://localhost/swagger/json'))
+    return ContractValidator.load((await response.json()) as never)
+  })()
+  return contract
 }
 
 export type JsonObject = Record<string, unknown>
@@ -82,6 +97,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       }
       const response = await app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
       const text = await response.text()
+      // Every response a suite receives must keep the published contract: an undocumented
+      // status, field or content type fails the test that received it.
+      const violations = (await contractOf(app)).check({
+        method,
+        url: path,
+        status: response.status,
+        headers: response.headers,
+        text,
+      })
+      if (violations.length > 0) {
+        throw new Error(`Response breaks the OpenAPI contract:\n  ${violations.join('\n  ')}`)
+      }
       const json = (response.headers.get('content-type') ?? '').includes('json') && text.length > 0
       return {
         status: response.status,

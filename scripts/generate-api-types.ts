@@ -1,0 +1,26 @@
+/**
+ * `bun run api:types [url]`: writes examples/jackpot-api.d.ts from the OpenAPI
+ * document at `url` (e.g. http://localhost:3000/swagger/json), or, without
+ * one, from a server built in this process on an in-memory database.
+ */
+import { loadConfig } from '@jackpot/config'
+import { openJackpot } from '@jackpot/domain'
+import { createApp } from '../apps/server/src/app.ts'
+import { silentLogger } from '../apps/server/src/logger.ts'
+import { API_TYPES_FILE, renderApiTypes } from '../examples/render-api-types.ts'
+
+async function servedDocument(url: string | undefined): Promise<object> {
+  if (url !== undefined) return (await (await fetch(url)).json()) as object
+  const config = loadConfig({ NODE_ENV: 'test' })
+  const store = await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY })
+  try {
+    const app = createApp({ config, store, logger: silentLogger })
+    return (await (await app.handle(new Request('http://localhost/swagger/json'))).json()) as object
+  } finally {
+    await store.close()
+  }
+}
+
+await Bun.write(API_TYPES_FILE, await renderApiTypes(await servedDocument(process.argv[2])))
+console.log(`wrote ${API_TYPES_FILE}`)
+process.exit(0)
