@@ -31,6 +31,7 @@ describe('OpenAPI document', () => {
       [
         'GET /api/v1/pools',
         'GET /api/v1/pools/{slug}',
+        'GET /api/v1/pools/stream',
         'POST /api/v1/contributions',
         'POST /api/v1/wins',
         'GET /api/v1/ledger',

@@ -128,6 +128,8 @@ export class PoolCache {
   #applied = 0
   /** Reads waiting for the snapshot to show the changes committed before they began. */
   #waiters: Waiter[] = []
+  /** Told whenever `#latest` moves forward (the SSE pool stream). */
+  readonly #snapshotListeners = new Set<(snapshot: PoolSnapshot) => void>()
 
   /** @internal Use {@link createPoolCache}. */
   constructor(options: PoolCacheOptions) {
@@ -246,6 +248,25 @@ export class PoolCache {
     return this.#cache.healthCheck()
   }
 
+  /**
+   * Calls `listener` whenever the newest snapshot this replica holds moves
+   * forward (a change committed here, or a newer snapshot read from Redis or
+   * the database). Never called with an older revision than the previous
+   * call. Returns a disposer.
+   *
+   * @example
+   * const stop = poolCache.onSnapshot((snapshot) => broadcast(snapshot.revision, snapshot.list.body))
+   */
+  onSnapshot(listener: (snapshot: PoolSnapshot) => void): () => void {
+    this.#snapshotListeners.add(listener)
+    return () => this.#snapshotListeners.delete(listener)
+  }
+
+  /** The newest snapshot this replica holds, without reading anything; undefined before the first read. */
+  latest(): PoolSnapshot | undefined {
+    return this.#latest
+  }
+
   /** Stops listening to changes, the heartbeat and the bus. Leaves the Redis connections open (their owner closes them). */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -264,6 +285,7 @@ export class PoolCache {
     if (latest === undefined || snapshot.revision > latest.revision) {
       this.#latest = snapshot
       this.#epoch++
+      this.#announce(snapshot)
       return snapshot
     }
     if (snapshot.revision === latest.revision) return snapshot
@@ -293,8 +315,10 @@ export class PoolCache {
         const chosen =
           latest !== undefined && loaded.revision < latest.revision && this.#epoch !== epoch ? latest : loaded
         if (chosen === loaded) {
+          const moved = latest === undefined || loaded.revision > latest.revision
           this.#latest = loaded
           this.#epoch++
+          if (moved) this.#announce(loaded)
         }
         await this.#cache.set(KEY, chosen, this.#writeOptions)
         this.#release(changes)
@@ -303,6 +327,17 @@ export class PoolCache {
       // Synchronously after the last check of #dirty: a refresh() arriving later starts a new drain.
       this.#refreshing = undefined
       if (this.#closed) this.#release(Number.POSITIVE_INFINITY)
+    }
+  }
+
+  #announce(snapshot: PoolSnapshot): void {
+    for (const listener of this.#snapshotListeners) {
+      try {
+        listener(snapshot)
+      } catch (error) {
+        // A listener's fault must not break the cache's own bookkeeping.
+        this.#logger?.warn({ err: error }, 'pool cache: a snapshot listener threw')
+      }
     }
   }
 
