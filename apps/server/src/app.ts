@@ -21,6 +21,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { configRoutes } from './routes/config.ts'
 import { contributionRoutes } from './routes/contributions.ts'
+import { dashboardReadRoutes } from './routes/dashboard-reads.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
 import { poolStreamRoutes } from './routes/pool-stream.ts'
 import { poolRoutes } from './routes/pools.ts'
@@ -111,6 +112,7 @@ export function createApp(options: CreateAppOptions) {
     .use(configRoutes(deps))
     .use(auditRoutes(deps))
     .use(statsRoutes(deps))
+    .use(dashboardReadRoutes(deps))
     .use(apiKeyRoutes(deps))
 
   // Order matters: observability wraps everything after it (request id, access log,

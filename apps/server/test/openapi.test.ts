@@ -39,6 +39,8 @@ describe('OpenAPI document', () => {
         'PUT /api/v1/config/pools/{slug}',
         'GET /api/v1/audit',
         'GET /api/v1/stats',
+        'GET /api/v1/stats/top-games',
+        'GET /api/v1/wins/recent',
         'POST /api/v1/api-keys',
         'GET /api/v1/api-keys',
         'DELETE /api/v1/api-keys/{id}',
