@@ -200,7 +200,8 @@ export function createDashboard(options: DashboardOptions) {
       if (value !== null) out.set(name, value)
     }
     if (streaming) out.set('x-accel-buffering', 'no')
-    return new Response(upstream.body, { status: upstream.status, headers: out })
+    const body = streaming && upstream.body ? endQuietly(upstream.body) : upstream.body
+    return new Response(body, { status: upstream.status, headers: out })
   }
 
   return {
@@ -270,4 +271,25 @@ function problem(status: number, detail: string, headers: Record<string, string>
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Passes a proxied stream through, ending it (rather than failing it) when the
+ * API goes away mid-stream: the browser reconnects either way, and a dropped
+ * upstream is expected, not an error worth a stack trace.
+ */
+function endQuietly(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = source.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch {
+        controller.close()
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => undefined),
+  })
 }

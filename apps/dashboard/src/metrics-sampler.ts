@@ -15,6 +15,7 @@ export interface MetricsPoint {
 
 /** The latest figures besides the chart points. */
 export interface MetricsSummary {
+  /** Over the last minute (or since the first scrape, if later): steadier than one interval. */
   latest: MetricsPoint | null
   /** L1 hit ratio of the pool cache since the server started; null before any read. */
   cacheHitRatio: number | null
@@ -74,7 +75,8 @@ export class MetricsSampler {
   readonly #keep: number
   readonly #now: () => number
   readonly #points: MetricsPoint[] = []
-  #previous: Counters | undefined
+  /** Scrapes of the last minute, oldest first, since the last failed one. */
+  #recent: Counters[] = []
   #summary: MetricsSummary = {
     latest: null,
     cacheHitRatio: null,
@@ -119,19 +121,22 @@ export class MetricsSampler {
       samples = parsePrometheusText(await this.#scrape())
     } catch (error) {
       this.#summary = { ...this.#summary, error: error instanceof Error ? error.message : String(error) }
-      // A gap, not a rate across the outage: the next two scrapes start afresh.
-      this.#previous = undefined
+      // A gap, not a rate across the outage (the server may have restarted): start afresh.
+      this.#recent = []
       return
     }
     const counters = countersOf(samples, this.#now())
-    const previous = this.#previous
-    this.#previous = counters
-    let latest = this.#summary.latest
-    if (previous && counters.requests >= previous.requests) {
-      latest = pointBetween(previous, counters)
-      this.#points.push(latest)
+    const previous = this.#recent.at(-1)
+    // Counters that went down mean a restarted server: rates start afresh from here.
+    if (previous && counters.requests < previous.requests) this.#recent = []
+    if (previous && this.#recent.length > 0) {
+      this.#points.push(pointBetween(previous, counters))
       if (this.#points.length > this.#keep) this.#points.shift()
     }
+    this.#recent.push(counters)
+    while (this.#recent.length > 2 && counters.at - this.#recent[0]!.at > 60_000) this.#recent.shift()
+    const oldest = this.#recent[0]!
+    const latest = oldest === counters ? this.#summary.latest : pointBetween(oldest, counters)
     this.#summary = { latest, ...gaugesOf(samples), error: null }
   }
 }
