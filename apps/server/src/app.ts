@@ -21,7 +21,9 @@ import { apiKeyRoutes } from './routes/api-keys.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { configRoutes } from './routes/config.ts'
 import { contributionRoutes } from './routes/contributions.ts'
+import { dashboardReadRoutes } from './routes/dashboard-reads.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
+import { poolStreamRoutes } from './routes/pool-stream.ts'
 import { poolRoutes } from './routes/pools.ts'
 import type { RouteDeps } from './routes/route-deps.ts'
 import { statsRoutes } from './routes/stats.ts'
@@ -96,6 +98,13 @@ export function createApp(options: CreateAppOptions) {
   telemetry.health.register(poolCache.healthCheck())
 
   const api = new Elysia({ prefix: API_PREFIX, normalize: false })
+    .use(
+      poolStreamRoutes(deps, {
+        poolCache,
+        meter: telemetry.metrics.meter,
+        shuttingDown: () => telemetry.health.shuttingDown,
+      }),
+    )
     .use(poolRoutes(deps, poolCache))
     .use(contributionRoutes(deps))
     .use(winRoutes(deps))
@@ -103,6 +112,7 @@ export function createApp(options: CreateAppOptions) {
     .use(configRoutes(deps))
     .use(auditRoutes(deps))
     .use(statsRoutes(deps))
+    .use(dashboardReadRoutes(deps))
     .use(apiKeyRoutes(deps))
 
   // Order matters: observability wraps everything after it (request id, access log,

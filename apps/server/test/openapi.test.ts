@@ -46,6 +46,7 @@ describe('OpenAPI document', () => {
       [
         'GET /api/v1/pools',
         'GET /api/v1/pools/{slug}',
+        'GET /api/v1/pools/stream',
         'POST /api/v1/contributions',
         'POST /api/v1/wins',
         'GET /api/v1/ledger',
@@ -53,6 +54,8 @@ describe('OpenAPI document', () => {
         'PUT /api/v1/config/pools/{slug}',
         'GET /api/v1/audit',
         'GET /api/v1/stats',
+        'GET /api/v1/stats/top-games',
+        'GET /api/v1/wins/recent',
         'POST /api/v1/api-keys',
         'GET /api/v1/api-keys',
         'DELETE /api/v1/api-keys/{id}',

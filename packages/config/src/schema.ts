@@ -127,6 +127,12 @@ export const EnvSchema = T.Object({
     description: 'true to take the client IP from X-Forwarded-For (only behind a trusted edge)',
   }),
 
+  POOL_STREAM_MAX_PER_IP: T.Integer({
+    default: 16,
+    minimum: 1,
+    description: 'concurrent pool streams (GET /api/v1/pools/stream) one client IP may hold',
+  }),
+
   SHUTDOWN_GRACE_MS: T.Integer({
     default: 10_000,
     minimum: 0,

@@ -17,6 +17,8 @@ export const DATABASE_OPERATIONS = [
   'pool.config.write',
   'audit.read',
   'stats.read',
+  'wins.recent',
+  'games.top',
   'api_keys.create',
   'api_keys.list',
   'api_keys.revoke',

@@ -10,8 +10,10 @@ import type { JackpotStore, PoolsListener } from './jackpot-store.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
+import { readRecentWins } from './recent-wins-reader.ts'
 import { readStats } from './stats-reader.ts'
 import type { StoreContext } from './store-context.ts'
+import { readTopGames } from './top-games-reader.ts'
 import type {
   ApiKey,
   AuditEntry,
@@ -27,7 +29,11 @@ import type {
   PoolConfigChange,
   PoolDefinition,
   PoolSlug,
+  RecentWin,
+  RecentWinsQuery,
   Stats,
+  TopGame,
+  TopGamesQuery,
   WinCommand,
   WinReceipt,
 } from './types.ts'
@@ -115,6 +121,14 @@ export class DrizzleJackpotStore implements JackpotStore {
 
   stats(now: Date = this.#ctx.now()): Promise<Stats> {
     return readStats(this.#ctx, now)
+  }
+
+  recentWins(query: RecentWinsQuery): Promise<Page<RecentWin>> {
+    return readRecentWins(this.#ctx, query)
+  }
+
+  topGames(query: TopGamesQuery, now: Date = this.#ctx.now()): Promise<Page<TopGame>> {
+    return readTopGames(this.#ctx, query, now)
   }
 
   createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey> {

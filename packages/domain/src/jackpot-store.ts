@@ -15,7 +15,11 @@ import type {
   PoolConfigChange,
   PoolDefinition,
   PoolSlug,
+  RecentWin,
+  RecentWinsQuery,
   Stats,
+  TopGame,
+  TopGamesQuery,
   WinCommand,
   WinReceipt,
 } from './types.ts'
@@ -53,6 +57,10 @@ export interface JackpotStore {
   updatePoolConfig(change: PoolConfigChange): Promise<Pool>
   audit(query: { after?: string | undefined; limit?: number | undefined }): Promise<Page<AuditEntry>>
   stats(now?: Date): Promise<Stats>
+  /** The latest wins, newest first, a page at a time. @throws InvalidCommandError for a bad cursor or limit */
+  recentWins(query: RecentWinsQuery): Promise<Page<RecentWin>>
+  /** Games by cents contributed since UTC midnight of `now`, a page at a time. @throws InvalidCommandError */
+  topGames(query: TopGamesQuery, now?: Date): Promise<Page<TopGame>>
 
   createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey>
   listApiKeys(): Promise<ApiKey[]>

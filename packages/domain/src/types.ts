@@ -138,6 +138,41 @@ export interface LedgerQuery {
   limit?: number | undefined
 }
 
+/** A query of the latest wins (see `JackpotStore.recentWins`). */
+export interface RecentWinsQuery {
+  /** Opaque cursor from a previous page's `nextCursor`: wins older than it. */
+  before?: string | undefined
+  /** 1..500, default 50. */
+  limit?: number | undefined
+}
+
+/** A win, as the dashboard lists it. */
+export interface RecentWin {
+  id: string
+  pool: PoolSlug
+  gameId: string
+  playerId: string
+  payoutCents: bigint
+  createdAt: Date
+}
+
+/** A query of today's top games (see `JackpotStore.topGames`). */
+export interface TopGamesQuery {
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  after?: string | undefined
+  /** 1..500, default 50. */
+  limit?: number | undefined
+}
+
+/** A game's contributions since UTC midnight. */
+export interface TopGame {
+  gameId: string
+  /** Wagers (contribution entries) today. */
+  contributions: number
+  /** Cents those wagers added to all pools together (ceiling overflow to reserves included). */
+  contributedCents: bigint
+}
+
 export interface Page<T> {
   entries: T[]
   nextCursor: string | null

@@ -3,6 +3,7 @@ import { apiKeyCases } from './cases/api-key.case.ts'
 import { concurrencyCases } from './cases/concurrency.case.ts'
 import { configCases } from './cases/config.case.ts'
 import { contributionCases } from './cases/contribution.case.ts'
+import { dashboardReadCases } from './cases/dashboard-reads.case.ts'
 import { interceptorCases } from './cases/interceptor.case.ts'
 import { ledgerCases } from './cases/ledger.case.ts'
 import { statsCases } from './cases/stats.case.ts'
@@ -23,6 +24,7 @@ export function describeJackpotStore(backend: StoreBackend): void {
     configCases(harness)
     ledgerCases(harness)
     statsCases(harness)
+    dashboardReadCases(harness)
     apiKeyCases(harness)
     interceptorCases(harness)
     concurrencyCases(harness)

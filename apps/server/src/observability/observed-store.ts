@@ -67,6 +67,8 @@ export function observeStore(store: JackpotStore, observers: StoreObservers): Ja
     ledger: (query) => store.ledger(query),
     audit: (query) => store.audit(query),
     stats: (now) => store.stats(now),
+    recentWins: (query) => store.recentWins(query),
+    topGames: (query, now) => store.topGames(query, now),
     createApiKey: (input) => store.createApiKey(input),
     listApiKeys: () => store.listApiKeys(),
     revokeApiKey: (id, actor) => store.revokeApiKey(id, actor),

@@ -305,8 +305,11 @@ export class PoolCache {
   }
 
   #advance(snapshot: PoolSnapshot): void {
+    const moved = this.#latest === undefined || snapshot.revision > this.#latest.revision
     this.#latest = snapshot
     this.#epoch++
+    // Listeners (the SSE stream) never see a revision go back, even after a restore.
+    if (!moved) return
     for (const listener of this.#snapshotListeners) {
       try {
         listener(snapshot)

@@ -1,0 +1,64 @@
+import { Elysia, t } from 'elysia'
+import { ProblemSchema } from '../http/problem.ts'
+import { QueryInteger } from '../http/query-integer.ts'
+import { RecentWinsPageSchema, toRecentWinsPage } from '../views/recent-win-view.ts'
+import { TopGamesPageSchema, toTopGamesPage } from '../views/top-game-view.ts'
+import type { RouteDeps } from './route-deps.ts'
+
+const Cursor = (description: string) => t.Optional(t.String({ minLength: 1, maxLength: 512, description }))
+const Limit = t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 }))
+const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
+
+/**
+ * What the operations dashboard shows and the rest of the API lacks, for
+ * viewers: the latest wins, and today's top games. Both read one page through
+ * an index, never the whole ledger.
+ *
+ * @example
+ * app.use(dashboardReadRoutes(deps))
+ */
+export function dashboardReadRoutes({ store, auth }: RouteDeps) {
+  return new Elysia({ normalize: false })
+    .use(auth)
+    .get(
+      '/wins/recent',
+      async ({ query }) =>
+        toRecentWinsPage(
+          await store.recentWins({ before: query.before, limit: query.limit }),
+          store.currency,
+        ),
+      {
+        auth: 'viewer',
+        query: t.Object({ before: Cursor("A previous page's nextCursor: older wins"), limit: Limit }),
+        response: { 200: RecentWinsPageSchema, ...Errors },
+        detail: {
+          tags: ['stats'],
+          summary: 'Latest wins',
+          description:
+            "Newest first: payout, pool, game, player, time. Pass a page's nextCursor as 'before' for older wins.",
+        },
+      },
+    )
+    .get(
+      '/stats/top-games',
+      async ({ query }) => {
+        const now = new Date()
+        return toTopGamesPage(
+          await store.topGames({ after: query.after, limit: query.limit }, now),
+          store.currency,
+          now,
+        )
+      },
+      {
+        auth: 'viewer',
+        query: t.Object({ after: Cursor("A previous page's nextCursor"), limit: Limit }),
+        response: { 200: TopGamesPageSchema, ...Errors },
+        detail: {
+          tags: ['stats'],
+          summary: "Today's top games",
+          description:
+            "Games by cents their wagers contributed to the pools since UTC midnight, largest first (ties by game id). Pass a page's nextCursor as 'after' to continue.",
+        },
+      },
+    )
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { RecentWinsPageView } from '../src/views/recent-win-view.ts'
+import type { TopGamesPageView } from '../src/views/top-game-view.ts'
+import type { WinView } from '../src/views/win-view.ts'
+import { createHarness, type Harness } from './support/harness.ts'
+
+let h: Harness
+let key: string
+beforeAll(async () => {
+  h = await createHarness()
+  key = await h.gameKey()
+})
+afterAll(() => h.close())
+
+const post = (path: string, idempotencyKey: string, body: Record<string, unknown>) =>
+  h.send<WinView>('POST', path, { apiKey: key, idempotencyKey, body })
+
+describe('dashboard reads', () => {
+  test('lists the latest wins for viewers, newest first, paginated with before', async () => {
+    await post('/api/v1/contributions', 'dr-c1', { gameId: 'slots', wagerCents: 50_000, currency: 'EUR' })
+    const w1 = await post('/api/v1/wins', 'dr-w1', { pool: 'minor', gameId: 'slots', playerId: 'p1' })
+    const w2 = await post('/api/v1/wins', 'dr-w2', { pool: 'major', gameId: 'poker', playerId: 'p2' })
+    expect([w1.status, w2.status]).toEqual([201, 201])
+
+    const page = await h.send<RecentWinsPageView>('GET', '/api/v1/wins/recent?limit=1', {
+      bearer: h.token('viewer'),
+    })
+    expect(page.status).toBe(200)
+    expect(page.body.wins).toEqual([
+      {
+        id: w2.body.id,
+        pool: 'major',
+        gameId: 'poker',
+        playerId: 'p2',
+        payoutCents: w2.body.payoutCents,
+        currency: 'EUR',
+        createdAt: w2.body.createdAt,
+      },
+    ])
+    const older = await h.send<RecentWinsPageView>(
+      'GET',
+      `/api/v1/wins/recent?limit=1&before=${page.body.nextCursor}`,
+      { bearer: h.token('viewer') },
+    )
+    expect(older.body.wins.map((w) => w.id)).toEqual([w1.body.id])
+  })
+
+  test("ranks today's games by contributed cents for viewers", async () => {
+    await post('/api/v1/contributions', 'dr-c2', {
+      gameId: 'roulette',
+      wagerCents: 1_000_000,
+      currency: 'EUR',
+    })
+    const res = await h.send<TopGamesPageView>('GET', '/api/v1/stats/top-games', {
+      bearer: h.token('viewer'),
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.currency).toBe('EUR')
+    expect(res.body.since).toMatch(/T00:00:00\.000Z$/)
+    // 1 000 000 × (100 + 50 + 25) bp = 17 500 cents; 50 000 × 175 bp = 875.
+    expect(res.body.games).toEqual([
+      { gameId: 'roulette', contributions: 1, contributedCents: 17_500 },
+      { gameId: 'slots', contributions: 1, contributedCents: 875 },
+    ])
+    expect(res.body.nextCursor).toBeNull()
+  })
+
+  test('needs a token, and answers a bad cursor or limit with a 4xx problem', async () => {
+    expect((await h.send('GET', '/api/v1/wins/recent')).status).toBe(401)
+    expect((await h.send('GET', '/api/v1/stats/top-games')).status).toBe(401)
+    const viewer = { bearer: h.token('viewer') }
+    for (const path of [
+      '/api/v1/wins/recent?before=nope',
+      '/api/v1/wins/recent?limit=0',
+      '/api/v1/stats/top-games?after=nope',
+      '/api/v1/stats/top-games?limit=501',
+    ]) {
+      const res = await h.send('GET', path, viewer)
+      expect(res.status, path).toBeGreaterThanOrEqual(400)
+      expect(res.status, path).toBeLessThan(500)
+      expect(res.headers.get('content-type'), path).toBe('application/problem+json')
+    }
+  })
+})

@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_entries_contribution_day_idx" ON "ledger_entries" USING btree ("created_at","game_id") WHERE "ledger_entries"."kind" = 'contribution';

@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'bun:test'
+import { InvalidCommandError } from '../../src/index.ts'
+import type { StoreHarness } from './store-harness.ts'
+
+const HOUR = 3_600_000
+
+export function dashboardReadCases(h: StoreHarness): void {
+  const contribute = (key: string, gameId: string, wagerCents: bigint) =>
+    h.store.contribute({ idempotencyKey: key, gameId, wagerCents, currency: 'EUR' })
+  const win = (key: string, pool: string, gameId: string) =>
+    h.store.win({ idempotencyKey: key, pool, gameId, playerId: `player-${key}` })
+
+  describe('recent wins', () => {
+    test('lists wins newest first with payout, pool, game and time, a page at a time', async () => {
+      await contribute('c1', 'slots', 100_000n)
+      const first = (await win('w1', 'minor', 'slots')).result
+      h.clock.advance(1_000)
+      const second = (await win('w2', 'major', 'poker')).result
+      h.clock.advance(1_000)
+      const third = (await win('w3', 'minor', 'roulette')).result
+
+      const page1 = await h.store.recentWins({ limit: 2 })
+      expect(page1.entries).toEqual([
+        {
+          id: third.id,
+          pool: 'minor',
+          gameId: 'roulette',
+          playerId: 'player-w3',
+          payoutCents: third.payoutCents,
+          createdAt: third.createdAt,
+        },
+        {
+          id: second.id,
+          pool: 'major',
+          gameId: 'poker',
+          playerId: 'player-w2',
+          payoutCents: second.payoutCents,
+          createdAt: second.createdAt,
+        },
+      ])
+      expect(page1.nextCursor).not.toBeNull()
+      const page2 = await h.store.recentWins({ limit: 2, before: page1.nextCursor! })
+      expect(page2.entries.map((w) => [w.id, w.payoutCents])).toEqual([[first.id, first.payoutCents]])
+      expect(page2.nextCursor).toBeNull()
+    })
+
+    test('is empty before any win, and refuses a cursor it did not make', async () => {
+      await contribute('c1', 'slots', 100_000n)
+      expect(await h.store.recentWins({})).toEqual({ entries: [], nextCursor: null })
+      await expect(h.store.recentWins({ before: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(
+        InvalidCommandError,
+      )
+      await expect(h.store.recentWins({ limit: 0 })).rejects.toBeInstanceOf(InvalidCommandError)
+    })
+  })
+
+  describe('top games', () => {
+    test("ranks games by cents contributed since UTC midnight, ignoring yesterday's wagers", async () => {
+      // START is 12:00 UTC: 13 h earlier is yesterday.
+      h.clock.set(new Date(h.clock.now().getTime() - 13 * HOUR))
+      await contribute('old', 'poker', 10_000_000n)
+      h.clock.advance(13 * HOUR)
+      await contribute('a1', 'slots', 10_000n) // 100 + 50 + 25 = 175 cents
+      await contribute('a2', 'slots', 10_000n)
+      await contribute('b1', 'poker', 40_000n) // 700 cents
+      await contribute('c1', 'roulette', 20_000n) // 350 cents
+      await win('w1', 'minor', 'slots') // wins are not contributions
+
+      const top = await h.store.topGames({})
+      expect(top.entries).toEqual([
+        { gameId: 'poker', contributions: 1, contributedCents: 700n },
+        // A tie: by game id.
+        { gameId: 'roulette', contributions: 1, contributedCents: 350n },
+        { gameId: 'slots', contributions: 2, contributedCents: 350n },
+      ])
+      expect(top.nextCursor).toBeNull()
+    })
+
+    test('pages through the ranking without repeating or skipping a game, ties ordered by game id', async () => {
+      const games = ['e', 'b', 'd', 'a', 'c']
+      for (const [i, game] of games.entries()) await contribute(`k${i}`, game, 10_000n)
+      await contribute('extra', 'd', 10_000n)
+
+      const seen: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await h.store.topGames({ limit: 2, ...(cursor ? { after: cursor } : {}) })
+        seen.push(...page.entries.map((g) => g.gameId))
+        cursor = page.nextCursor ?? undefined
+      } while (cursor)
+      expect(seen).toEqual(['d', 'a', 'b', 'c', 'e'])
+      await expect(h.store.topGames({ after: 'garbage' })).rejects.toBeInstanceOf(InvalidCommandError)
+    })
+  })
+}
