@@ -29,6 +29,8 @@ try {
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: config.PGLITE_DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.LOCK_TIMEOUT_MS,
     currency: config.JACKPOT_CURRENCY,
     logger,
     meter: telemetry.metrics.meter,

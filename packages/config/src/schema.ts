@@ -27,6 +27,18 @@ export const EnvSchema = T.Object({
     }),
   ),
   DATABASE_POOL_SIZE: T.Integer({ default: 10, minimum: 1, maximum: 200, description: 'an integer 1..200' }),
+  STATEMENT_TIMEOUT_MS: T.Integer({
+    default: 2_500,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'PostgreSQL statement_timeout per session, ms (0 = none)',
+  }),
+  LOCK_TIMEOUT_MS: T.Integer({
+    default: 1_000,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'PostgreSQL lock_timeout per session, ms (0 = none)',
+  }),
   PGLITE_DATA_DIR: T.String({
     default: './data',
     minLength: 1,

@@ -24,6 +24,11 @@ describe('isConnectionFailure', () => {
     expect(isConnectionFailure(withCode('connection failure', '08006'))).toBe(true)
   })
 
+  test('counts statement_timeout and lock_timeout cancellations as the database being unavailable', () => {
+    expect(isConnectionFailure(withCode('canceling statement due to statement timeout', '57014'))).toBe(true)
+    expect(isConnectionFailure(withCode('canceling statement due to lock timeout', '55P03'))).toBe(true)
+  })
+
   test('recognises terminated connections and timeouts by message', () => {
     expect(isConnectionFailure(new Error('Connection terminated unexpectedly'))).toBe(true)
     expect(isConnectionFailure(new Error('write CONNECT_TIMEOUT 127.0.0.1:5432 timed out'))).toBe(true)

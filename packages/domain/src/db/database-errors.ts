@@ -17,7 +17,9 @@ const CONNECTION_CODES = new Set([
 ])
 
 // SQLSTATEs that mean "the server cannot serve you right now", not "your query is wrong".
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400'])
+// 57014 (statement_timeout or a cancel) and 55P03 (lock_timeout) end the statement and roll its
+// transaction back, so the write provably did not happen and a retry is safe.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '57014', '55P03'])
 
 const CONNECTION_MESSAGE = /connection terminated|connection (?:is )?closed|timed? ?out|PGlite is closed/i
 
