@@ -2,6 +2,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
 import postgres from 'postgres'
 
 const POSTGRES_ROOT = '/usr/lib/postgresql'
@@ -130,14 +131,28 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
  * @example
  * expect(await missingLedgerEntries(cluster.url, acknowledgedIds)).toEqual([])
  */
-export async function missingLedgerEntries(url: string, ids: readonly string[]): Promise<string[]> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} })
-  try {
-    const rows = await sql<{ id: string }[]>`
-      select id::text as id from ledger_entries where id = any(${ids as string[]}::bigint[])`
-    const present = new Set(rows.map((row) => row.id))
-    return ids.filter((id) => !present.has(id))
-  } finally {
-    await sql.end({ timeout: 1 })
+export async function missingLedgerEntries(
+  target: string | { pgliteDataDir: string },
+  ids: readonly string[],
+): Promise<string[]> {
+  let present: Set<string>
+  if (typeof target === 'string') {
+    const sql = postgres(target, { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql<{ id: string }[]>`
+        select id::text as id from ledger_entries where id = any(${ids as string[]}::bigint[])`
+      present = new Set(rows.map((row) => row.id))
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  } else {
+    const pg = new PGlite(target.pgliteDataDir)
+    try {
+      const { rows } = await pg.query<{ id: string }>('select id::text as id from ledger_entries')
+      present = new Set(rows.map((row) => row.id))
+    } finally {
+      await pg.close()
+    }
   }
+  return ids.filter((id) => !present.has(id))
 }
