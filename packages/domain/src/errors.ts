@@ -57,6 +57,20 @@ export class InvalidCommandError extends DomainError {
   }
 }
 
+/**
+ * A read's parameter is out of range or not one the API handed out (a forged page
+ * cursor, a date outside years 0001..9999, a bad limit): a bad request, not a broken rule.
+ */
+export class InvalidQueryError extends DomainError {
+  readonly code = 'E_INVALID_QUERY'
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message)
+  }
+}
+
 export class ApiKeyNotFoundError extends DomainError {
   readonly code = 'E_API_KEY_NOT_FOUND'
   constructor(readonly id: string) {
