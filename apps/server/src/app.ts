@@ -119,7 +119,7 @@ export function createApp(options: CreateAppOptions) {
         ? rateLimit({
             limiter: options.rateLimiter ?? new MemoryRateLimiter(),
             groups: rateLimitGroupsFromConfig(config),
-            trustProxy: config.TRUST_PROXY,
+            trustedProxyHops: config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0,
             onDecision: telemetry.onRateLimitDecision,
           })
         : new Elysia({ name: 'jackpot/rate-limit' }),

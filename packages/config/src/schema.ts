@@ -122,6 +122,14 @@ export const EnvSchema = T.Object({
     description: 'true to take the client IP from X-Forwarded-For (only behind a trusted edge)',
   }),
 
+  TRUST_PROXY_HOPS: T.Integer({
+    default: 1,
+    minimum: 1,
+    maximum: 10,
+    description:
+      'proxies in front of the server that append to X-Forwarded-For (read right to left), 1..10; used when TRUST_PROXY=true',
+  }),
+
   SHUTDOWN_GRACE_MS: T.Integer({
     default: 10_000,
     minimum: 0,
