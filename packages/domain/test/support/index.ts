@@ -22,6 +22,7 @@ export {
   type PrivatePostgres,
   postgresBinDir,
   privatePostgresAvailable,
+  runSql,
   startPrivatePostgres,
 } from './private-postgres.ts'
 export { recordingMeter } from './recording-meter.ts'

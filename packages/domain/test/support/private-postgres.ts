@@ -156,3 +156,18 @@ export async function missingLedgerEntries(
   }
   return ids.filter((id) => !present.has(id))
 }
+
+/**
+ * Runs one SQL statement on the database at `url` (a test corrupting a row on purpose).
+ *
+ * @example
+ * await runSql(database.url, "update pools set amount_cents = amount_cents + 1 where slug = 'minor'")
+ */
+export async function runSql(url: string, statement: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await sql.unsafe(statement)
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+}
