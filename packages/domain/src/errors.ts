@@ -92,9 +92,12 @@ export class DatabaseLockedError extends DomainError {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    /** Set when the holder runs on another host (a container sharing the volume). */
+    readonly host?: string,
   ) {
     super(
-      `The embedded database in '${dataDir}' is already open in process ${pid}; ` +
+      `The embedded database in '${dataDir}' is already open in process ${pid}` +
+        `${host === undefined ? '' : ` on host '${host}' (remove its lock file only if that host is gone)`}; ` +
         'two processes writing one PGlite directory would corrupt it. Stop that process, ' +
         'or point this one at another directory (or at PostgreSQL with DATABASE_URL).',
     )
