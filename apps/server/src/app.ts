@@ -124,7 +124,7 @@ export function createApp(options: CreateAppOptions) {
           })
         : new Elysia({ name: 'jackpot/rate-limit' }),
     )
-    .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES }))
+    .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.BODY_TIMEOUT_MS }))
     .use(openApiDocs())
     .use(api)
     .onStop(async () => {

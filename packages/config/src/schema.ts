@@ -66,6 +66,12 @@ export const EnvSchema = T.Object({
     maximum: 10_485_760,
     description: 'bytes, 1024..10485760',
   }),
+  BODY_TIMEOUT_MS: T.Integer({
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
+    description: 'ms the whole request body may take to arrive, 100..600000',
+  }),
   JACKPOT_CURRENCY: T.String({
     default: 'EUR',
     pattern: '^[A-Z]{3}$',
