@@ -82,6 +82,7 @@ export function createApp(options: CreateAppOptions) {
     store,
     jwtSecret: config.JWT_SECRET,
     jwtIssuer: config.JWT_ISSUER,
+    jwtMaxLifetimeSeconds: config.JWT_MAX_TTL_SECONDS,
     now: options.now,
   })
   const deps: RouteDeps = { store, config, auth: authPlugin(authenticator) }

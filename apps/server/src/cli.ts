@@ -16,7 +16,7 @@ Prints a bearer token (HS256, signed with JWT_SECRET) for the HTTP API.
 
   --role   viewer < operator < admin (each includes the ones before it)
   --sub    who the token is for; recorded in the audit trail
-  --ttl    lifetime: 90s, 15m, 1h, 7d (at most 30d). Default 1h.
+  --ttl    lifetime: 90s, 15m, 1h, 7d (at most JWT_MAX_TTL_SECONDS, default 24h). Default 1h.
 
 Game servers use API keys instead: an admin creates them with POST /api/v1/api-keys.
 
@@ -60,12 +60,14 @@ function run(argv: string[]): string {
     throw new UsageError(`unknown role '${values.role}'; use one of ${STAFF_ROLES.join(', ')}`)
   }
   if (!values.sub?.trim()) throw new UsageError('--sub is required (who the token is for)')
-  const ttlSeconds = parseTtl(values.ttl ?? '1h')
+  const config = loadConfig()
+  const ttlSeconds = parseTtl(values.ttl ?? '1h', config.JWT_MAX_TTL_SECONDS)
   if (ttlSeconds === null) {
-    throw new UsageError(`bad --ttl '${values.ttl}'; use a number with s, m, h or d (e.g. 1h), at most 30d`)
+    throw new UsageError(
+      `bad --ttl '${values.ttl}'; use a number with s, m, h or d (e.g. 1h), at most ${config.JWT_MAX_TTL_SECONDS}s (JWT_MAX_TTL_SECONDS)`,
+    )
   }
 
-  const config = loadConfig()
   return signJwt(
     { sub: values.sub.trim(), role: values.role },
     { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds },

@@ -56,6 +56,12 @@ export const EnvSchema = T.Object({
 
   JWT_SECRET: T.Optional(T.String({ minLength: 1, description: 'the HS256 secret for bearer tokens' })),
   JWT_ISSUER: T.String({ default: 'jackpot-platform', minLength: 1, description: 'the JWT iss claim' }),
+  JWT_MAX_TTL_SECONDS: T.Integer({
+    default: 86_400,
+    minimum: 60,
+    maximum: 2_592_000,
+    description: 'longest bearer-token lifetime (exp - iat) signed or accepted, seconds 60..2592000',
+  }),
   CORS_ORIGINS: T.String({
     default: 'http://localhost:3000',
     description: "a comma-separated list of origins, or '*'",
