@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pools/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream pool changes (Server-Sent Events)
+         * @description Public. `text/event-stream`: one `pools` event on connect with every pool (the body of `GET /api/v1/pools`), then one on every change, at most 10 per second per subscriber (changes in between are coalesced into the next event). Each event id is the snapshot revision, which only grows: a client reconnecting with `Last-Event-ID` gets the current state at once unless it already has it, so it misses nothing. A `: heartbeat` comment every 15 s keeps proxies from closing the stream. Each client IP may hold `POOL_STREAM_MAX_PER_IP` streams at once; one more is answered 429.
+         */
+        get: operations["getApiV1PoolsStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pools": {
         parameters: {
             query?: never;
@@ -292,6 +312,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wins/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Latest wins
+         * @description Newest first: payout, pool, game, player, time. Pass a page's nextCursor as 'before' for older wins.
+         */
+        get: operations["getApiV1WinsRecent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/top-games": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's top games
+         * @description Games by cents their wagers contributed to the pools since UTC midnight, largest first (ties by game id). Pass a page's nextCursor as 'after' to continue.
+         */
+        get: operations["getApiV1StatsTop-games"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -411,7 +471,7 @@ export interface components {
             gameId: string;
             /** @example player-7 */
             playerId?: string;
-            /** @description Wager in integer cents */
+            /** @description Wager in integer cents, at most 10000000 (the domain's cap) */
             wagerCents: number;
             /**
              * @description ISO 4217 code
@@ -560,7 +620,7 @@ export interface components {
         Problem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;
@@ -592,25 +652,75 @@ export interface components {
          */
         Stats: {
             pools: number;
-            totalAmountCents: number;
-            totalReserveCents: number;
-            totalContributedCents: number;
-            totalPaidOutCents: number;
-            totalSeededByHouseCents: number;
+            /**
+             * Format: int64
+             * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+             * @example 9010000000000000
+             */
+            totalAmountCents: string;
+            /**
+             * Format: int64
+             * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+             * @example 9010000000000000
+             */
+            totalReserveCents: string;
+            /**
+             * Format: int64
+             * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+             * @example 9010000000000000
+             */
+            totalContributedCents: string;
+            /**
+             * Format: int64
+             * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+             * @example 9010000000000000
+             */
+            totalPaidOutCents: string;
+            /**
+             * Format: int64
+             * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+             * @example 9010000000000000
+             */
+            totalSeededByHouseCents: string;
             contributions: number;
             wins: number;
             /** @description Since midnight UTC */
             today: {
                 contributions: number;
-                contributedCents: number;
-                wagerCents: number;
+                /**
+                 * Format: int64
+                 * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+                 * @example 9010000000000000
+                 */
+                contributedCents: string;
+                /**
+                 * Format: int64
+                 * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+                 * @example 9010000000000000
+                 */
+                wagerCents: string;
                 wins: number;
-                paidOutCents: number;
+                /**
+                 * Format: int64
+                 * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+                 * @example 9010000000000000
+                 */
+                paidOutCents: string;
             };
             /** @description Contributed cents, last 24 h against the 24 h before */
             growth: {
-                last24hCents: number;
-                previous24hCents: number;
+                /**
+                 * Format: int64
+                 * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+                 * @example 9010000000000000
+                 */
+                last24hCents: string;
+                /**
+                 * Format: int64
+                 * @description Integer cents as a decimal string (int64: totals may exceed what a JSON number carries exactly)
+                 * @example 9010000000000000
+                 */
+                previous24hCents: string;
                 /** @description last24h / previous24h; null when the earlier window is empty */
                 ratio: number | null;
             };
@@ -626,7 +736,7 @@ export interface components {
         ValidationProblem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;
@@ -995,6 +1105,99 @@ export interface operations {
                 };
                 content: {
                     "application/health+json": unknown;
+                };
+            };
+        };
+    };
+    getApiV1PoolsStream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Revision of the last event received; set by EventSource on reconnect. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends from the server side but at shutdown). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 1000
+                     *
+                     *     id: 42
+                     *     event: pools
+                     *     data: {"pools":[{"slug":"mega","amountCents":10000250,…}]}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The request is not valid. Problem types: `validation`, `malformed-json`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many concurrent streams from this client IP. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is said about why (see the log under X-Request-Id). Problem types: `internal`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This replica is shutting down; reconnect (to another replica). */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2092,6 +2295,270 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description No valid credentials. Problem types: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not carry a role this route allows. Problem types: `forbidden`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached for this client and route group; wait Retry-After seconds. Problem types: `rate-limited`. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is said about why (see the log under X-Request-Id). Problem types: `internal`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (e.g. the database is down); retry after Retry-After seconds. Problem types: `service-unavailable`, `overloaded`, `outcome-unknown`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1WinsRecent: {
+        parameters: {
+            query?: {
+                before?: string;
+                limit?: string | number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        wins: {
+                            /** @description Ledger entry id of the win */
+                            id: string;
+                            /** @example mega */
+                            pool: string;
+                            gameId: string;
+                            playerId: string;
+                            /** @description What the win paid */
+                            payoutCents: number;
+                            /** @example EUR */
+                            currency: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description Pass as 'before' for older wins; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid. Problem types: `validation`, `malformed-json`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Problem types: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not carry a role this route allows. Problem types: `forbidden`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached for this client and route group; wait Retry-After seconds. Problem types: `rate-limited`. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is said about why (see the log under X-Request-Id). Problem types: `internal`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (e.g. the database is down); retry after Retry-After seconds. Problem types: `service-unavailable`, `overloaded`, `outcome-unknown`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "getApiV1StatsTop-games": {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: string | number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description UTC midnight the ranking counts from
+                         */
+                        since: string;
+                        /** @example EUR */
+                        currency: string;
+                        games: {
+                            gameId: string;
+                            /** @description Wagers today */
+                            contributions: string | number;
+                            /** @description Cents those wagers added to all pools together */
+                            contributedCents: number;
+                        }[];
+                        /** @description Pass as 'after' for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid. Problem types: `validation`, `malformed-json`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
                 };
             };
             /** @description No valid credentials. Problem types: `unauthorized`. */

@@ -84,6 +84,7 @@ export function createApp(options: CreateAppOptions) {
     store,
     jwtSecret: config.JWT_SECRET,
     jwtIssuer: config.JWT_ISSUER,
+    jwtMaxLifetimeSeconds: config.JWT_MAX_TTL_SECONDS,
     now: options.now,
   })
   const deps: RouteDeps = { store, config, auth: authPlugin(authenticator) }
@@ -129,12 +130,12 @@ export function createApp(options: CreateAppOptions) {
         ? rateLimit({
             limiter: options.rateLimiter ?? new MemoryRateLimiter(),
             groups: rateLimitGroupsFromConfig(config),
-            trustProxy: config.TRUST_PROXY,
+            trustedProxyHops: config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0,
             onDecision: telemetry.onRateLimitDecision,
           })
         : new Elysia({ name: 'jackpot/rate-limit' }),
     )
-    .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES }))
+    .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.BODY_TIMEOUT_MS }))
     .use(openApiDocs())
     .use(api)
     .onStop(async () => {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '@jackpot/config'
+import { openJackpot, verifyLedger } from '@jackpot/domain'
 import { signJwt } from './auth/jwt.ts'
 import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
 import { parseTtl } from './auth/ttl.ts'
@@ -15,9 +16,14 @@ Prints a bearer token (HS256, signed with JWT_SECRET) for the HTTP API.
 
   --role   viewer < operator < admin (each includes the ones before it)
   --sub    who the token is for; recorded in the audit trail
-  --ttl    lifetime: 90s, 15m, 1h, 7d (at most 30d). Default 1h.
+  --ttl    lifetime: 90s, 15m, 1h, 7d (at most JWT_MAX_TTL_SECONDS, default 24h). Default 1h.
 
 Game servers use API keys instead: an admin creates them with POST /api/v1/api-keys.
+
+       bun run cli verify-ledger
+
+Replays the ledger of the configured database and checks every pool against it;
+exits 1 naming the first divergent entry.
 
 example:
   TOKEN=$(bun run cli token --role admin --sub ada)
@@ -54,19 +60,51 @@ function run(argv: string[]): string {
     throw new UsageError(`unknown role '${values.role}'; use one of ${STAFF_ROLES.join(', ')}`)
   }
   if (!values.sub?.trim()) throw new UsageError('--sub is required (who the token is for)')
-  const ttlSeconds = parseTtl(values.ttl ?? '1h')
+  const config = loadConfig()
+  const ttlSeconds = parseTtl(values.ttl ?? '1h', config.JWT_MAX_TTL_SECONDS)
   if (ttlSeconds === null) {
-    throw new UsageError(`bad --ttl '${values.ttl}'; use a number with s, m, h or d (e.g. 1h), at most 30d`)
+    throw new UsageError(
+      `bad --ttl '${values.ttl}'; use a number with s, m, h or d (e.g. 1h), at most ${config.JWT_MAX_TTL_SECONDS}s (JWT_MAX_TTL_SECONDS)`,
+    )
   }
 
-  const config = loadConfig()
   return signJwt(
     { sub: values.sub.trim(), role: values.role },
     { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds },
   )
 }
 
+/**
+ * `bun run cli verify-ledger`: replays the ledger of the configured database
+ * (DATABASE_URL, or PGLITE_DATA_DIR while no server holds it) and checks every
+ * pool against it. Exit 0 when they agree; 1 naming the first divergent entry.
+ */
+async function verifyLedgerCommand(): Promise<number> {
+  const config = loadConfig()
+  const store = await openJackpot({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: config.PGLITE_DATA_DIR,
+    poolSize: 1,
+    currency: config.JACKPOT_CURRENCY,
+    // A full replay reads every page: no per-statement cap on a maintenance command.
+    statementTimeoutMs: 0,
+  })
+  try {
+    const result = await verifyLedger(store)
+    if (result.ok) {
+      console.log(`ledger verified: ${result.entries} entries, ${result.pools} pools agree`)
+      return 0
+    }
+    const { entryId, pool, reason } = result.divergence
+    console.error(`ledger divergence at entry ${entryId ?? '(none)'} (pool ${pool}): ${reason}`)
+    return 1
+  } finally {
+    await store.close()
+  }
+}
+
 try {
+  if (process.argv[2] === 'verify-ledger') process.exit(await verifyLedgerCommand())
   console.log(run(process.argv.slice(2)))
 } catch (error) {
   if (error instanceof UsageError) {

@@ -6,6 +6,7 @@
 import { type Config, ConfigError, loadConfig } from '@jackpot/config'
 import { type JackpotStore, openJackpot } from '@jackpot/domain'
 import { createApp } from './app.ts'
+import { drainRequests } from './drain-requests.ts'
 import { createServerObservability } from './observability/server-observability.ts'
 import { createPoolCache } from './pool-cache/index.ts'
 import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
@@ -29,6 +30,8 @@ try {
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: config.PGLITE_DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.LOCK_TIMEOUT_MS,
     currency: config.JACKPOT_CURRENCY,
     logger,
     meter: telemetry.metrics.meter,
@@ -126,15 +129,13 @@ async function shutdown(signal: string): Promise<void> {
     'shutting down: readiness fails, then requests drain',
   )
   if (config.SHUTDOWN_READINESS_DELAY_MS > 0) await Bun.sleep(config.SHUTDOWN_READINESS_DELAY_MS)
-  // stop(false) closes the listener at once and lets in-flight requests finish.
-  const drained = app.stop(false).then(() => true)
-  const timedOut = new Promise<boolean>((resolve) =>
-    setTimeout(() => resolve(false), config.SHUTDOWN_GRACE_MS),
-  )
-  if (!(await Promise.race([drained, timedOut]))) {
-    logger.warn({}, 'grace period over: closing remaining connections')
-    await app.stop(true).catch(() => undefined)
+  // Every request whose bytes arrived gets its answer, even on PGlite's busy event loop (see drainRequests).
+  const server = app.server
+  if (server && !(await drainRequests(server, { graceMs: config.SHUTDOWN_GRACE_MS }))) {
+    logger.warn({}, 'grace period over: closed the remaining connections')
   }
+  // The Bun server is stopped; this runs the app's onStop hooks (metrics flush, plugin teardown).
+  if (server) await app.stop(false).catch(() => undefined)
   await closeResources()
   logger.info({}, 'stopped')
   process.exit(0)

@@ -93,3 +93,16 @@ describe('JWT HS256', () => {
     }
   })
 })
+
+describe('maximum token lifetime', () => {
+  test('refuses a token signed to live longer than the configured maximum, even while unexpired', () => {
+    const long = signJwt(
+      { sub: 'ada', role: 'admin' },
+      { secret, issuer, ttlSeconds: 48 * 3600, now: () => t0 },
+    )
+    const options = { secret, issuer, now: () => t0 + 1000, maxLifetimeSeconds: 86_400 }
+    expect(errorCode(() => verifyJwt(long, options))).toBe('E_TOKEN_CLAIMS')
+    const day = signJwt({ sub: 'ada', role: 'admin' }, { secret, issuer, ttlSeconds: 86_400, now: () => t0 })
+    expect(verifyJwt(day, options).sub).toBe('ada')
+  })
+})

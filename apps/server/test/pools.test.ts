@@ -68,7 +68,7 @@ describe('stats', () => {
     expect(res.status).toBe(200)
     expect(res.body.pools).toBe(3)
     expect(res.body.today.contributions).toBe(res.body.contributions)
-    expect(res.body.today.wagerCents).toBe(res.body.contributions * 10_000)
+    expect(res.body.today.wagerCents).toBe(String(res.body.contributions * 10_000))
     expect(res.body.totalContributedCents).toBe(res.body.today.contributedCents)
   })
 })

@@ -16,3 +16,10 @@ describe('parseTtl', () => {
     expect(parseTtl('30d')).toBe(2_592_000)
   })
 })
+
+describe('parseTtl with a configured maximum', () => {
+  test('refuses a lifetime past the maximum it is given (JWT_MAX_TTL_SECONDS, 24 h by default)', () => {
+    expect(parseTtl('24h', 86_400)).toBe(86_400)
+    expect(parseTtl('2d', 86_400)).toBeNull()
+  })
+})

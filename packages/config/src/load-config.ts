@@ -30,6 +30,34 @@ const PLACEHOLDER_SECRETS = new Set([
   'please-change-me',
 ])
 
+// Words that mark a value as a template to fill in, not a secret: the committed
+// `.env.example` and `ops/k8s/secret.yaml` values contain them, and so do most others.
+const PLACEHOLDER_WORDS =
+  /changeme|replaceme|placeholder|yoursecret|example|dummy|donotuse|notasecret|insecure|fixme/
+
+/**
+ * Whether a secret is a well-known value or a fill-me-in placeholder
+ * (`change-me-…`, `REPLACE_ME_WITH_…`, `your_secret_here`): compared without case,
+ * spaces, dashes or underscores.
+ *
+ * @example
+ * isPlaceholderSecret('REPLACE_ME_WITH_AT_LEAST_32_RANDOM_CHARACTERS') // true
+ */
+export function isPlaceholderSecret(secret: string): boolean {
+  const squashed = secret.toLowerCase().replace(/[^a-z0-9]/g, '')
+  return PLACEHOLDER_SECRETS.has(secret.toLowerCase()) || PLACEHOLDER_WORDS.test(squashed)
+}
+
+/** The password inside a postgres:// or redis:// URL, if any. */
+function urlPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined
+  } catch {
+    return undefined
+  }
+}
+
 const MIN_PRODUCTION_SECRET_LENGTH = 32
 
 /**
@@ -76,8 +104,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         variable: 'JWT_SECRET',
         expected: `at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
       })
-    } else if (PLACEHOLDER_SECRETS.has(secret.toLowerCase())) {
+    } else if (isPlaceholderSecret(secret)) {
       issues.push({ variable: 'JWT_SECRET', expected: 'a real secret, not a well-known placeholder' })
+    }
+  }
+  if (env.NODE_ENV === 'production') {
+    for (const variable of ['DATABASE_URL', 'REDIS_URL'] as const) {
+      const password = urlPassword(env[variable])
+      if (password !== undefined && !seen.has(variable) && isPlaceholderSecret(password)) {
+        issues.push({ variable, expected: 'a URL whose password is a real secret, not a placeholder' })
+      }
     }
   }
   if (issues.length > 0) throw new ConfigError(issues)

@@ -44,6 +44,18 @@ export const EnvSchema = T.Object({
     minimum: 1,
     description: 'ms a write may wait for its batch before it is dropped unapplied (503)',
   }),
+  STATEMENT_TIMEOUT_MS: T.Integer({
+    default: 2_500,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'PostgreSQL statement_timeout per session, ms (0 = none)',
+  }),
+  LOCK_TIMEOUT_MS: T.Integer({
+    default: 1_000,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'PostgreSQL lock_timeout per session, ms (0 = none)',
+  }),
   PGLITE_DATA_DIR: T.String({
     default: './data',
     minLength: 1,
@@ -61,6 +73,12 @@ export const EnvSchema = T.Object({
 
   JWT_SECRET: T.Optional(T.String({ minLength: 1, description: 'the HS256 secret for bearer tokens' })),
   JWT_ISSUER: T.String({ default: 'jackpot-platform', minLength: 1, description: 'the JWT iss claim' }),
+  JWT_MAX_TTL_SECONDS: T.Integer({
+    default: 86_400,
+    minimum: 60,
+    maximum: 2_592_000,
+    description: 'longest bearer-token lifetime (exp - iat) signed or accepted, seconds 60..2592000',
+  }),
   CORS_ORIGINS: T.String({
     default: 'http://localhost:3000',
     description: "a comma-separated list of origins, or '*'",
@@ -70,6 +88,12 @@ export const EnvSchema = T.Object({
     minimum: 1024,
     maximum: 10_485_760,
     description: 'bytes, 1024..10485760',
+  }),
+  BODY_TIMEOUT_MS: T.Integer({
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
+    description: 'ms the whole request body may take to arrive, 100..600000',
   }),
   JACKPOT_CURRENCY: T.String({
     default: 'EUR',
@@ -131,6 +155,13 @@ export const EnvSchema = T.Object({
     default: 16,
     minimum: 1,
     description: 'concurrent pool streams (GET /api/v1/pools/stream) one client IP may hold',
+  }),
+  TRUST_PROXY_HOPS: T.Integer({
+    default: 1,
+    minimum: 1,
+    maximum: 10,
+    description:
+      'proxies in front of the server that append to X-Forwarded-For (read right to left), 1..10; used when TRUST_PROXY=true',
   }),
 
   SHUTDOWN_GRACE_MS: T.Integer({

@@ -57,6 +57,20 @@ export class InvalidCommandError extends DomainError {
   }
 }
 
+/**
+ * A read's parameter is out of range or not one the API handed out (a forged page
+ * cursor, a date outside years 0001..9999, a bad limit): a bad request, not a broken rule.
+ */
+export class InvalidQueryError extends DomainError {
+  readonly code = 'E_INVALID_QUERY'
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message)
+  }
+}
+
 export class ApiKeyNotFoundError extends DomainError {
   readonly code = 'E_API_KEY_NOT_FOUND'
   constructor(readonly id: string) {
@@ -78,9 +92,12 @@ export class DatabaseLockedError extends DomainError {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    /** Set when the holder runs on another host (a container sharing the volume). */
+    readonly host?: string,
   ) {
     super(
-      `The embedded database in '${dataDir}' is already open in process ${pid}; ` +
+      `The embedded database in '${dataDir}' is already open in process ${pid}` +
+        `${host === undefined ? '' : ` on host '${host}' (remove its lock file only if that host is gone)`}; ` +
         'two processes writing one PGlite directory would corrupt it. Stop that process, ' +
         'or point this one at another directory (or at PostgreSQL with DATABASE_URL).',
     )

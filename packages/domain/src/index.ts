@@ -16,6 +16,7 @@ export {
 export { type PoolConfig, validatePoolConfig, validatePoolDefinition } from './rules/pool-config.ts'
 export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
 export type * from './types.ts'
+export { type LedgerDivergence, type LedgerVerification, verifyLedger } from './verify-ledger.ts'
 export {
   GROUP_COMMIT_DEFAULTS,
   type GroupCommitOptions,

@@ -111,4 +111,11 @@ export interface OpenJackpotOptions {
   writes?: GroupCommitOptions | undefined
   /** Seconds to wait for a PostgreSQL connection. Defaults to 5. */
   connectTimeoutSeconds?: number | undefined
+  /**
+   * PostgreSQL `statement_timeout` of every pooled session, in ms (0 = none), so a
+   * slow statement is cancelled by PostgreSQL, not guessed at by the client. Defaults to 2500.
+   */
+  statementTimeoutMs?: number | undefined
+  /** PostgreSQL `lock_timeout` of every pooled session, in ms (0 = none). Defaults to 1000. */
+  lockTimeoutMs?: number | undefined
 }

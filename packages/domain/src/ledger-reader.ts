@@ -3,6 +3,7 @@ import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import type { LedgerEntryRow, LedgerLineRow } from './idempotency.ts'
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
+import { checkTimestamp } from './timestamp-range.ts'
 import type { LedgerEntry, LedgerQuery, Page } from './types.ts'
 
 /**
@@ -11,7 +12,7 @@ import type { LedgerEntry, LedgerQuery, Page } from './types.ts'
  * pool (each entry still lists all its lines); `since` is inclusive, `until`
  * exclusive.
  *
- * @throws InvalidCommandError for a bad cursor or limit.
+ * @throws InvalidCommandError for a bad cursor, limit, or a since/until outside years 0001..9999.
  * @example
  * const page = await readLedger(ctx, { pool: 'mega', kind: 'win', limit: 100 })
  */
@@ -20,8 +21,10 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
   const conditions: SQL[] = []
   if (query.after !== undefined) conditions.push(gt(ledgerEntries.id, decodeCursor(query.after)))
   if (query.kind !== undefined) conditions.push(eq(ledgerEntries.kind, query.kind))
-  if (query.since !== undefined) conditions.push(gte(ledgerEntries.createdAt, query.since))
-  if (query.until !== undefined) conditions.push(lt(ledgerEntries.createdAt, query.until))
+  if (query.since !== undefined)
+    conditions.push(gte(ledgerEntries.createdAt, checkTimestamp(query.since, 'since')))
+  if (query.until !== undefined)
+    conditions.push(lt(ledgerEntries.createdAt, checkTimestamp(query.until, 'until')))
 
   if (query.pool !== undefined) {
     const pool = query.pool

@@ -19,6 +19,10 @@ export const OPEN_JACKPOT_DEFAULTS = {
   pools: DEFAULT_POOLS,
   clock: (): Date => new Date(),
   connectTimeoutSeconds: 5,
+  // Below the server's 3 s database-call timeout, so PostgreSQL cancels a slow statement
+  // (and says so) before the client gives up on it.
+  statementTimeoutMs: 2_500,
+  lockTimeoutMs: 1_000,
 } as const
 
 /**
@@ -44,6 +48,8 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Jac
     pools: options.pools ?? OPEN_JACKPOT_DEFAULTS.pools,
     now: options.clock ?? OPEN_JACKPOT_DEFAULTS.clock,
     connectTimeoutSeconds: options.connectTimeoutSeconds ?? OPEN_JACKPOT_DEFAULTS.connectTimeoutSeconds,
+    statementTimeoutMs: options.statementTimeoutMs ?? OPEN_JACKPOT_DEFAULTS.statementTimeoutMs,
+    lockTimeoutMs: options.lockTimeoutMs ?? OPEN_JACKPOT_DEFAULTS.lockTimeoutMs,
     logger: options.logger,
     writes: options.writes,
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { InvalidCommandError } from './errors.ts'
+import { InvalidQueryError } from './errors.ts'
 import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor, MAX_PAGE_LIMIT, pageLimit } from './page-cursor.ts'
 
 describe('page cursors', () => {
@@ -14,7 +14,7 @@ describe('page cursors', () => {
 
   test('refuse tokens they did not make', () => {
     for (const cursor of ['', '!!!', `${encodeCursor(5n)}=`, Buffer.from('12a').toString('base64url')]) {
-      expect(() => decodeCursor(cursor)).toThrow(InvalidCommandError)
+      expect(() => decodeCursor(cursor)).toThrow(InvalidQueryError)
     }
   })
 
@@ -22,6 +22,13 @@ describe('page cursors', () => {
     expect(pageLimit(undefined)).toBe(DEFAULT_PAGE_LIMIT)
     expect(pageLimit(1)).toBe(1)
     expect(pageLimit(MAX_PAGE_LIMIT)).toBe(500)
-    for (const limit of [0, -1, 501, 2.5]) expect(() => pageLimit(limit)).toThrow(InvalidCommandError)
+    for (const limit of [0, -1, 501, 2.5]) expect(() => pageLimit(limit)).toThrow(InvalidQueryError)
+  })
+})
+
+describe('cursor range', () => {
+  test('refuses a cursor one past the int8 range and accepts the largest int8', () => {
+    expect(() => decodeCursor(encodeCursor(9_223_372_036_854_775_808n))).toThrow(InvalidQueryError)
+    expect(decodeCursor(encodeCursor(9_223_372_036_854_775_807n))).toBe(9_223_372_036_854_775_807n)
   })
 })

@@ -1,4 +1,6 @@
-import { InvalidCommandError } from './errors.ts'
+import { InvalidQueryError } from './errors.ts'
+
+const MAX_INT8 = 9_223_372_036_854_775_807n
 
 /** Default and largest page sizes for keyset-paginated reads. */
 export const DEFAULT_PAGE_LIMIT = 50
@@ -15,20 +17,21 @@ export function encodeCursor(id: bigint): string {
   return Buffer.from(id.toString(), 'utf8').toString('base64url')
 }
 
-/** @throws InvalidCommandError for a cursor this module did not make. */
+/** @throws InvalidQueryError for a cursor this module did not make. */
 export function decodeCursor(cursor: string, field = 'after'): bigint {
   const text = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^[0-9]{1,19}$/.test(text) || encodeCursor(BigInt(text)) !== cursor) {
-    throw new InvalidCommandError('Invalid page cursor', field)
+  // Ids are int8: a cursor past its range is one this module never made (and PostgreSQL would refuse it).
+  if (!/^[0-9]{1,19}$/.test(text) || BigInt(text) > MAX_INT8 || encodeCursor(BigInt(text)) !== cursor) {
+    throw new InvalidQueryError('Invalid page cursor', field)
   }
   return BigInt(text)
 }
 
-/** @throws InvalidCommandError unless the limit is an integer in 1..{@link MAX_PAGE_LIMIT}. */
+/** @throws InvalidQueryError unless the limit is an integer in 1..{@link MAX_PAGE_LIMIT}. */
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_LIMIT
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw new InvalidCommandError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit')
+    throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit')
   }
   return limit
 }

@@ -69,10 +69,11 @@ export interface TopGame {
   contributedCents: number
 }
 
+/** `GET /stats`: money totals are int64 decimal strings (they may pass 2^53 cents). */
 export interface Stats {
-  totalAmountCents: number
-  today: { contributions: number; contributedCents: number; wins: number; paidOutCents: number }
-  growth: { last24hCents: number; previous24hCents: number; ratio: number | null }
+  totalAmountCents: string
+  today: { contributions: number; contributedCents: string; wins: number; paidOutCents: string }
+  growth: { last24hCents: string; previous24hCents: string; ratio: number | null }
 }
 
 export type Operation = 'contribution' | 'win' | 'pool_query'

@@ -6,14 +6,23 @@ const moneyFormats = new Map<string, Intl.NumberFormat>()
  * @example
  * formatMoney(1_000_025, 'EUR') // '€10,000.25' (en-US)
  */
-export function formatMoney(cents: number, currency: string): string {
+export function formatMoney(cents: number | string, currency: string): string {
   let format = moneyFormats.get(currency)
   if (!format) {
     format = new Intl.NumberFormat(undefined, { style: 'currency', currency })
     moneyFormats.set(currency, format)
   }
-  // Integer cents → major units: exact for every amount the API sends (< 2^53).
+  // Integer cents → major units. Totals arrive as int64 decimal strings (they may pass
+  // 2^53): Intl formats a decimal string exactly, so the point is placed by text, not division.
+  if (typeof cents === 'string') return format.format(centsText(cents) as unknown as number)
   return format.format(cents / 100)
+}
+
+/** '-12345' → '-123.45', exactly. */
+function centsText(cents: string): string {
+  const negative = cents.startsWith('-')
+  const digits = (negative ? cents.slice(1) : cents).padStart(3, '0')
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })

@@ -1,7 +1,7 @@
 import { formatAbsolute, formatMoney, formatRelative } from './format.ts'
 
 /** An amount in its currency; the exact cents stay readable for tests and copy-paste. */
-export function Money({ cents, currency }: { cents: number; currency: string }) {
+export function Money({ cents, currency }: { cents: number | string; currency: string }) {
   return (
     <span class="money" data-cents={cents}>
       {formatMoney(cents, currency)}

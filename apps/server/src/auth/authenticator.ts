@@ -7,6 +7,8 @@ export interface AuthenticatorOptions {
   store: Pick<JackpotStore, 'authenticateApiKey'>
   jwtSecret: string
   jwtIssuer: string
+  /** Longest accepted token lifetime (JWT_MAX_TTL_SECONDS). Defaults to none. */
+  jwtMaxLifetimeSeconds?: number | undefined
   /** Clock in milliseconds, for token expiry. Defaults to Date.now. */
   now?: () => number
 }
@@ -55,6 +57,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           secret: options.jwtSecret,
           issuer: options.jwtIssuer,
           now: options.now,
+          ...(options.jwtMaxLifetimeSeconds === undefined
+            ? {}
+            : { maxLifetimeSeconds: options.jwtMaxLifetimeSeconds }),
         })
         return { kind: 'user', sub: claims.sub, role: claims.role }
       } catch (error) {

@@ -41,6 +41,8 @@ export interface VerifyOptions {
   now?: () => number
   /** Tolerated clock skew between issuer and server, in seconds. Defaults to 30. */
   leewaySeconds?: number
+  /** Longest accepted lifetime (`exp - iat`), seconds; a token signed to live longer is refused. Defaults to none. */
+  maxLifetimeSeconds?: number
 }
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
@@ -98,6 +100,12 @@ export function verifyJwt(token: string, options: VerifyOptions): TokenClaims {
   const leeway = options.leewaySeconds ?? 30
   if (iat > now + leeway) throw new JwtError('E_TOKEN_CLAIMS', 'The token was issued in the future.')
   if (exp <= now - leeway) throw new JwtError('E_TOKEN_EXPIRED', 'The token has expired.')
+  if (options.maxLifetimeSeconds !== undefined && exp - iat > options.maxLifetimeSeconds) {
+    throw new JwtError(
+      'E_TOKEN_CLAIMS',
+      `The token lives longer than the ${options.maxLifetimeSeconds} s allowed.`,
+    )
+  }
   return { sub, role, iss, iat, exp }
 }
 

@@ -5,14 +5,14 @@ export const MAX_TTL_SECONDS = 30 * 86_400
 
 /**
  * Parses a lifetime such as `90s`, `15m`, `1h` or `7d` into seconds.
- * Returns null for anything else, or beyond 30 days.
+ * Returns null for anything else, or beyond `maxSeconds` (30 days unless given).
  *
  * @example
  * parseTtl('1h')  // 3600
  */
-export function parseTtl(text: string): number | null {
+export function parseTtl(text: string, maxSeconds: number = MAX_TTL_SECONDS): number | null {
   const match = /^(\d{1,7})([smhd])$/.exec(text.trim())
   if (!match) return null
   const seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS]
-  return seconds > 0 && seconds <= MAX_TTL_SECONDS ? seconds : null
+  return seconds > 0 && seconds <= maxSeconds ? seconds : null
 }

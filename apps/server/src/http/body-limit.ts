@@ -4,6 +4,11 @@ import { HttpProblem, problem, problemResponse } from './problem.ts'
 export interface JsonBodyOptions {
   /** Largest accepted body in bytes (BODY_LIMIT_BYTES). */
   maxBytes: number
+  /**
+   * The whole body must arrive within this many ms of the first read (BODY_TIMEOUT_MS): a
+   * client trickling a byte every few seconds never trips an idle timeout. Defaults to 10 000.
+   */
+  timeoutMs?: number
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
@@ -22,6 +27,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
  */
 export function jsonBody(options: JsonBodyOptions) {
   const { maxBytes } = options
+  const timeoutMs = options.timeoutMs ?? 10_000
   const tooLarge = () =>
     problem('payload-too-large', { detail: `The body exceeds the limit of ${maxBytes} bytes.`, maxBytes })
 
@@ -45,7 +51,14 @@ export function jsonBody(options: JsonBodyOptions) {
         return refusal
       })
       .onParse({ as: 'global' }, async ({ request }, contentType) => {
-        const bytes = await readAtMost(request, maxBytes)
+        const bytes = await readAtMost(request, maxBytes, timeoutMs)
+        if (bytes === 'timeout') {
+          throw new HttpProblem(
+            problem('request-timeout', { detail: `The body did not arrive within ${timeoutMs} ms.` }),
+            // The rest of the body is not read; the connection cannot be reused.
+            { connection: 'close' },
+          )
+        }
         if (bytes === null) throw new HttpProblem(tooLarge())
         // null, not undefined: undefined would hand the (already consumed) body to the next parser.
         if (bytes.byteLength === 0) return null
@@ -72,17 +85,35 @@ export function jsonBody(options: JsonBodyOptions) {
 /**
  * The body's bytes, or null as soon as more than `maxBytes` arrived: a
  * chunked upload is cut off at the limit instead of being buffered whole.
+ * 'timeout' when the whole body has not arrived within `timeoutMs`.
  */
-async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | null> {
+async function readAtMost(
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<Uint8Array | null | 'timeout'> {
   if (!request.body) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let total = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+  })
   for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
+    const next = await Promise.race([reader.read(), expired])
+    if (next === 'timeout') {
+      await reader.cancel().catch(() => undefined)
+      return 'timeout'
+    }
+    const { done, value } = next
+    if (done) {
+      clearTimeout(timer)
+      break
+    }
     total += value.byteLength
     if (total > maxBytes) {
+      clearTimeout(timer)
       await reader.cancel().catch(() => undefined)
       return null
     }

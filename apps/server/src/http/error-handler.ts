@@ -1,5 +1,6 @@
 import { Elysia, ValidationError } from 'elysia'
 import { type FieldError, HttpProblem, PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem.ts'
+import { CONTROL_CHARACTER_MESSAGE, NO_CONTROL_CHARACTERS } from './text.ts'
 
 export interface ErrorHandlerOptions {
   /** Seconds a client should wait after a 503 when nothing better is known. Defaults to 5. */
@@ -84,6 +85,17 @@ function fromDomain(error: unknown, retryAfter: string): Mapped | null {
         body: problem('version-conflict', { detail, currentVersion: fields.currentVersion }),
         headers: {},
       }
+    case 'E_INVALID_QUERY': {
+      // A bad read parameter (forged cursor, date out of range): the request itself is wrong, so 400.
+      const field = typeof fields.field === 'string' ? fields.field : 'query'
+      return {
+        body: problem('validation', {
+          detail: `Invalid query: ${field} (${detail})`,
+          errors: [{ field, message: detail }],
+        }),
+        headers: {},
+      }
+    }
     case 'E_INVALID_COMMAND': {
       const field = typeof fields.field === 'string' ? fields.field : undefined
       return {
@@ -157,6 +169,8 @@ function readableMessage(issue: { message: string; schema?: unknown }): string {
   const members = (
     issue.schema as { anyOf?: { type?: unknown; format?: unknown; const?: unknown }[] } | undefined
   )?.anyOf
+  if ((issue.schema as { pattern?: unknown } | undefined)?.pattern === NO_CONTROL_CHARACTERS)
+    return CONTROL_CHARACTER_MESSAGE
   if (issue.message !== 'Expected union value' || !Array.isArray(members)) return issue.message
   if (members.every((m) => m.const !== undefined))
     return `Expected one of ${members.map((m) => m.const).join(', ')}`

@@ -18,6 +18,7 @@ export const PROBLEMS = {
   'api-key-not-found': { status: 404, title: 'API key not found' },
   'idempotency-conflict': { status: 409, title: 'Idempotency key reused with a different request' },
   'version-conflict': { status: 409, title: 'Pool configuration changed meanwhile' },
+  'request-timeout': { status: 408, title: 'Request body took too long to arrive' },
   'payload-too-large': { status: 413, title: 'Request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'currency-mismatch': { status: 422, title: 'Currency not accepted' },

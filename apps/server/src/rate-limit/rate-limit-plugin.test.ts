@@ -10,9 +10,9 @@ const groups: RateLimitGroups = {
   staff: { group: 'staff', limit: 2, windowMs: 60_000 },
 }
 
-function app() {
+function app(trustedProxyHops = 0) {
   return new Elysia()
-    .use(rateLimit({ limiter: new MemoryRateLimiter(), groups }))
+    .use(rateLimit({ limiter: new MemoryRateLimiter(), groups, trustedProxyHops }))
     .get('/api/v1/pools', () => ({ pools: [] }))
     .post('/api/v1/contributions', () => ({ ok: true }))
     .get('/health/live', () => 'ok')
@@ -22,6 +22,19 @@ const get = (path: string, headers: Record<string, string> = {}) =>
   new Request(`http://localhost${path}`, { headers })
 
 describe('rate limit plugin', () => {
+  test('behind one trusted proxy, a client-chosen X-Forwarded-For entry does not buy a fresh budget', async () => {
+    const server = app(1)
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) {
+      // The client sends a new fake address each time; the edge appends the real one.
+      const response = await server.handle(
+        get('/api/v1/pools', { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.9` }),
+      )
+      statuses.push(response.status)
+    }
+    expect(statuses).toEqual([200, 200, 429])
+  })
+
   test('decides with an in-memory limiter without making the request asynchronous', async () => {
     // Elysia awaits a hook that looks asynchronous, and then every request returns a promise.
     const response = app().fetch(get('/api/v1/pools'))

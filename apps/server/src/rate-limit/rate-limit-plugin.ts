@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto'
 import { Elysia } from 'elysia'
+import { clientAddress } from './client-address.ts'
 import { policyFor, type RateLimitGroups } from './rate-limit-groups.ts'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
 
 export interface RateLimitPluginOptions {
   limiter: RateLimiter
   groups: RateLimitGroups
-  /** Take the client IP from X-Forwarded-For (only behind a trusted edge). Defaults to false. */
-  trustProxy?: boolean
+  /**
+   * Proxies in front of the server that append to X-Forwarded-For; the client IP is
+   * read right to left through this many entries (see clientAddress). 0: the socket peer. Defaults to 0.
+   */
+  trustedProxyHops?: number
   /** Called for every decision, e.g. to count them. */
   onDecision?: (group: string, decision: RateLimitDecision) => void
 }
@@ -22,7 +26,7 @@ export interface RateLimitPluginOptions {
  */
 export function rateLimit(options: RateLimitPluginOptions) {
   const { limiter, groups, onDecision } = options
-  const trustProxy = options.trustProxy ?? false
+  const trustedHops = options.trustedProxyHops ?? 0
   // Every request under /api pays for this hook: no URL parsing, no promise when the
   // limiter decides in memory, header texts computed once per policy.
   const consumeSync = limiter.consumeSync?.bind(limiter)
@@ -100,14 +104,14 @@ export function rateLimit(options: RateLimitPluginOptions) {
     if (!policy) return undefined
     // biome-ignore lint/style/useConst: a `const` is folded into the `return` by Bun's transpiler, which Elysia would then read as asynchronous.
     let answer: Response | undefined
-    answer = decide(consumeSync!(clientKey(request, server, trustProxy), policy), policy, path, set.headers)
+    answer = decide(consumeSync!(clientKey(request, server, trustedHops), policy), policy, path, set.headers)
     return answer
   }
   const shared = async ({ request, server, set }: HookContext): Promise<Response | undefined> => {
     const path = pathOf(request.url)
     const policy = policyFor(request.method, path, groups)
     if (!policy) return undefined
-    const decision = await limiter.consume(clientKey(request, server, trustProxy), policy)
+    const decision = await limiter.consume(clientKey(request, server, trustedHops), policy)
     return decide(decision, policy, path, set.headers)
   }
   return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(consumeSync ? inMemory : shared)
@@ -139,12 +143,9 @@ interface RequestIpSource {
  * A credential identifies a client better than an IP (many game servers share
  * a NAT), so keys and tokens win; only their hash is used, never the secret.
  */
-function clientKey(request: Request, server: RequestIpSource | null, trustProxy: boolean): string {
+function clientKey(request: Request, server: RequestIpSource | null, trustedHops: number): string {
   const credential = request.headers.get('x-api-key') ?? request.headers.get('authorization')
   if (credential) return `cred:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return `ip:${forwarded}`
-  }
-  return `ip:${server?.requestIP?.(request)?.address ?? 'unknown'}`
+  const peer = server?.requestIP?.(request)?.address ?? 'unknown'
+  return `ip:${clientAddress(request.headers.get('x-forwarded-for'), peer, trustedHops)}`
 }

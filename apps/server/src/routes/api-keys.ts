@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { actorOf } from '../auth/principal.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { Text } from '../http/text.ts'
 import {
   ApiKeyListSchema,
   ApiKeySchema,
@@ -28,7 +29,7 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
         auth: 'admin',
         parse: 'json',
         body: t.Object(
-          { name: t.String({ minLength: 1, maxLength: 100, examples: ['slots-cluster-eu'] }) },
+          { name: Text({ minLength: 1, maxLength: 100, examples: ['slots-cluster-eu'] }) },
           { additionalProperties: false, title: 'ApiKeyRequest' },
         ),
         response: { 201: CreatedApiKeySchema, 400: ProblemSchema, ...errors },
@@ -54,7 +55,7 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
       async ({ params, principal }) => toApiKeyView(await store.revokeApiKey(params.id, actorOf(principal))),
       {
         auth: 'admin',
-        params: t.Object({ id: t.String({ minLength: 1, maxLength: 64 }) }),
+        params: t.Object({ id: Text({ minLength: 1, maxLength: 64 }) }),
         response: { 200: ApiKeySchema, 404: ProblemSchema, ...errors },
         detail: {
           tags: ['api-keys'],

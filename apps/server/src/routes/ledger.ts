@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { ProblemSchema } from '../http/problem.ts'
 import { QueryInteger } from '../http/query-integer.ts'
+import { CursorText } from '../http/text.ts'
 import { LedgerKind, LedgerPageSchema, toLedgerEntryView } from '../views/ledger-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -9,7 +10,7 @@ const LedgerQuery = t.Object({
     t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Only entries touching this pool' }),
   ),
   kind: t.Optional(LedgerKind),
-  after: t.Optional(t.String({ minLength: 1, maxLength: 512, description: "A previous page's nextCursor" })),
+  after: t.Optional(CursorText),
   since: t.Optional(t.String({ format: 'date-time', description: 'Entries created at or after' })),
   until: t.Optional(t.String({ format: 'date-time', description: 'Entries created before' })),
   limit: t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 })),

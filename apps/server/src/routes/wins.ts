@@ -1,14 +1,15 @@
 import { Elysia, t } from 'elysia'
 import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { Text } from '../http/text.ts'
 import { toWinView, WinSchema } from '../views/win-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
 const WinBody = t.Object(
   {
     pool: t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['minor'] }),
-    gameId: t.String({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
-    playerId: t.String({ minLength: 1, maxLength: 128, examples: ['player-7'] }),
+    gameId: Text({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
+    playerId: Text({ minLength: 1, maxLength: 128, examples: ['player-7'] }),
   },
   { additionalProperties: false, title: 'WinRequest' },
 )

@@ -1,33 +1,33 @@
 import type { Stats } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson, StrictInteger } from '../http/money.ts'
+import { centsToInt64String, Int64Cents, StrictInteger } from '../http/money.ts'
 
 const Timestamp = t.Union([t.String({ format: 'date-time' }), t.Null()])
 
 export const StatsSchema = t.Object(
   {
     pools: StrictInteger({ minimum: 0 }),
-    totalAmountCents: Cents(),
-    totalReserveCents: Cents(),
-    totalContributedCents: Cents(),
-    totalPaidOutCents: Cents(),
-    totalSeededByHouseCents: Cents(),
+    totalAmountCents: Int64Cents(),
+    totalReserveCents: Int64Cents(),
+    totalContributedCents: Int64Cents(),
+    totalPaidOutCents: Int64Cents(),
+    totalSeededByHouseCents: Int64Cents(),
     contributions: StrictInteger({ minimum: 0 }),
     wins: StrictInteger({ minimum: 0 }),
     today: t.Object(
       {
         contributions: StrictInteger({ minimum: 0 }),
-        contributedCents: Cents(),
-        wagerCents: Cents(),
+        contributedCents: Int64Cents(),
+        wagerCents: Int64Cents(),
         wins: StrictInteger({ minimum: 0 }),
-        paidOutCents: Cents(),
+        paidOutCents: Int64Cents(),
       },
       { description: 'Since midnight UTC' },
     ),
     growth: t.Object(
       {
-        last24hCents: Cents(),
-        previous24hCents: Cents(),
+        last24hCents: Int64Cents(),
+        previous24hCents: Int64Cents(),
         ratio: t.Union([t.Number(), t.Null()], {
           description: 'last24h / previous24h; null when the earlier window is empty',
         }),
@@ -43,23 +43,23 @@ export const StatsSchema = t.Object(
 export function toStatsView(stats: Stats) {
   return {
     pools: stats.pools,
-    totalAmountCents: centsToJson(stats.totalAmountCents),
-    totalReserveCents: centsToJson(stats.totalReserveCents),
-    totalContributedCents: centsToJson(stats.totalContributedCents),
-    totalPaidOutCents: centsToJson(stats.totalPaidOutCents),
-    totalSeededByHouseCents: centsToJson(stats.totalSeededByHouseCents),
+    totalAmountCents: centsToInt64String(stats.totalAmountCents),
+    totalReserveCents: centsToInt64String(stats.totalReserveCents),
+    totalContributedCents: centsToInt64String(stats.totalContributedCents),
+    totalPaidOutCents: centsToInt64String(stats.totalPaidOutCents),
+    totalSeededByHouseCents: centsToInt64String(stats.totalSeededByHouseCents),
     contributions: stats.contributions,
     wins: stats.wins,
     today: {
       contributions: stats.today.contributions,
-      contributedCents: centsToJson(stats.today.contributedCents),
-      wagerCents: centsToJson(stats.today.wagerCents),
+      contributedCents: centsToInt64String(stats.today.contributedCents),
+      wagerCents: centsToInt64String(stats.today.wagerCents),
       wins: stats.today.wins,
-      paidOutCents: centsToJson(stats.today.paidOutCents),
+      paidOutCents: centsToInt64String(stats.today.paidOutCents),
     },
     growth: {
-      last24hCents: centsToJson(stats.growth.last24hCents),
-      previous24hCents: centsToJson(stats.growth.previous24hCents),
+      last24hCents: centsToInt64String(stats.growth.last24hCents),
+      previous24hCents: centsToInt64String(stats.growth.previous24hCents),
       ratio: stats.growth.ratio,
     },
     lastContributionAt: stats.lastContributionAt?.toISOString() ?? null,

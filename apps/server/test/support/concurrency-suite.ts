@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { loadConfig } from '@jackpot/config'
-import type { JackpotStore } from '@jackpot/domain'
+import { type JackpotStore, MAX_WAGER_CENTS } from '@jackpot/domain'
 import { createApp } from '../../src/app.ts'
 import { signJwt } from '../../src/auth/jwt.ts'
 import { silentLogger } from '../../src/logger.ts'
@@ -68,7 +68,8 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
     const planned: Planned[] = []
     for (let i = 0; i < contributionCount; i++) {
       // Mostly small wagers with a tail of large ones, so residues and ceilings both get exercised.
-      const wagerCents = random.next() < 0.9 ? random.int(1, 50_000) : random.int(50_001, 500_000_000)
+      const wagerCents =
+        random.next() < 0.9 ? random.int(1, 50_000) : random.int(50_001, Number(MAX_WAGER_CENTS))
       planned.push({
         method: 'contribution',
         key: `c-${seed}-${i}`,

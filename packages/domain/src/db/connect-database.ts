@@ -16,6 +16,11 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 // Any fixed int8 works; it only has to be the same for every replica.
 const MIGRATION_LOCK_ID = '7420113519'
 
+/** Seconds before reconnect attempt `retries`: 50 ms doubling up to 1 s, with jitter. */
+export function reconnectBackoff(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2)
+}
+
 /** An open database connection (pool) with its migrations applied. */
 export interface ConnectedDatabase {
   kind: 'postgres' | 'pglite'
@@ -34,6 +39,10 @@ export interface ConnectOptions {
   pgliteDataDir: string
   poolSize: number
   connectTimeoutSeconds: number
+  /** `statement_timeout` of every pooled PostgreSQL session, ms; 0 or unset: none. */
+  statementTimeoutMs?: number | undefined
+  /** `lock_timeout` of every pooled PostgreSQL session, ms; 0 or unset: none. */
+  lockTimeoutMs?: number | undefined
   logger?: DomainLogger | undefined
 }
 
@@ -54,8 +63,17 @@ function connectPostgres(url: string, options: ConnectOptions): ConnectedDatabas
     connect_timeout: options.connectTimeoutSeconds,
     // PostgreSQL notices ("relation already exists, skipping") are not worth a log line.
     onnotice: () => {},
+    // postgres.js's default grows 3^n/100 s up to 20 s with a retry count shared by the whole
+    // pool, so after a few seconds of outage it would wait far past PostgreSQL's return. Capped
+    // at 1 s (jittered), writes are back within about a second of PostgreSQL accepting connections.
+    backoff: reconnectBackoff,
   }
-  const client = postgres(url, { ...clientOptions, max: options.poolSize })
+  // Startup parameters, so every session (and every reconnect) has them without a SET round trip.
+  const sessionTimeouts = {
+    statement_timeout: options.statementTimeoutMs ?? 0,
+    lock_timeout: options.lockTimeoutMs ?? 0,
+  }
+  const client = postgres(url, { ...clientOptions, max: options.poolSize, connection: sessionTimeouts })
   const postgresDb = drizzlePostgres(client, { schema })
   const db: Database = postgresDb
   return {
@@ -64,6 +82,7 @@ function connectPostgres(url: string, options: ConnectOptions): ConnectedDatabas
     async exclusively(work) {
       // A session-level advisory lock lives on one connection, so it gets its own
       // (taking one from the pool could starve the migration itself when max is 1).
+      // No timeouts on it: waiting for another replica's migration is expected.
       const lockClient = postgres(url, { ...clientOptions, max: 1 })
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID}::bigint)`
@@ -72,7 +91,17 @@ function connectPostgres(url: string, options: ConnectOptions): ConnectedDatabas
         await lockClient.end({ timeout: 5 })
       }
     },
-    migrate: () => migratePostgres(postgresDb, { migrationsFolder: MIGRATIONS_FOLDER }),
+    async migrate() {
+      // Migrations may legitimately run long (an index on a big ledger): a session without the timeouts.
+      const migrationClient = postgres(url, { ...clientOptions, max: 1 })
+      try {
+        await migratePostgres(drizzlePostgres(migrationClient, { schema }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        })
+      } finally {
+        await migrationClient.end({ timeout: 5 })
+      }
+    },
     close: () => client.end({ timeout: 5 }),
   }
 }

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm'
 import { DatabaseUnavailableError } from '../errors.ts'
 
 // postgres.js connection codes plus the Node socket errors it surfaces as-is.
@@ -17,7 +18,9 @@ const CONNECTION_CODES = new Set([
 ])
 
 // SQLSTATEs that mean "the server cannot serve you right now", not "your query is wrong".
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400'])
+// 57014 (statement_timeout or a cancel) and 55P03 (lock_timeout) end the statement and roll its
+// transaction back, so the write provably did not happen and a retry is safe.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '57014', '55P03'])
 
 const CONNECTION_MESSAGE = /connection terminated|connection (?:is )?closed|timed? ?out|PGlite is closed/i
 
@@ -69,4 +72,37 @@ function* causeChain(error: unknown): Generator<unknown> {
     yield current
     current = current instanceof Error ? current.cause : undefined
   }
+}
+
+/**
+ * A failed statement without its parameters: drizzle's `DrizzleQueryError` carries
+ * them in its message and a `params` field (player ids are personal data), and
+ * every 5xx log line would print them. The statement text stays, to tell which query.
+ */
+export class RedactedQueryError extends Error {
+  constructor(
+    readonly query: string,
+    readonly parameterCount: number,
+    options?: ErrorOptions,
+  ) {
+    super(`Failed query: ${query}\nparams: [${parameterCount} redacted]`, options)
+    this.name = 'RedactedQueryError'
+  }
+}
+
+/**
+ * Replaces a `DrizzleQueryError` by a {@link RedactedQueryError} that keeps the
+ * statement, the stack and the driver's error (its code drives the mapping to 503)
+ * but not the parameter values. Anything else is returned unchanged.
+ *
+ * @example
+ * throw toDatabaseError(redactQueryParameters(error))
+ */
+export function redactQueryParameters(error: unknown): unknown {
+  if (!(error instanceof DrizzleQueryError)) return error
+  const redacted = new RedactedQueryError(error.query, error.params.length, { cause: error.cause })
+  // Keep where it failed, but only the frames: the original stack starts with the message (and its params).
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line))
+  redacted.stack = [`${redacted.name}: ${redacted.message}`, ...frames].join('\n')
+  return redacted
 }

@@ -1,6 +1,6 @@
 import { DatabaseUnavailableError, DomainError } from '../errors.ts'
 import type { DatabaseInterceptor } from '../types.ts'
-import { toDatabaseError } from './database-errors.ts'
+import { redactQueryParameters, toDatabaseError } from './database-errors.ts'
 
 /** Runs one named database operation. */
 export type DatabaseRunner = <T>(operation: string, call: () => Promise<T>) => Promise<T>
@@ -32,7 +32,7 @@ export function createDatabaseRunner(interceptor: DatabaseInterceptor = passThro
         if (error instanceof DomainError && !(error instanceof DatabaseUnavailableError)) {
           return { ok: false, error }
         }
-        throw toDatabaseError(error)
+        throw toDatabaseError(redactQueryParameters(error))
       }
     })
     if (!outcome.ok) throw outcome.error

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { captureLogger } from '../../test/support/capture-logger.ts'
 import { DatabaseLockedError } from '../errors.ts'
@@ -33,7 +33,7 @@ describe('lockDataDirectory', () => {
   test('writes its pid into the lock file and removes it on release', () => {
     const dir = freshDir()
     const lock = lockDataDirectory(dir)
-    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(process.pid))
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(`${process.pid} ${hostname()}`)
     lock.release()
     expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false)
   })
@@ -82,7 +82,7 @@ describe('lockDataDirectory', () => {
     writeFileSync(join(dir, LOCK_FILE_NAME), `${stale}\n`)
     const capture = captureLogger()
     const lock = lockDataDirectory(dir, capture.logger)
-    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(process.pid))
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(`${process.pid} ${hostname()}`)
     expect(capture.lines).toEqual([
       {
         level: 'warn',
@@ -105,5 +105,20 @@ describe('lockDataDirectory', () => {
     const dir = freshDir()
     writeFileSync(join(dir, LOCK_FILE_NAME), 'garbage')
     lockDataDirectory(dir).release()
+  })
+
+  test('refuses a lock held on another host even under this very pid (two containers, both pid 1)', () => {
+    const dir = freshDir()
+    writeFileSync(join(dir, LOCK_FILE_NAME), `${process.pid} other-container-7f3a\n`)
+    let refusal: unknown
+    try {
+      lockDataDirectory(dir)
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toBeInstanceOf(DatabaseLockedError)
+    expect((refusal as DatabaseLockedError).host).toBe('other-container-7f3a')
+    expect((refusal as Error).message).toContain("on host 'other-container-7f3a'")
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')).toContain('other-container-7f3a')
   })
 })

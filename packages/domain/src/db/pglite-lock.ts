@@ -1,9 +1,14 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DatabaseLockedError } from '../errors.ts'
 import type { DomainLogger } from '../types.ts'
 
 export const LOCK_FILE_NAME = '.jackpot.lock'
+
+// Containers sharing a volume are all pid 1: the lock names the host too, and a
+// holder on another host is never judged dead from here (its pids are not ours to probe).
+const HOST = hostname()
 
 // Directories this process holds. A lock file naming our own pid but missing
 // here was left by an earlier run that reused the pid (a container's pid 1).
@@ -37,13 +42,14 @@ export function lockDataDirectory(dataDir: string, logger?: DomainLogger): Direc
       return { path, release: () => release(dir, path) }
     }
     const holder = readHolder(path)
-    if (holder !== null && holder !== process.pid && isAlive(holder))
-      throw new DatabaseLockedError(dir, holder)
-    logger?.warn({ dataDir: dir, stalePid: holder }, 'taking over a stale embedded-database lock')
+    if (holder !== null && holder.host !== HOST) throw new DatabaseLockedError(dir, holder.pid, holder.host)
+    if (holder !== null && holder.pid !== process.pid && isAlive(holder.pid))
+      throw new DatabaseLockedError(dir, holder.pid)
+    logger?.warn({ dataDir: dir, stalePid: holder?.pid }, 'taking over a stale embedded-database lock')
     rmSync(path, { force: true })
   }
   // Someone else took it between our removal and our retry.
-  throw new DatabaseLockedError(dir, readHolder(path) ?? -1)
+  throw new DatabaseLockedError(dir, readHolder(path)?.pid ?? -1)
 }
 
 /**
@@ -55,7 +61,7 @@ function tryCreate(path: string): boolean {
   const staging = `${path}.${process.pid}.tmp`
   const fd = openSync(staging, 'w')
   try {
-    writeSync(fd, `${process.pid}\n`)
+    writeSync(fd, `${process.pid} ${HOST}\n`)
   } finally {
     closeSync(fd)
   }
@@ -72,13 +78,16 @@ function tryCreate(path: string): boolean {
 
 function release(dir: string, path: string): void {
   if (!heldByThisProcess.delete(dir)) return
-  if (readHolder(path) === process.pid) rmSync(path, { force: true })
+  const holder = readHolder(path)
+  if (holder?.pid === process.pid && holder.host === HOST) rmSync(path, { force: true })
 }
 
-function readHolder(path: string): number | null {
+/** `<pid> <hostname>`; a lock written before hosts were recorded (pid only) counts as this host's. */
+function readHolder(path: string): { pid: number; host: string } | null {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10)
-    return Number.isInteger(pid) && pid > 0 ? pid : null
+    const [pidText, host] = readFileSync(path, 'utf8').trim().split(/\s+/, 2)
+    const pid = Number.parseInt(pidText ?? '', 10)
+    return Number.isInteger(pid) && pid > 0 ? { pid, host: host || HOST } : null
   } catch {
     return null
   }

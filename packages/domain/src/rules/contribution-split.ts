@@ -4,10 +4,11 @@ import { InvalidCommandError } from '../errors.ts'
 export const RESIDUE_SCALE = 10_000n
 
 /**
- * Largest accepted wager, in cents. Far above any real bet; it keeps every sum
- * the ledger builds from wagers comfortably inside PostgreSQL's int8.
+ * Largest accepted wager, in cents: 100 000.00 in the pools' currency, above the
+ * table limits of high-roller games, so a larger value is a client bug (cents sent
+ * as units, a unit mix-up), not a bet. The HTTP schema uses this same constant.
  */
-export const MAX_WAGER_CENTS = 1_000_000_000_000_000n
+export const MAX_WAGER_CENTS = 10_000_000n
 
 /** The part of a pool the contribution rule reads. */
 export interface ContributionPoolState {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { InvalidCommandError } from '../../src/index.ts'
+import { InvalidQueryError } from '../../src/index.ts'
 import { CAPPED } from './contribution.case.ts'
 import type { StoreHarness } from './store-harness.ts'
 
@@ -60,7 +60,15 @@ export function ledgerCases(h: StoreHarness): void {
     })
 
     test('refuses a malformed cursor and a limit outside 1..500', async () => {
-      await expect(h.store.ledger({ after: 'not-a-cursor!' })).rejects.toBeInstanceOf(InvalidCommandError)
+      await expect(h.store.ledger({ after: 'not-a-cursor!' })).rejects.toBeInstanceOf(InvalidQueryError)
+      // One past int8: a cursor this store never made, refused before PostgreSQL sees it.
+      await expect(
+        h.store.ledger({ after: Buffer.from('9223372036854775808').toString('base64url') }),
+      ).rejects.toMatchObject({ code: 'E_INVALID_QUERY', field: 'after' })
+      await expect(h.store.ledger({ since: new Date('0000-01-01T00:00:00Z') })).rejects.toMatchObject({
+        code: 'E_INVALID_QUERY',
+        field: 'since',
+      })
       await expect(h.store.ledger({ after: Buffer.from('-1').toString('base64url') })).rejects.toMatchObject({
         field: 'after',
       })

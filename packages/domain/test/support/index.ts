@@ -17,6 +17,14 @@ export {
   runPostgresSuite,
   type TestPostgresDatabase,
 } from './postgres-test-database.ts'
+export {
+  missingLedgerEntries,
+  type PrivatePostgres,
+  postgresBinDir,
+  privatePostgresAvailable,
+  runSql,
+  startPrivatePostgres,
+} from './private-postgres.ts'
 export { recordingMeter } from './recording-meter.ts'
 export { reportUnavailable } from './report-unavailable.ts'
 export { seededRandom } from './seeded-random.ts'

@@ -1,0 +1,22 @@
+/**
+ * The client's address as the trusted proxies saw it.
+ *
+ * Each proxy appends the address it received the request from to
+ * `X-Forwarded-For`, so only the right-most `trustedHops` entries were written
+ * by proxies we trust; anything to their left came from the client and may be
+ * forged. Reading right to left, the entry the outermost trusted proxy wrote is
+ * the client. With fewer entries than trusted hops the request did not come
+ * through the edge, and the socket's peer is all we know.
+ *
+ * @example
+ * clientAddress('6.6.6.6, 203.0.113.9', '10.0.0.2', 1) // '203.0.113.9' (6.6.6.6 was sent by the client)
+ */
+export function clientAddress(forwardedFor: string | null, peer: string, trustedHops: number): string {
+  if (trustedHops <= 0 || !forwardedFor) return peer
+  const entries = forwardedFor
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+  if (entries.length < trustedHops) return peer
+  return entries[entries.length - trustedHops] ?? peer
+}
