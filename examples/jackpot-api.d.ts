@@ -132,7 +132,7 @@ export interface paths {
          * Stream pool changes (Server-Sent Events)
          * @description Public. `text/event-stream`: one `pools` event on connect with every pool (the body of `GET /api/v1/pools`), then one on every change, at most 10 per second per subscriber (changes in between are coalesced into the next event). Each event id is the snapshot revision, which only grows: a client reconnecting with `Last-Event-ID` gets the current state at once unless it already has it, so it misses nothing. A `: heartbeat` comment every 15 s keeps proxies from closing the stream. Each client IP may hold `POOL_STREAM_MAX_PER_IP` streams at once; one more is answered 429.
          */
-        get: operations["getApiV1PoolsStream"];
+        get: operations["streamPools"];
         put?: never;
         post?: never;
         delete?: never;
@@ -323,7 +323,7 @@ export interface paths {
          * Latest wins
          * @description Newest first: payout, pool, game, player, time. Pass a page's nextCursor as 'before' for older wins.
          */
-        get: operations["getApiV1WinsRecent"];
+        get: operations["listRecentWins"];
         put?: never;
         post?: never;
         delete?: never;
@@ -343,7 +343,7 @@ export interface paths {
          * Today's top games
          * @description Games by cents their wagers contributed to the pools since UTC midnight, largest first (ties by game id). Pass a page's nextCursor as 'after' to continue.
          */
-        get: operations["getApiV1StatsTop-games"];
+        get: operations["listTopGames"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1109,7 +1109,7 @@ export interface operations {
             };
         };
     };
-    getApiV1PoolsStream: {
+    streamPools: {
         parameters: {
             query?: never;
             header?: {
@@ -1158,7 +1158,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many concurrent streams from this client IP. */
+            /** @description Rate limit reached for this client and route group; wait Retry-After seconds. Problem types: `rate-limited`. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1166,6 +1166,7 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1186,7 +1187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This replica is shutting down; reconnect (to another replica). */
+            /** @description Temporarily unavailable (e.g. the database is down); retry after Retry-After seconds. Problem types: `service-unavailable`, `overloaded`, `outcome-unknown`. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1194,6 +1195,7 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2372,7 +2374,7 @@ export interface operations {
             };
         };
     };
-    getApiV1WinsRecent: {
+    listRecentWins: {
         parameters: {
             query?: {
                 before?: string;
@@ -2504,7 +2506,7 @@ export interface operations {
             };
         };
     };
-    "getApiV1StatsTop-games": {
+    listTopGames: {
         parameters: {
             query?: {
                 after?: string;
@@ -2578,6 +2580,20 @@ export interface operations {
             };
             /** @description The credentials do not carry a role this route allows. Problem types: `forbidden`. */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood but refused by a jackpot rule. Problem types: `currency-mismatch`, `invalid-command`. */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];

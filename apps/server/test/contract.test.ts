@@ -22,6 +22,13 @@ const NOT_PRODUCED_HERE: Record<string, string> = {
     'liveness holds only the event-loop check, which fails on a stalled loop, not on demand',
   'getHealthStartup 503': 'startup checks pass once the app is built; the outage e2e suite covers readiness',
   'getHealthJackpot 503': 'needs a failing business ratio over a window; covered by jackpot-check.test.ts',
+  // A stream never ends, so this harness (which reads every body to check it) cannot take one;
+  // apps/server/test/pool-stream.test.ts and the stream hub's tests cover its answers.
+  'streamPools 200': 'an endless text/event-stream; covered by pool-stream.test.ts',
+  'streamPools 400': 'a malformed Last-Event-ID; covered by pool-stream.test.ts',
+  'streamPools 429': 'the per-IP stream cap; covered by pool-stream-hub.test.ts and pool-stream.test.ts',
+  'streamPools 500': 'the stream is served from memory; no store call to fail',
+  'streamPools 503': 'at shutdown only; covered by pool-stream-hub.test.ts',
 }
 
 /** Store methods a fault can hit; subscriptions, ping and close keep working. */
@@ -38,6 +45,8 @@ const FAULTABLE = new Set([
   'listApiKeys',
   'revokeApiKey',
   'authenticateApiKey',
+  'recentWins',
+  'topGames',
 ])
 
 /** `store` whose data calls throw `fault()` while it returns an error. */
@@ -174,15 +183,24 @@ describe('every documented response is produced and keeps the contract', () => {
       '/api/v1/config',
       '/api/v1/audit',
       '/api/v1/api-keys',
+      '/api/v1/wins/recent',
+      '/api/v1/stats/top-games',
     ]) {
       expect((await send(h, 'GET', path, { bearer: admin })).status).toBe(200)
       expect((await send(h, 'GET', path)).status).toBe(401)
       const wrongRole =
-        path === '/api/v1/ledger' || path === '/api/v1/stats' ? { apiKey } : { bearer: viewer }
+        path === '/api/v1/ledger' || path.startsWith('/api/v1/stats') || path === '/api/v1/wins/recent'
+          ? { apiKey }
+          : { bearer: viewer }
       expect((await send(h, 'GET', path, wrongRole)).status).toBe(403)
     }
     expect((await send(h, 'GET', '/api/v1/ledger?limit=0', { bearer: admin })).status).toBe(400)
     expect((await send(h, 'GET', '/api/v1/audit?limit=0', { bearer: admin })).status).toBe(400)
+    expect((await send(h, 'GET', '/api/v1/wins/recent?limit=0', { bearer: admin })).status).toBe(400)
+    expect((await send(h, 'GET', '/api/v1/stats/top-games?limit=0', { bearer: admin })).status).toBe(400)
+    expect((await send(h, 'GET', '/api/v1/wins/recent?before=nope', { bearer: admin })).status).toBe(400)
+    // A cursor shaped right that this route never handed out breaks a rule: 422.
+    expect((await send(h, 'GET', '/api/v1/stats/top-games?after=nope', { bearer: admin })).status).toBe(422)
   })
 
   test('configuration and API keys: 200, 201, 400, 401, 403, 404, 409, 413, 415, 422', async () => {
@@ -254,6 +272,8 @@ describe('every documented response is produced and keeps the contract', () => {
       ['PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
       ['GET', '/api/v1/audit', { bearer: admin }],
       ['GET', '/api/v1/api-keys', { bearer: admin }],
+      ['GET', '/api/v1/wins/recent', { bearer: admin }],
+      ['GET', '/api/v1/stats/top-games', { bearer: admin }],
       ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
       ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
     ]
@@ -290,6 +310,8 @@ describe('every documented response is produced and keeps the contract', () => {
       [h, 'PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
       [h, 'GET', '/api/v1/audit', { bearer: admin }],
       [h, 'GET', '/api/v1/api-keys', { bearer: admin }],
+      [h, 'GET', '/api/v1/wins/recent', { bearer: admin }],
+      [h, 'GET', '/api/v1/stats/top-games', { bearer: admin }],
       [h, 'POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
       [h, 'DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
     ]

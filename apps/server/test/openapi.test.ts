@@ -123,6 +123,9 @@ describe('OpenAPI contract for client generators', () => {
         'createApiKey',
         'listApiKeys',
         'revokeApiKey',
+        'streamPools',
+        'listRecentWins',
+        'listTopGames',
       ].sort(),
     )
   })

@@ -33,6 +33,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         response: { 200: RecentWinsPageSchema, ...Errors },
         detail: {
           tags: ['stats'],
+          operationId: 'listRecentWins',
           summary: 'Latest wins',
           description:
             "Newest first: payout, pool, game, player, time. Pass a page's nextCursor as 'before' for older wins.",
@@ -52,9 +53,11 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
       {
         auth: 'viewer',
         query: t.Object({ after: Cursor("A previous page's nextCursor"), limit: Limit }),
-        response: { 200: TopGamesPageSchema, ...Errors },
+        // 422: a cursor that decodes but was not handed out by this route (the domain refuses it).
+        response: { 200: TopGamesPageSchema, ...Errors, 422: ProblemSchema },
         detail: {
           tags: ['stats'],
+          operationId: 'listTopGames',
           summary: "Today's top games",
           description:
             "Games by cents their wagers contributed to the pools since UTC midnight, largest first (ties by game id). Pass a page's nextCursor as 'after' to continue.",

@@ -74,6 +74,7 @@ export function poolStreamRoutes({ config }: RouteDeps, options: PoolStreamRoute
       {
         detail: {
           tags: ['pools'],
+          operationId: 'streamPools',
           summary: 'Stream pool changes (Server-Sent Events)',
           description: [
             'Public. `text/event-stream`: one `pools` event on connect with every pool (the body of',
@@ -104,17 +105,8 @@ export function poolStreamRoutes({ config }: RouteDeps, options: PoolStreamRoute
                 },
               },
             },
-            429: problemResponseDoc('Too many concurrent streams from this client IP.'),
-            503: problemResponseDoc('This replica is shutting down; reconnect (to another replica).'),
           },
         },
       },
     )
-}
-
-/** An error response in the OpenAPI document: problem+json with the catalogue's schema. */
-function problemResponseDoc(description: string) {
-  // The TypeBox schema is plain JSON Schema once its symbols are dropped.
-  const schema = JSON.parse(JSON.stringify(ProblemSchema)) as { type: 'object' }
-  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema } } }
 }

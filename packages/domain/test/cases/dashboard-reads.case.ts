@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { InvalidCommandError } from '../../src/index.ts'
+import { InvalidCommandError, InvalidQueryError } from '../../src/index.ts'
 import type { StoreHarness } from './store-harness.ts'
 
 const HOUR = 3_600_000
@@ -48,7 +48,7 @@ export function dashboardReadCases(h: StoreHarness): void {
       await contribute('c1', 'slots', 100_000n)
       expect(await h.store.recentWins({})).toEqual({ entries: [], nextCursor: null })
       await expect(h.store.recentWins({ before: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(
-        InvalidCommandError,
+        InvalidQueryError,
       )
       await expect(h.store.recentWins({ limit: 0 })).rejects.toBeInstanceOf(InvalidCommandError)
     })
