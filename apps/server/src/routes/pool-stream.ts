@@ -1,7 +1,7 @@
 import type { Clock, Metrics } from '@jackpot/observability'
 import { Elysia } from 'elysia'
 import { clientIp, type RequestIpSource } from '../http/client-ip.ts'
-import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema, problem } from '../http/problem.ts'
+import { HttpProblem, problem } from '../http/problem.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
 import { PoolStreamHub, type PoolStreamHubOptions } from '../pool-stream/pool-stream-hub.ts'
 import type { RouteDeps } from './route-deps.ts'

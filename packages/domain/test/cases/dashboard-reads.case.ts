@@ -50,7 +50,7 @@ export function dashboardReadCases(h: StoreHarness): void {
       await expect(h.store.recentWins({ before: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(
         InvalidQueryError,
       )
-      await expect(h.store.recentWins({ limit: 0 })).rejects.toBeInstanceOf(InvalidCommandError)
+      await expect(h.store.recentWins({ limit: 0 })).rejects.toBeInstanceOf(InvalidQueryError)
     })
   })
 
