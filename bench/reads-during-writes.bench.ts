@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
-import { LOAD_CPU, requireLoadTools } from './support/wrk-load.ts'
+import { LOAD_CPU, requireLoadTools, wrkErrors } from './support/wrk-load.ts'
 
 const USAGE = `usage: bun run bench/reads-during-writes.bench.ts [options]
 
@@ -89,12 +89,7 @@ async function readLoad(url: string, connections: number, seconds: number): Prom
   ])
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
   if (code !== 0 || !(rps > 0)) throw new Error(`wrk failed (${code}): ${err}\n${out}`)
-  const errors =
-    Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
-    (/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
-      .exec(out)
-      ?.slice(1)
-      .reduce((sum, n) => sum + Number(n), 0) ?? 0)
+  const errors = wrkErrors(out)
   return {
     rps,
     p50Ms: milliseconds(/50%\s+(\S+)/.exec(out)?.[1]),

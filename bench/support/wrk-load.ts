@@ -57,18 +57,28 @@ export function wrkLoad(
   const requests = Number(/(\d+) requests in/.exec(out)?.[1])
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
   if (!(rps > 0)) throw new Error(`could not read wrk's output:\n${out}`)
-  const errors =
+  return {
+    rps,
+    cpuMicrosPerRequest: (cpuSeconds * 1e6) / Math.max(1, requests),
+    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    errors: wrkErrors(out),
+  }
+}
+
+/**
+ * Non-2xx/3xx answers plus socket errors, from wrk's printed summary.
+ *
+ * @example
+ * wrkErrors('Socket errors: connect 0, read 1, write 0, timeout 2') // 3
+ */
+export function wrkErrors(out: string): number {
+  return (
     Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
     (/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
       .exec(out)
       ?.slice(1)
       .reduce((sum, n) => sum + Number(n), 0) ?? 0)
-  return {
-    rps,
-    cpuMicrosPerRequest: (cpuSeconds * 1e6) / Math.max(1, requests),
-    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    errors,
-  }
+  )
 }
 
 /** utime + stime of a process, in clock ticks (Linux). */
