@@ -123,7 +123,7 @@ export async function applyWriteBatch(
       const error = new IdempotencyConflictError(item.command.idempotencyKey)
       outcomes.push(
         prior.kind === item.kind && prior.hash === item.hash
-          ? () => replayOutcome(prior.receipt())
+          ? () => ({ ok: true, value: { replayed: true, result: prior.receipt() } })
           : () => ({ ok: false, error }),
       )
       continue
@@ -261,7 +261,7 @@ export async function applyWriteBatch(
         createdAt: now,
       }))
       seen.set(scopedKey, { kind: 'win', hash: item.hash, receipt })
-      outcomes.push(() => ({ ok: true, value: { replayed: false, result: receipt() as WinReceipt } }))
+      outcomes.push(() => ({ ok: true, value: { replayed: false, result: receipt() } }))
     }
     applied++
   }
@@ -285,12 +285,6 @@ export async function applyWriteBatch(
     changedSlugs: changed.map((draft) => draft.row.slug),
     applied,
   }
-}
-
-function replayOutcome(receipt: ContributionReceipt | WinReceipt): ItemOutcome {
-  return 'pools' in receipt
-    ? { ok: true, value: { replayed: true, result: receipt } }
-    : { ok: true, value: { replayed: true, result: receipt } }
 }
 
 function scoped(scope: string, key: string): string {
@@ -331,13 +325,12 @@ async function committedKeys(tx: Transaction, items: readonly WriteItem[]): Prom
     )
   const seen = new Map<string, SeenKey>()
   if (found.length === 0) return seen
+  // Only the entries some item replays (same kind and request) need their receipts rebuilt.
+  const requests = new Set(
+    items.map((item) => `${item.kind}\u0000${item.hash}\u0000${item.command.idempotencyKey}`),
+  )
   const replayable = found.filter((entry) =>
-    items.some(
-      (item) =>
-        item.command.idempotencyKey === entry.idempotencyKey &&
-        item.kind === entry.kind &&
-        item.hash === entry.requestHash,
-    ),
+    requests.has(`${entry.kind}\u0000${entry.requestHash}\u0000${entry.idempotencyKey}`),
   )
   const receipts = await loadReplayedReceipts(tx, replayable)
   for (const entry of found as LedgerEntryRow[]) {

@@ -255,20 +255,17 @@ export class GroupCommitWriter {
 
   /** The batch had no effect (or, after a connection lost in COMMIT, an unknown one): tell every write. */
   #fail(batch: Pending[], error: unknown, committing: boolean): void {
-    const unknown = error instanceof WriteOutcomeUnknownError || (committing && isConnectionFailure(error))
-    if (unknown) {
+    const answer =
+      error instanceof WriteOutcomeUnknownError || !(committing && isConnectionFailure(error))
+        ? error
+        : new WriteOutcomeUnknownError({ cause: error })
+    if (answer instanceof WriteOutcomeUnknownError) {
       this.#logger?.warn(
         { err: error, items: batch.length },
         'connection lost while a write batch was committing: outcome unknown, replays will tell',
       )
     }
-    for (const pending of batch) {
-      pending.reject(
-        error instanceof WriteOutcomeUnknownError || !unknown
-          ? error
-          : new WriteOutcomeUnknownError({ cause: error }),
-      )
-    }
+    for (const pending of batch) pending.reject(answer)
   }
 }
 

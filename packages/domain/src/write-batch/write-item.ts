@@ -36,7 +36,7 @@ export type WriteValue<I extends WriteItem> = I extends ContributionItem
 
 /** One item's own answer: its receipt (fresh or replayed), or the rule it broke. */
 export type ItemOutcome =
-  | { ok: true; value: Idempotent<ContributionReceipt> | Idempotent<WinReceipt> }
+  | { ok: true; value: Idempotent<ContributionReceipt | WinReceipt> }
   | { ok: false; error: DomainError }
 
 /** What one committed batch did. */
