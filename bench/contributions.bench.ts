@@ -23,8 +23,7 @@
  * throughput target is missed). Needs PostgreSQL (TEST_DATABASE_URL), Redis
  * (TEST_REDIS_URL), wrk, pgbench and taskset; Linux.
  */
-import { parseArgs } from 'node:util'
-import { machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
+import { benchFlags, machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type ContributionLoad, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
@@ -65,24 +64,15 @@ interface Options {
 }
 
 function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      options: {
-        duration: { type: 'string' },
-        connections: { type: 'string' },
-        threads: { type: 'string' },
-        warmup: { type: 'string' },
-        'anchor-duration': { type: 'string' },
-        'no-anchor': { type: 'boolean' },
-        'server-env': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  return benchFlags(args, {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    threads: { type: 'string' },
+    warmup: { type: 'string' },
+    'anchor-duration': { type: 'string' },
+    'no-anchor': { type: 'boolean' },
+    'server-env': { type: 'string', multiple: true },
+  })
 }
 
 function options(args: string[]): Options | 'help' {

@@ -25,8 +25,7 @@
  * and taskset; Linux; an open-file limit above the connection count (raised up
  * to the hard limit for wrk and the server).
  */
-import { parseArgs } from 'node:util'
-import { machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
+import { benchFlags, machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type KeyAnswer, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
@@ -62,23 +61,14 @@ interface Options {
 }
 
 function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      options: {
-        duration: { type: 'string' },
-        connections: { type: 'string' },
-        threads: { type: 'string' },
-        'replay-max': { type: 'string' },
-        'replay-concurrency': { type: 'string' },
-        'server-env': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  return benchFlags(args, {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    threads: { type: 'string' },
+    'replay-max': { type: 'string' },
+    'replay-concurrency': { type: 'string' },
+    'server-env': { type: 'string', multiple: true },
+  })
 }
 
 function options(args: string[]): Options | 'help' {

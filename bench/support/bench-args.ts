@@ -1,9 +1,28 @@
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 
 /** A command line the bench cannot run, with the reason; the bench prints it with its usage. */
 export class UsageError extends Error {
   override name = 'UsageError'
+}
+
+/**
+ * A bench's flags, parsed strictly: `--help`/`-h` is always known, and an unknown
+ * or malformed flag is a UsageError the bench prints with its usage.
+ */
+export function benchFlags<T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & {
+        help: { type: 'boolean'; short: 'h' }
+      },
+    }).values
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
 }
 
 /** A whole number within bounds from a flag's text. */
