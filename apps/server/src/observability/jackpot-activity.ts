@@ -1,10 +1,9 @@
 import { DomainError } from '@jackpot/domain'
-import type { Clock } from '@jackpot/observability'
-import { RecentOutcomes } from './recent-outcomes.ts'
+import { type Clock, OutcomeFlag, systemClock, TimeSlidingWindow } from '@jackpot/observability'
 
 /** Options of {@link JackpotActivity}. */
 export interface JackpotActivityOptions {
-  /** How far back the success rate looks. Defaults to 5 minutes. */
+  /** How far back the success rate looks, in whole seconds. Defaults to 5 minutes. */
   windowMs?: number
   /** Defaults to the system clock. */
   clock?: Clock
@@ -25,28 +24,29 @@ export interface JackpotActivityOptions {
  * activity.summary().successRate // 1
  */
 export class JackpotActivity {
-  readonly #outcomes: RecentOutcomes
+  /** One bucket per second, constant memory whatever the traffic: the breaker's own window. */
+  readonly #outcomes: TimeSlidingWindow
+  readonly #clock: Clock
   readonly windowMs: number
   #lastContributionAt: Date | null = null
   #lastWinAt: Date | null = null
 
   constructor(options: JackpotActivityOptions = {}) {
-    this.windowMs = options.windowMs ?? 5 * 60_000
-    this.#outcomes = new RecentOutcomes({
-      windowMs: this.windowMs,
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    })
+    const seconds = Math.max(1, Math.ceil((options.windowMs ?? 5 * 60_000) / 1_000))
+    this.windowMs = seconds * 1_000
+    this.#outcomes = new TimeSlidingWindow(seconds)
+    this.#clock = options.clock ?? systemClock
   }
 
   succeeded(kind: 'contribution' | 'win', at: Date): void {
-    this.#outcomes.record(true)
+    this.#outcomes.record(0, this.#clock.now())
     this.#noteLast(kind, at)
   }
 
   /** Records a failed call unless the error is a jackpot rule's refusal. */
   failed(error: unknown): void {
     if (error instanceof DomainError && error.code !== 'E_DATABASE_UNAVAILABLE') return
-    this.#outcomes.record(false)
+    this.#outcomes.record(OutcomeFlag.failed, this.#clock.now())
   }
 
   /** Takes last times read from the ledger (e.g. at start-up) unless newer ones are known. */
@@ -55,11 +55,16 @@ export class JackpotActivity {
     if (last.lastWinAt !== null) this.#noteLast('win', last.lastWinAt)
   }
 
+  /** Last times, and totals over the window; `successRate` is null when nothing was recorded. */
   summary() {
+    this.#outcomes.expire(this.#clock.now())
+    const { total, failed } = this.#outcomes
     return {
       lastContributionAt: this.#lastContributionAt,
       lastWinAt: this.#lastWinAt,
-      ...this.#outcomes.summary(),
+      succeeded: total - failed,
+      failed,
+      successRate: total === 0 ? null : (total - failed) / total,
     }
   }
 

@@ -15,3 +15,4 @@ export type {
   TimeoutEvent,
 } from './events/index.ts'
 export { CircuitBreakerRegistry, defaultBreakerRegistry } from './registry.ts'
+export { CountSlidingWindow, OutcomeFlag, type SlidingWindow, TimeSlidingWindow } from './sliding-window.ts'

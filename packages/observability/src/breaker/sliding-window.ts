@@ -3,6 +3,13 @@ export const FAILED = 1
 export const SLOW = 2
 
 /**
+ * The flags a caller passes to {@link SlidingWindow.record}, for windows used on
+ * their own (outside a breaker): `window.record(OutcomeFlag.failed, clock.now())`,
+ * or `0` for a call that went well.
+ */
+export const OutcomeFlag = { failed: FAILED, slow: SLOW } as const
+
+/**
  * The calls a closed breaker judges by. Aggregates are kept incrementally so reading
  * the rates costs nothing per call.
  */
