@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import { DatabaseUnavailableError, type JackpotStore, openJackpot } from '@jackpot/domain'
 import type { ContractValidator } from './support/contract-validator.ts'
 import { contractOf, createHarness, type Harness } from './support/harness.ts'
 
@@ -65,7 +65,7 @@ function faultyStore(store: JackpotStore, fault: () => Error | null, methods = F
   })
 }
 
-const databaseDown = () => Object.assign(new Error('connection refused'), { code: 'E_DATABASE_UNAVAILABLE' })
+const databaseDown = () => new DatabaseUnavailableError('connection refused')
 
 let h: Harness
 let limited: Harness

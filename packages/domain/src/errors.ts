@@ -1,8 +1,32 @@
 /**
+ * Every domain error class by its stable code. A new error class must be listed here
+ * (its `code` would not type-check otherwise), and the server's problem table is
+ * `satisfies Record<DomainErrorCode, …>`: a new code is a compile error there until
+ * it is given a status, never a silent 500.
+ */
+export interface DomainErrorsByCode {
+  E_POOL_NOT_FOUND: PoolNotFoundError
+  E_CURRENCY_MISMATCH: CurrencyMismatchError
+  E_IDEMPOTENCY_CONFLICT: IdempotencyConflictError
+  E_VERSION_CONFLICT: VersionConflictError
+  E_INVALID_COMMAND: InvalidCommandError
+  E_INVALID_QUERY: InvalidQueryError
+  E_API_KEY_NOT_FOUND: ApiKeyNotFoundError
+  E_DATABASE_UNAVAILABLE: DatabaseUnavailableError
+  E_DATABASE_LOCKED: DatabaseLockedError
+  E_WRITE_QUEUE_FULL: WriteQueueFullError
+  E_WRITE_DEADLINE_EXCEEDED: WriteDeadlineExceededError
+  E_WRITE_OUTCOME_UNKNOWN: WriteOutcomeUnknownError
+}
+
+/** The stable code of a domain error: what clients and the server switch on, never the message. */
+export type DomainErrorCode = keyof DomainErrorsByCode
+
+/**
  * Domain errors: a stable `code`, no HTTP. The server maps codes to statuses.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: string
+  abstract readonly code: DomainErrorCode
   constructor(message: string, options?: ErrorOptions) {
     super(message, options)
     this.name = new.target.name

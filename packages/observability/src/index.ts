@@ -3,6 +3,7 @@
 // the Elysia plugin, tracing and test helpers have subpaths of their own.
 export * from './breaker/index.ts'
 export * from './clock/index.ts'
+export * from './errors/index.ts'
 export * from './health/index.ts'
 export * from './logger/index.ts'
 export * from './metrics/index.ts'

@@ -1,4 +1,15 @@
+import { DomainError } from '@jackpot/domain'
+import { BrokenCircuitError, CircuitTimeoutError, ObservabilityError } from '@jackpot/observability'
+import { CacheError } from '@jackpot/observability/cache'
 import { Elysia, ValidationError } from 'elysia'
+import { isDatabaseRefusal } from '../observability/database-guard.ts'
+import {
+  DATABASE_UNAVAILABLE,
+  type DOMAIN_PROBLEMS,
+  domainProblem,
+  type MappedProblem,
+  retryAfterSeconds,
+} from './domain-problems.ts'
 import { type FieldError, HttpProblem, PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem.ts'
 import { CONTROL_CHARACTER_MESSAGE, NO_CONTROL_CHARACTERS } from './text.ts'
 
@@ -9,7 +20,8 @@ export interface ErrorHandlerOptions {
 
 /**
  * Turns every error into an RFC 9457 problem: Elysia's own (validation, parse,
- * not found), the domain's (by their stable `code`), and `HttpProblem`.
+ * not found), the domain's (by the exhaustive {@link DOMAIN_PROBLEMS} table), the
+ * observability SDK's refusals (by class), and `HttpProblem`.
  * Anything unrecognised becomes a bare 500: its message and stack never reach the
  * client. Logging is the observability plugin's job: it writes every 5xx once,
  * with its stack, on the request's access line.
@@ -31,12 +43,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}) {
   )
 }
 
-interface Mapped {
-  body: Problem
-  headers: Record<string, string>
-}
-
-function toProblem(code: string | number, error: unknown, retryAfter: string): Mapped {
+function toProblem(code: string | number, error: unknown, retryAfter: string): MappedProblem {
   if (error instanceof HttpProblem) return { body: error.problem, headers: error.headers }
   // Elysia wraps whatever a body parser throws in a ParseError; ours throws problems (413, 415).
   if (code === 'PARSE' && error instanceof Error && error.cause instanceof HttpProblem) {
@@ -56,84 +63,45 @@ function toProblem(code: string | number, error: unknown, retryAfter: string): M
   if (code === 'NOT_FOUND') {
     return { body: problem('not-found', { detail: 'No route matches this method and path.' }), headers: {} }
   }
-  return fromDomain(error, retryAfter) ?? internal()
+  if (error instanceof DomainError) return domainProblem(error, retryAfter)
+  if (error instanceof ObservabilityError) return fromObservability(error, retryAfter) ?? internal()
+  return internal()
 }
 
-function internal(): Mapped {
+function internal(): MappedProblem {
   return { body: problem('internal', { detail: 'The server failed to handle this request.' }), headers: {} }
 }
 
-/** Domain errors are matched on their stable `code`, so the server needs no import of their classes. */
-function fromDomain(error: unknown, retryAfter: string): Mapped | null {
-  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return null
-  const detail = error.message
-  const fields = error as Error & Record<string, unknown>
-  switch (error.code) {
-    case 'E_POOL_NOT_FOUND':
-      return { body: problem('pool-not-found', { detail, pool: fields.slug }), headers: {} }
-    case 'E_API_KEY_NOT_FOUND':
-      return { body: problem('api-key-not-found', { detail }), headers: {} }
-    case 'E_CURRENCY_MISMATCH':
-      return {
-        body: problem('currency-mismatch', { detail, expectedCurrency: fields.expected }),
-        headers: {},
-      }
-    case 'E_IDEMPOTENCY_CONFLICT':
-      return { body: problem('idempotency-conflict', { detail }), headers: {} }
-    case 'E_VERSION_CONFLICT':
-      return {
-        body: problem('version-conflict', { detail, currentVersion: fields.currentVersion }),
-        headers: {},
-      }
-    case 'E_INVALID_QUERY': {
-      // A bad read parameter (forged cursor, date out of range): the request itself is wrong, so 400.
-      const field = typeof fields.field === 'string' ? fields.field : 'query'
-      return {
-        body: problem('validation', {
-          detail: `Invalid query: ${field} (${detail})`,
-          errors: [{ field, message: detail }],
-        }),
-        headers: {},
-      }
-    }
-    case 'E_INVALID_COMMAND': {
-      const field = typeof fields.field === 'string' ? fields.field : undefined
-      return {
-        body: problem('invalid-command', {
-          detail,
-          ...(field ? { errors: [{ field, message: detail }] } : {}),
-        }),
-        headers: {},
-      }
-    }
-    case 'E_CIRCUIT_OPEN': {
-      // The database breaker is open: refuse at once, and say when it will probe again.
-      const waitMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : 0
-      return {
-        body: problem('service-unavailable', { detail: 'The database is unavailable; retry shortly.' }),
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
-      }
-    }
-    case 'E_WRITE_QUEUE_FULL':
-    case 'E_WRITE_DEADLINE_EXCEEDED': {
-      const waitMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : 1000
-      return {
-        body: problem('overloaded', { detail }),
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
-      }
-    }
-    case 'E_WRITE_OUTCOME_UNKNOWN':
-      return { body: problem('outcome-unknown', { detail }), headers: { 'retry-after': '1' } }
-    case 'E_CIRCUIT_TIMEOUT':
-    case 'E_DATABASE_UNAVAILABLE':
-      return {
-        // The cause may name hosts or credentials: keep it in the log only.
-        body: problem('service-unavailable', { detail: 'The database is unavailable; retry shortly.' }),
-        headers: { 'retry-after': retryAfter },
-      }
-    default:
-      return null
+/**
+ * The SDK's refusals, matched by class. The database breaker's are "the database is
+ * unavailable" ({@link isDatabaseRefusal}); any other breaker (Redis behind the cache
+ * or the rate limiter) is another dependency, and its refusal must not be reported as
+ * a database outage.
+ */
+function fromObservability(error: ObservabilityError, retryAfter: string): MappedProblem | null {
+  if (error instanceof BrokenCircuitError) {
+    // The breaker is open: refuse at once, and say when it will probe again.
+    const detail = isDatabaseRefusal(error) ? DATABASE_UNAVAILABLE : DEPENDENCY_UNAVAILABLE
+    return unavailable(detail, String(retryAfterSeconds(error.retryAfterMs)))
   }
+  if (error instanceof CircuitTimeoutError) {
+    return unavailable(isDatabaseRefusal(error) ? DATABASE_UNAVAILABLE : DEPENDENCY_UNAVAILABLE, retryAfter)
+  }
+  if (error instanceof CacheError) {
+    // Redis failed (the cache was told to throw) or the cache closed at shutdown: nothing was served.
+    // A serializer fault is a bug in what we cache, so it stays a 500.
+    return error.code === 'E_CACHE_L2' || error.code === 'E_CACHE_CLOSED'
+      ? unavailable(DEPENDENCY_UNAVAILABLE, retryAfter)
+      : null
+  }
+  return null
+}
+
+const DEPENDENCY_UNAVAILABLE = 'A service this request depends on is unavailable; retry shortly.'
+
+function unavailable(detail: string, retryAfter: string): MappedProblem {
+  // The cause may name hosts or credentials: keep it in the log only.
+  return { body: problem('service-unavailable', { detail }), headers: { 'retry-after': retryAfter } }
 }
 
 function validationProblem(error: ValidationError): Problem {

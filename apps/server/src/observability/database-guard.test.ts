@@ -13,7 +13,12 @@ import {
   type Metrics,
 } from '@jackpot/observability'
 import { ManualClock } from '@jackpot/observability/testing'
-import { DATABASE_BREAKER, DATABASE_BREAKER_DEFAULTS, databaseGuard } from './database-guard.ts'
+import {
+  DATABASE_BREAKER,
+  DATABASE_BREAKER_DEFAULTS,
+  databaseGuard,
+  isDatabaseRefusal,
+} from './database-guard.ts'
 
 const opened: Metrics[] = []
 afterEach(async () => {
@@ -167,4 +172,35 @@ describe('databaseGuard', () => {
       await store.close()
     }
   }, 60_000)
+})
+
+describe('isDatabaseRefusal', () => {
+  test('is true for what the database breaker refuses with, open or timed out', async () => {
+    const { interceptor, clock } = guarded({ timeoutMs: 100 })
+    const hanging = interceptor('pools.list', () => new Promise<never>(() => {}))
+    clock.advance(100)
+    const timedOut = await hanging.catch((error: unknown) => error)
+    expect(timedOut).toBeInstanceOf(CircuitTimeoutError)
+    expect(isDatabaseRefusal(timedOut)).toBe(true)
+    expect(isDatabaseRefusal(new BrokenCircuitError(DATABASE_BREAKER, 'open', 4_000))).toBe(true)
+  })
+
+  test('is false for a Redis breaker, a lookalike error and a domain outage', () => {
+    expect(isDatabaseRefusal(new BrokenCircuitError('cache:pools', 'open', 4_000))).toBe(false)
+    expect(isDatabaseRefusal(new CircuitTimeoutError('rate-limit', 250))).toBe(false)
+    const lookalike = Object.assign(new Error('open'), { code: 'E_CIRCUIT_OPEN', breaker: DATABASE_BREAKER })
+    expect(isDatabaseRefusal(lookalike)).toBe(false)
+    // Not a breaker refusal: the error handler maps it through the domain table instead.
+    expect(isDatabaseRefusal(unavailable())).toBe(false)
+  })
+
+  test('an open Redis breaker inside a database call does not open the database breaker', async () => {
+    const { interceptor, breaker } = guarded()
+    const redisOpen = () => Promise.reject(new BrokenCircuitError('cache:pools', 'open', 2_000))
+    for (let i = 0; i < DATABASE_BREAKER_DEFAULTS.minimumCalls * 2; i++) {
+      await expect(interceptor('pools.list', redisOpen)).rejects.toBeInstanceOf(BrokenCircuitError)
+    }
+    expect(breaker.state).toBe('closed')
+    expect(breaker.snapshot().failedCalls).toBe(0)
+  })
 })

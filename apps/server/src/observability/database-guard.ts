@@ -1,8 +1,10 @@
 import { type DatabaseOperation, DatabaseUnavailableError } from '@jackpot/domain'
 import {
+  BrokenCircuitError,
   type CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitBreakerRegistry,
+  CircuitTimeoutError,
   type Clock,
   circuitBreaker,
   databaseInterceptor,
@@ -40,6 +42,23 @@ export const DATABASE_BREAKER_DEFAULTS = {
   /** A call hanging on a dead connection fails after 3 s instead of postgres.js's own minutes. */
   timeoutMs: 3_000,
 } as const satisfies Partial<CircuitBreakerOptions>
+
+/**
+ * Whether `error` is the database breaker refusing a call (open, or the call overran
+ * its timeout): the one place the server decides a breaker's refusal means "the
+ * database is unavailable". Matched by class and breaker name, never by message:
+ * the Redis breakers (cache, rate limiter) raise the same classes, and an open Redis
+ * breaker says nothing about the database.
+ *
+ * @example
+ * if (isDatabaseRefusal(error)) answer503('The database is unavailable')
+ */
+export function isDatabaseRefusal(error: unknown): error is BrokenCircuitError | CircuitTimeoutError {
+  return (
+    (error instanceof BrokenCircuitError || error instanceof CircuitTimeoutError) &&
+    error.breaker === DATABASE_BREAKER
+  )
+}
 
 /** Options of {@link databaseGuard}. */
 export interface DatabaseGuardOptions {

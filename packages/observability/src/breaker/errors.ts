@@ -1,3 +1,4 @@
+import { ObservabilityError } from '../errors/observability-error.ts'
 import type { CircuitState } from './circuit-state.ts'
 
 /**
@@ -10,7 +11,7 @@ import type { CircuitState } from './circuit-state.ts'
  *   set.headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1_000))
  * }
  */
-export class BrokenCircuitError extends Error {
+export class BrokenCircuitError extends ObservabilityError {
   static readonly code = 'E_CIRCUIT_OPEN'
   readonly code = BrokenCircuitError.code
   override readonly name = 'BrokenCircuitError'
@@ -29,7 +30,7 @@ export class BrokenCircuitError extends Error {
 }
 
 /** The failure a call gets when it overruns the breaker's `timeoutMs`; also the abort reason of its signal. */
-export class CircuitTimeoutError extends Error {
+export class CircuitTimeoutError extends ObservabilityError {
   static readonly code = 'E_CIRCUIT_TIMEOUT'
   readonly code = CircuitTimeoutError.code
   override readonly name = 'CircuitTimeoutError'
@@ -43,7 +44,7 @@ export class CircuitTimeoutError extends Error {
 }
 
 /** Thrown by {@link circuitBreaker} for an option out of range, naming the option. */
-export class CircuitBreakerOptionError extends RangeError {
+export class CircuitBreakerOptionError extends ObservabilityError {
   static readonly code = 'E_CIRCUIT_OPTION'
   readonly code = CircuitBreakerOptionError.code
   override readonly name = 'CircuitBreakerOptionError'

@@ -1,4 +1,5 @@
 export type { Clock } from '../clock/clock.ts'
+export { ObservabilityError } from '../errors/observability-error.ts'
 export type { CallOutcome } from './breaker-metrics.ts'
 export { CircuitBreaker, circuitBreaker } from './circuit-breaker.ts'
 export type { CircuitBreakerOptions } from './circuit-breaker-options.ts'

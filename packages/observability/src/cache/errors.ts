@@ -1,3 +1,5 @@
+import { ObservabilityError } from '../errors/observability-error.ts'
+
 /** Stable codes of {@link CacheError}; match on `error.code`, never on the message. */
 export type CacheErrorCode =
   /** An L2 (Redis) command failed and the cache was built with `throwOnL2Error: true`. */
@@ -22,7 +24,7 @@ export type CacheErrorCode =
  *   if (error instanceof CacheError && error.code === 'E_CACHE_SERIALIZE') { … }
  * }
  */
-export class CacheError extends Error {
+export class CacheError extends ObservabilityError {
   override readonly name = 'CacheError'
   readonly code: CacheErrorCode
 

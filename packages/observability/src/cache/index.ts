@@ -1,4 +1,5 @@
 export type { Clock } from '../clock/clock.ts'
+export { ObservabilityError } from '../errors/observability-error.ts'
 export type { CacheBus, CacheBusListener, CacheBusMessage } from './bus/cache-bus.ts'
 export { memoryBus } from './bus/memory-bus.ts'
 export type {

@@ -1,5 +1,7 @@
+import { ObservabilityError } from '../errors/observability-error.ts'
+
 /** The abort reason a check's signal carries when the check overruns its `timeoutMs`. */
-export class HealthCheckTimeoutError extends Error {
+export class HealthCheckTimeoutError extends ObservabilityError {
   static readonly code = 'E_HEALTH_CHECK_TIMEOUT'
   readonly code = HealthCheckTimeoutError.code
   override readonly name = 'HealthCheckTimeoutError'
@@ -13,7 +15,7 @@ export class HealthCheckTimeoutError extends Error {
 }
 
 /** Thrown by {@link HealthRegistry.register} for a name already registered. */
-export class DuplicateHealthCheckError extends Error {
+export class DuplicateHealthCheckError extends ObservabilityError {
   static readonly code = 'E_HEALTH_CHECK_DUPLICATE'
   readonly code = DuplicateHealthCheckError.code
   override readonly name = 'DuplicateHealthCheckError'

@@ -1,4 +1,5 @@
 export type { Clock } from '../clock/clock.ts'
+export { ObservabilityError } from '../errors/observability-error.ts'
 export { type CircuitBreakersCheckOptions, circuitBreakersCheck } from './circuit-breakers-check.ts'
 export {
   type CheckKind,

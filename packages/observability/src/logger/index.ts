@@ -1,3 +1,4 @@
+export { ObservabilityError } from '../errors/observability-error.ts'
 export { type AccessLog, type AccessRecord, accessLog } from './access-log.ts'
 export {
   type BatchedDestination,

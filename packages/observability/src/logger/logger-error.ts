@@ -1,3 +1,5 @@
+import { ObservabilityError } from '../errors/observability-error.ts'
+
 /** Stable codes of the errors the logger raises. */
 export type LoggerErrorCode = 'E_PRETTY_UNAVAILABLE'
 
@@ -5,7 +7,7 @@ export type LoggerErrorCode = 'E_PRETTY_UNAVAILABLE'
  * Raised when a logger cannot be built as configured, e.g. `pretty: true`
  * without the optional `pino-pretty` peer dependency installed.
  */
-export class LoggerError extends Error {
+export class LoggerError extends ObservabilityError {
   override readonly name = 'LoggerError'
   readonly code: LoggerErrorCode
 

@@ -1,5 +1,6 @@
 import { BrokenCircuitError } from '../breaker/errors.ts'
 import { type Clock, systemClock } from '../clock/index.ts'
+import { ObservabilityError } from '../errors/observability-error.ts'
 
 /** What {@link RetryOptions.onRetry} is told before each wait. */
 export interface RetryEvent {
@@ -40,7 +41,7 @@ export interface RetryOptions {
 }
 
 /** Thrown by {@link retry} for an option out of range, naming the option. */
-export class RetryOptionError extends RangeError {
+export class RetryOptionError extends ObservabilityError {
   static readonly code = 'E_RETRY_OPTION'
   readonly code = RetryOptionError.code
   override readonly name = 'RetryOptionError'

@@ -1,0 +1,1 @@
+export { ObservabilityError } from './observability-error.ts'
