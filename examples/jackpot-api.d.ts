@@ -471,7 +471,7 @@ export interface components {
             gameId: string;
             /** @example player-7 */
             playerId?: string;
-            /** @description Wager in integer cents, at most 10000000 (the domain's cap) */
+            /** @description Wager in integer cents, at most 10000000 (100 000.00 in the pools' currency) */
             wagerCents: number;
             /**
              * @description ISO 4217 code

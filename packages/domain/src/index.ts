@@ -13,7 +13,14 @@ export {
   RESIDUE_SCALE,
   splitContribution,
 } from './rules/contribution-split.ts'
-export { type PoolConfig, validatePoolConfig, validatePoolDefinition } from './rules/pool-config.ts'
+export { CURRENCY_PATTERN, isCurrencyCode } from './rules/currency-code.ts'
+export {
+  MAX_CONTRIBUTION_BP,
+  POOL_SLUG_PATTERN,
+  type PoolConfig,
+  validatePoolConfig,
+  validatePoolDefinition,
+} from './rules/pool-config.ts'
 export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
 export type * from './types.ts'
 export { type LedgerDivergence, type LedgerVerification, verifyLedger } from './verify-ledger.ts'

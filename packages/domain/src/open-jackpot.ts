@@ -8,6 +8,7 @@ import { DrizzleJackpotStore } from './drizzle-jackpot-store.ts'
 import { CurrencyMismatchError, InvalidCommandError } from './errors.ts'
 import type { JackpotStore, OpenJackpotOptions } from './jackpot-store.ts'
 import { insertSeededPools } from './pool-rows.ts'
+import { isCurrencyCode } from './rules/currency-code.ts'
 import { validatePoolDefinition } from './rules/pool-config.ts'
 import type { PoolDefinition } from './types.ts'
 
@@ -87,7 +88,7 @@ function validateSettings(settings: {
   poolSize: number
   pools: readonly PoolDefinition[]
 }): void {
-  if (!/^[A-Z]{3}$/.test(settings.currency)) {
+  if (!isCurrencyCode(settings.currency)) {
     throw new InvalidCommandError('currency must be an ISO 4217 code such as EUR', 'currency')
   }
   if (!Number.isInteger(settings.poolSize) || settings.poolSize < 1) {

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
+import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
-import { QueryInteger } from '../http/query-integer.ts'
 import { CursorText } from '../http/text.ts'
 import { AuditPageSchema, toAuditEntryView } from '../views/audit-view.ts'
 import type { RouteDeps } from './route-deps.ts'
@@ -17,7 +17,7 @@ export function auditRoutes({ store, auth }: RouteDeps) {
       auth: 'admin',
       query: t.Object({
         after: t.Optional(CursorText),
-        limit: t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 })),
+        limit: PageLimit(),
       }),
       response: { 200: AuditPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {

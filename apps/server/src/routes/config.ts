@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { actorOf } from '../auth/principal.ts'
+import { ContributionBp, PoolSlug } from '../http/domain-schemas.ts'
 import { Cents, centsFromJson, StrictInteger } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { PoolSchema, toPoolView } from '../views/pool-view.ts'
@@ -7,7 +8,7 @@ import type { RouteDeps } from './route-deps.ts'
 
 const PoolConfigBody = t.Object(
   {
-    contributionBp: t.Optional(StrictInteger({ minimum: 0, maximum: 10_000, description: 'Basis points' })),
+    contributionBp: t.Optional(ContributionBp()),
     seedCents: t.Optional(Cents({ minimum: 0 })),
     ceilingCents: t.Optional(
       t.Union([Cents({ minimum: 1 }), t.Null()], { description: 'null removes the ceiling' }),
@@ -55,7 +56,7 @@ export function configRoutes({ store, auth }: RouteDeps) {
       },
       {
         auth: 'admin',
-        params: t.Object({ slug: t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }),
+        params: t.Object({ slug: PoolSlug() }),
         parse: 'json',
         body: PoolConfigBody,
         response: {

@@ -1,7 +1,7 @@
-import { MAX_WAGER_CENTS } from '@jackpot/domain'
 import { Elysia, t } from 'elysia'
+import { CurrencyCode, WagerCents } from '../http/domain-schemas.ts'
 import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
-import { Cents, centsFromJson } from '../http/money.ts'
+import { centsFromJson } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
 import { ContributionSchema, toContributionView } from '../views/contribution-view.ts'
@@ -11,12 +11,8 @@ const ContributionBody = t.Object(
   {
     gameId: Text({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
     playerId: t.Optional(Text({ minLength: 1, maxLength: 128, examples: ['player-7'] })),
-    wagerCents: Cents({
-      minimum: 1,
-      maximum: Number(MAX_WAGER_CENTS),
-      description: `Wager in integer cents, at most ${MAX_WAGER_CENTS} (the domain's cap)`,
-    }),
-    currency: t.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', examples: ['EUR'] }),
+    wagerCents: WagerCents(),
+    currency: CurrencyCode(),
   },
   { additionalProperties: false, title: 'ContributionRequest' },
 )

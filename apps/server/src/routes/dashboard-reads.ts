@@ -1,12 +1,11 @@
 import { Elysia, t } from 'elysia'
+import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
-import { QueryInteger } from '../http/query-integer.ts'
 import { RecentWinsPageSchema, toRecentWinsPage } from '../views/recent-win-view.ts'
 import { TopGamesPageSchema, toTopGamesPage } from '../views/top-game-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
 const Cursor = (description: string) => t.Optional(t.String({ minLength: 1, maxLength: 512, description }))
-const Limit = t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 }))
 const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
 
 /**
@@ -29,7 +28,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         ),
       {
         auth: 'viewer',
-        query: t.Object({ before: Cursor("A previous page's nextCursor: older wins"), limit: Limit }),
+        query: t.Object({ before: Cursor("A previous page's nextCursor: older wins"), limit: PageLimit() }),
         response: { 200: RecentWinsPageSchema, ...Errors },
         detail: {
           tags: ['stats'],
@@ -52,7 +51,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
       },
       {
         auth: 'viewer',
-        query: t.Object({ after: Cursor("A previous page's nextCursor"), limit: Limit }),
+        query: t.Object({ after: Cursor("A previous page's nextCursor"), limit: PageLimit() }),
         // 422: a cursor that decodes but was not handed out by this route (the domain refuses it).
         response: { 200: TopGamesPageSchema, ...Errors, 422: ProblemSchema },
         detail: {

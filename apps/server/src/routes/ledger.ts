@@ -1,19 +1,17 @@
 import { Elysia, t } from 'elysia'
+import { PageLimit, PoolSlug } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
-import { QueryInteger } from '../http/query-integer.ts'
 import { CursorText } from '../http/text.ts'
 import { LedgerKind, LedgerPageSchema, toLedgerEntryView } from '../views/ledger-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
 const LedgerQuery = t.Object({
-  pool: t.Optional(
-    t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Only entries touching this pool' }),
-  ),
+  pool: t.Optional(PoolSlug({ description: 'Only entries touching this pool' })),
   kind: t.Optional(LedgerKind),
   after: t.Optional(CursorText),
   since: t.Optional(t.String({ format: 'date-time', description: 'Entries created at or after' })),
   until: t.Optional(t.String({ format: 'date-time', description: 'Entries created before' })),
-  limit: t.Optional(QueryInteger('limit', { minimum: 1, maximum: 500, default: 50 })),
+  limit: PageLimit(),
 })
 
 /** `GET /ledger`: the append-only ledger, oldest first, keyset-paginated. */

@@ -1,5 +1,6 @@
 import type { Config } from '@jackpot/config'
 import { Elysia, t } from 'elysia'
+import { PoolSlug } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { ResponseHeaders } from '../http/response-headers.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
@@ -8,7 +9,7 @@ import { RATE_LIMIT_VOLATILE_HEADERS } from '../rate-limit/rate-limit-plugin.ts'
 import { PoolListSchema, PoolSchema } from '../views/pool-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
-const Slug = t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['mega'] })
+const Slug = PoolSlug({ examples: ['mega'] })
 
 /**
  * Public pool reads, served from the pool cache: the body is JSON rendered

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { PoolSlug } from '../http/domain-schemas.ts'
 import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
@@ -7,7 +8,7 @@ import type { RouteDeps } from './route-deps.ts'
 
 const WinBody = t.Object(
   {
-    pool: t.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['minor'] }),
+    pool: PoolSlug({ examples: ['minor'] }),
     gameId: Text({ minLength: 1, maxLength: 128, examples: ['slots-42'] }),
     playerId: Text({ minLength: 1, maxLength: 128, examples: ['player-7'] }),
   },

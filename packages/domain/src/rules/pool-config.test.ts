@@ -58,6 +58,13 @@ describe('validatePoolDefinition', () => {
     }
   })
 
+  test('accepts a slug of one to 64 characters with inner dashes, and refuses 65', () => {
+    for (const slug of ['m', 'daily-drop', 'a--b', 'x'.repeat(64)]) {
+      expect(fieldOf(() => validatePoolDefinition({ ...DEFAULT_POOLS[0]!, slug }))).toBeUndefined()
+    }
+    expect(fieldOf(() => validatePoolDefinition({ ...DEFAULT_POOLS[0]!, slug: 'x'.repeat(65) }))).toBe('slug')
+  })
+
   test('refuses an empty name', () => {
     expect(fieldOf(() => validatePoolDefinition({ ...DEFAULT_POOLS[0]!, name: '  ' }))).toBe('name')
   })

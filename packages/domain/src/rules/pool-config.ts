@@ -8,7 +8,17 @@ export interface PoolConfig {
   ceilingCents: bigint | null
 }
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
+/**
+ * A pool slug: 1 to 64 lowercase letters, digits and dashes, starting and ending with a
+ * letter or digit (`mega`, `daily-drop`; not `drop-`). A string, not a RegExp, so the HTTP
+ * schemas publish the very same pattern in OpenAPI.
+ */
+export const POOL_SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$'
+
+/** The most a pool's rate can be: 10 000 basis points, the whole wager. */
+export const MAX_CONTRIBUTION_BP = 10_000
+
+const SLUG = new RegExp(POOL_SLUG_PATTERN)
 
 /**
  * Checks a pool configuration: basis points an integer in 0..10 000, seed not
@@ -21,8 +31,11 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
  */
 export function validatePoolConfig(config: PoolConfig): void {
   const { contributionBp, seedCents, ceilingCents } = config
-  if (!Number.isInteger(contributionBp) || contributionBp < 0 || contributionBp > 10_000) {
-    throw new InvalidCommandError('contributionBp must be an integer from 0 to 10000', 'contributionBp')
+  if (!Number.isInteger(contributionBp) || contributionBp < 0 || contributionBp > MAX_CONTRIBUTION_BP) {
+    throw new InvalidCommandError(
+      `contributionBp must be an integer from 0 to ${MAX_CONTRIBUTION_BP}`,
+      'contributionBp',
+    )
   }
   if (seedCents < 0n) throw new InvalidCommandError('seedCents must not be negative', 'seedCents')
   if (ceilingCents !== null && ceilingCents < seedCents) {
@@ -41,7 +54,7 @@ export function validatePoolConfig(config: PoolConfig): void {
 export function validatePoolDefinition(definition: PoolDefinition): void {
   if (!SLUG.test(definition.slug)) {
     throw new InvalidCommandError(
-      `Pool slug '${definition.slug}' must be lowercase letters, digits and dashes`,
+      `Pool slug '${definition.slug}' must be 1 to 64 lowercase letters, digits and inner dashes`,
       'slug',
     )
   }
