@@ -37,10 +37,10 @@ const TIMEOUT_MS = 1_000
 const work = async (): Promise<number> => 1
 
 const OURS = '@jackpot/observability'
-// A call that declares its signal parameter gets an AbortController of its own (ours
-// skips it for calls that cannot read it); opossum never makes one per call, cockatiel
-// always does. Reported, not judged: the target compares the plain call.
-const OURS_WITH_SIGNAL = `${OURS} (takes signal)`
+// With `abortCalls` (the default) each call gets an AbortController of its own; the plain
+// side sets `abortCalls: false`, as the server's breakers do. Opossum never makes one per
+// call, cockatiel always does. Reported, not judged: the target compares the plain call.
+const OURS_WITH_SIGNAL = `${OURS} (abortCalls)`
 
 interface Side {
   name: string
@@ -51,7 +51,13 @@ function scenario(withTimeout: boolean): { name: string; anchor: Side; sides: Si
   const ours = circuitBreaker({
     name: `bench-${withTimeout}`,
     registry: false,
+    abortCalls: false,
     ...(withTimeout && { timeoutMs: TIMEOUT_MS }),
+  })
+  const oursWithSignal = circuitBreaker({
+    name: `bench-signal-${withTimeout}`,
+    registry: false,
+    timeoutMs: TIMEOUT_MS,
   })
   const opossum = new Opossum(work, {
     timeout: withTimeout ? TIMEOUT_MS : false,
@@ -68,9 +74,7 @@ function scenario(withTimeout: boolean): { name: string; anchor: Side; sides: Si
     anchor: { name: 'bare call (anchor)', call: work },
     sides: [
       { name: OURS, call: () => ours.execute(work) },
-      ...(withTimeout
-        ? [{ name: OURS_WITH_SIGNAL, call: () => ours.execute((_signal: AbortSignal) => work()) }]
-        : []),
+      ...(withTimeout ? [{ name: OURS_WITH_SIGNAL, call: () => oursWithSignal.execute(work) }] : []),
       { name: 'opossum', call: () => opossum.fire() },
       { name: 'cockatiel', call: () => cockatiel.execute(work) },
     ],

@@ -41,6 +41,11 @@ export const DATABASE_BREAKER_DEFAULTS = {
   permittedCallsInHalfOpen: 10,
   /** A call hanging on a dead connection fails after 3 s instead of postgres.js's own minutes. */
   timeoutMs: 3_000,
+  /**
+   * The store's calls take no signal (the interceptor's `call` is `() => Promise`): a timed-out
+   * query is failed at its deadline, not cancelled, so no AbortController is made per call.
+   */
+  abortCalls: false,
 } as const satisfies Partial<CircuitBreakerOptions>
 
 /**

@@ -45,6 +45,8 @@ export const REDIS_BREAKER_DEFAULTS = {
   failureRateThreshold: 50,
   openStateWaitMs: 1_000,
   permittedCallsInHalfOpen: 1,
+  // ioredis commands take no AbortSignal: an abortable one per call would be pure cost.
+  abortCalls: false,
 } as const satisfies Partial<CircuitBreakerOptions>
 
 /**

@@ -43,7 +43,21 @@ describe('circuit breaker calls', () => {
       expect(signal?.reason).toBe(error)
     })
 
-    test('fails a call declaring no signal parameter at its deadline, without making it an abortable signal', async () => {
+    test('with abortCalls: false, fails a call at its deadline without aborting the signal it was handed', async () => {
+      const { clock, breaker } = setup({ timeoutMs: 100, abortCalls: false })
+      let seen: AbortSignal | undefined
+      const result = breaker
+        .execute((signal) => {
+          seen = signal
+          return new Promise(() => {})
+        })
+        .catch((error: unknown) => error)
+      await clock.tick(100)
+      expect(await result).toBeInstanceOf(CircuitTimeoutError)
+      expect(seen?.aborted).toBe(false)
+    })
+
+    test('aborts the signal of a call that declares no parameter too: the option decides, not the arity', async () => {
       const { clock, breaker } = setup({ timeoutMs: 100 })
       let seen: AbortSignal | undefined
       const result = breaker
@@ -54,7 +68,7 @@ describe('circuit breaker calls', () => {
         .catch((error: unknown) => error)
       await clock.tick(100)
       expect(await result).toBeInstanceOf(CircuitTimeoutError)
-      expect(seen?.aborted).toBe(false)
+      expect(seen?.aborted).toBe(true)
     })
 
     test('counts timeouts as failures, opening the breaker', async () => {
@@ -246,6 +260,20 @@ describe('circuit breaker calls', () => {
       controller.abort(new Error('client went away'))
       await expect(result).rejects.toThrow('client went away')
       expect(inner?.aborted).toBe(true)
+      expect(breaker.snapshot().bufferedCalls).toBe(0)
+    })
+
+    test('with abortCalls: false, still rejects at once with its reason, leaving the call its inert signal', async () => {
+      const { breaker } = setup({ abortCalls: false })
+      const controller = new AbortController()
+      let inner: AbortSignal | undefined
+      const result = breaker.execute((signal) => {
+        inner = signal
+        return new Promise(() => {})
+      }, controller.signal)
+      controller.abort(new Error('client went away'))
+      await expect(result).rejects.toThrow('client went away')
+      expect(inner?.aborted).toBe(false)
       expect(breaker.snapshot().bufferedCalls).toBe(0)
     })
 

@@ -46,11 +46,17 @@ export interface CircuitBreakerOptions<F = never> {
    * Fails a call that takes longer with a {@link CircuitTimeoutError}, counted as a
    * failure, and aborts the signal given to the call (with that error as reason). The
    * caller gets the error at the deadline even if the call ignores its signal. All
-   * of a breaker's timeouts share one timer; an AbortController is made only for
-   * calls that declare their signal parameter (see {@link CircuitBreaker.execute}).
-   * Defaults to none: no timeout.
+   * of a breaker's timeouts share one timer. Defaults to none: no timeout.
    */
   timeoutMs?: number
+  /**
+   * Whether the signal handed to each call can abort (at its `timeoutMs`, or when the
+   * caller's signal aborts). `false` for calls that never read it (a Redis command, a
+   * driver without cancellation): they get a signal that never aborts, which spares an
+   * AbortController per call (~0.3 µs on Bun, ~4 µs on Node); they are still failed at
+   * their deadline and rejected at once when the caller's signal aborts. Defaults to `true`.
+   */
+  abortCalls?: boolean
   /**
    * Which errors count as failures. An error it rejects is **ignored**: not recorded
    * (neither failure nor success, like resilience4j's `ignoreExceptions`), not passed
@@ -93,6 +99,7 @@ export interface ResolvedBreakerOptions {
   permittedCallsInHalfOpen: number
   maxHalfOpenMs: number
   timeoutMs: number | undefined
+  abortCalls: boolean
 }
 
 const defaults = {
@@ -104,6 +111,7 @@ const defaults = {
   openStateWaitMs: 60_000,
   permittedCallsInHalfOpen: 10,
   maxHalfOpenMs: Number.POSITIVE_INFINITY,
+  abortCalls: true,
 } as const
 
 /** Applies the defaults and checks ranges, so a typo fails at start-up rather than as a breaker that never opens. */
@@ -135,10 +143,16 @@ export function resolveBreakerOptions<F>(options: CircuitBreakerOptions<F>): Res
     ),
     maxHalfOpenMs: positive('maxHalfOpenMs', options.maxHalfOpenMs ?? defaults.maxHalfOpenMs),
     timeoutMs: options.timeoutMs === undefined ? undefined : positive('timeoutMs', options.timeoutMs),
+    abortCalls: boolean('abortCalls', options.abortCalls ?? defaults.abortCalls),
   }
   if (resolved.windowType === 'count')
     resolved.minimumCalls = Math.min(resolved.minimumCalls, resolved.windowSize)
   return resolved
+}
+
+function boolean(option: string, value: boolean): boolean {
+  if (typeof value !== 'boolean') throw new CircuitBreakerOptionError(option, 'true or false', value)
+  return value
 }
 
 function positiveInteger(option: string, value: number): number {

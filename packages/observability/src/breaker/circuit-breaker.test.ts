@@ -232,6 +232,11 @@ describe('circuit breaker state machine', () => {
     expect(() => circuitBreaker({ name: 'x', registry: false, timeoutMs: 0 })).toThrow(
       CircuitBreakerOptionError,
     )
+    // A plain JavaScript caller may pass a string: 'false' would otherwise read as true.
+    const abortCalls = 'false' as unknown as boolean
+    expect(() => circuitBreaker({ name: 'x', registry: false, abortCalls })).toThrow(
+      'circuit breaker option "abortCalls" must be true or false, received false',
+    )
   })
 
   test('uses the resilience4j defaults', async () => {

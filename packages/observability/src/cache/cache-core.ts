@@ -9,7 +9,7 @@ import type {
   GetOrSetOptions,
   WriteOptions,
 } from './cache-options.ts'
-import { L2_MISS, type L2Entries } from './l2-entries.ts'
+import { L2_MISS, type L2Entries, type L2Read } from './l2-entries.ts'
 import type { L2ErrorReporter } from './l2-error-reporter.ts'
 import type { LruCache } from './lru.ts'
 import type { PendingInvalidations } from './pending-invalidations.ts'
@@ -149,7 +149,7 @@ export class CacheCore {
     if (l2 === undefined) {
       return allowStale && entry !== undefined && now < entry.graceUntil ? entry.value : undefined
     }
-    const fromL2 = await l2.read(fullKey, true)
+    const fromL2 = await this.#readL2(l2, fullKey)
     now = this.#clock.now()
     if (fromL2 !== undefined && fromL2 !== L2_MISS && now < fromL2.expiresAt) {
       this.#storeL1(fullKey, fromL2, now)
@@ -183,7 +183,7 @@ export class CacheCore {
     if (stale !== undefined && now >= stale.graceUntil) stale = undefined
 
     if (this.settings.l2 !== undefined) {
-      const fromL2 = await this.settings.l2.read(fullKey, true)
+      const fromL2 = await this.#readL2(this.settings.l2, fullKey)
       now = this.#clock.now()
       // Gone from Redis while L1 still has it: deleted by a replica whose bus
       // message this one missed, so not even a grace fallback.
@@ -265,7 +265,7 @@ export class CacheCore {
     // Deleted or overwritten meanwhile: the callers get the result, the cache does not.
     if (invalidated()) return entry.value
     this.#storeL1(fullKey, entry, this.#clock.now())
-    await this.settings.l2?.write(fullKey, entry, false)
+    if (this.settings.l2 !== undefined) await this.#writeL2(this.settings.l2, fullKey, entry, false)
     return entry.value
   }
 
@@ -295,7 +295,8 @@ export class CacheCore {
     this.#storeL1(fullKey, entry, this.#clock.now())
     let written = false
     try {
-      written = (await this.settings.l2?.write(fullKey, entry, true)) ?? true
+      written =
+        this.settings.l2 === undefined || (await this.#writeL2(this.settings.l2, fullKey, entry, true))
     } finally {
       // Redis kept the previous value: delete it once Redis answers again, or
       // the other replicas would read it back after the outage.
@@ -350,6 +351,19 @@ export class CacheCore {
       announce: (message) => this.#publish({ ...message, origin: this.origin }, false),
       report: (operation, error) => this.settings.errors.report(operation, error, false),
     }))
+  }
+
+  // Redis answering again (a successful read or write) is the moment to replay what it missed.
+  async #readL2(l2: L2Entries, fullKey: string): Promise<L2Read> {
+    const read = await l2.read(fullKey, true)
+    if (read !== undefined) this.flushPending()
+    return read
+  }
+
+  async #writeL2(l2: L2Entries, fullKey: string, entry: CacheEntry, mayThrow: boolean): Promise<boolean> {
+    const written = await l2.write(fullKey, entry, mayThrow)
+    if (written) this.flushPending()
+    return written
   }
 
   /** Forgets, on this replica only, every L1 entry depending on one of the cells. */

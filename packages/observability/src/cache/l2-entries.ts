@@ -37,8 +37,6 @@ export class L2Entries {
   readonly #metrics: CacheMetrics
   readonly #errors: L2ErrorReporter
   readonly #logger: CacheLogger | undefined
-  /** Called after each successful call: Redis answers again, replay what it missed. */
-  readonly #onSuccess: () => void
 
   constructor(options: {
     redis: RedisL2
@@ -50,7 +48,6 @@ export class L2Entries {
     metrics: CacheMetrics
     errors: L2ErrorReporter
     logger: CacheLogger | undefined
-    onSuccess: () => void
   }) {
     this.redis = options.redis
     this.#prefix = options.prefix
@@ -61,7 +58,6 @@ export class L2Entries {
     this.#metrics = options.metrics
     this.#errors = options.errors
     this.#logger = options.logger
-    this.#onSuccess = options.onSuccess
   }
 
   key(fullKey: string): string {
@@ -77,7 +73,6 @@ export class L2Entries {
       this.#errors.report('get', error, mayThrow)
       return undefined
     }
-    this.#onSuccess()
     const decoded = text === null ? undefined : decodeEntry(text)
     if (decoded === undefined) {
       this.#metrics.l2(false)
@@ -127,7 +122,6 @@ export class L2Entries {
       this.#errors.report('set', error, mayThrow)
       return false
     }
-    this.#onSuccess()
     return true
   }
 

@@ -278,8 +278,6 @@ export function multiLevelCache(options: MultiLevelCacheOptions = {}): MultiLeve
             logger?.info({ cache: name, connected }, `cache bus ${connected ? 'connected' : 'disconnected'}`),
         }))
   const serializer = options.serializer ?? jsonSerializer
-  // Redis answering again (a successful call) is the moment to replay what it missed.
-  let replayPending = () => {}
   const l2 =
     redis === undefined
       ? undefined
@@ -293,7 +291,6 @@ export function multiLevelCache(options: MultiLevelCacheOptions = {}): MultiLeve
           metrics,
           errors,
           logger,
-          onSuccess: () => replayPending(),
         })
   const l1 = new LruCache<CacheEntry>({
     maxEntries: options.l1?.maxEntries ?? CACHE_DEFAULTS.l1MaxEntries,
@@ -324,7 +321,6 @@ export function multiLevelCache(options: MultiLevelCacheOptions = {}): MultiLeve
       graceBackoffMs: options.graceBackoffMs ?? CACHE_DEFAULTS.graceBackoffMs,
     },
   })
-  replayPending = () => core.flushPending()
   const unsubscribe = bus?.subscribe(core.channel, {
     message: (message) => core.receive(message),
     resync: () => core.resync(),
