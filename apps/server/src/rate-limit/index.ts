@@ -5,7 +5,6 @@ export {
   principalKey,
   type RateLimitPluginOptions,
   type RateLimits,
-  rateLimit,
   rateLimits,
 } from './rate-limit-plugin.ts'
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy, RateLimitRefund } from './rate-limiter.ts'

@@ -185,17 +185,6 @@ export function rateLimits(options: RateLimitPluginOptions) {
   }
 }
 
-/**
- * The plugin half of {@link rateLimits} alone, for apps without authentication:
- * every limited request is charged to its client IP.
- *
- * @example
- * app.use(rateLimit({ limiter: new MemoryRateLimiter(), groups }))
- */
-export function rateLimit(options: RateLimitPluginOptions) {
-  return rateLimits(options).plugin
-}
-
 /** The `RateLimit-*` headers that change from one request to the next (the others change with the policy). */
 export const RATE_LIMIT_VOLATILE_HEADERS = ['ratelimit-remaining', 'ratelimit-reset'] as const
 
