@@ -5,6 +5,7 @@ import { authPlugin } from './auth/auth-plugin.ts'
 import { createAuthenticator } from './auth/authenticator.ts'
 import { DOCS_PATH, openApiDocs } from './docs/openapi-docs.ts'
 import { jsonBody } from './http/body-limit.ts'
+import { trustedProxyHops } from './http/client-ip.ts'
 import { cors } from './http/cors.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -14,8 +15,8 @@ import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
 import {
   MemoryRateLimiter,
   type RateLimiter,
-  rateLimit,
   rateLimitGroupsFromConfig,
+  rateLimits,
 } from './rate-limit/index.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { auditRoutes } from './routes/audit.ts'
@@ -82,12 +83,26 @@ export function createApp(options: CreateAppOptions) {
   const store = telemetry.observe(options.store)
   const authenticator = createAuthenticator({
     store,
-    jwtSecret: config.JWT_SECRET,
+    jwtKeys: config.jwtKeys,
     jwtIssuer: config.JWT_ISSUER,
+    jwtAudience: config.JWT_AUDIENCE,
     jwtMaxLifetimeSeconds: config.JWT_MAX_TTL_SECONDS,
     now: options.now,
   })
-  const deps: RouteDeps = { store, config, auth: authPlugin(authenticator) }
+  // Limits by client IP first, then by the verified principal (see rateLimits).
+  const limits = config.RATE_LIMIT_ENABLED
+    ? rateLimits({
+        limiter: options.rateLimiter ?? new MemoryRateLimiter(),
+        groups: rateLimitGroupsFromConfig(config),
+        trustedProxyHops: trustedProxyHops(config),
+        onDecision: telemetry.onRateLimitDecision,
+      })
+    : undefined
+  const deps: RouteDeps = {
+    store,
+    config,
+    auth: authPlugin(authenticator, limits === undefined ? {} : { onVerified: limits.verified }),
+  }
   const poolCache =
     options.poolCache ??
     createPoolCache({
@@ -125,16 +140,7 @@ export function createApp(options: CreateAppOptions) {
     .use(errorHandler())
     .use(securityHeaders({ docsPath: DOCS_PATH }))
     .use(cors({ origins: config.corsOrigins }))
-    .use(
-      config.RATE_LIMIT_ENABLED
-        ? rateLimit({
-            limiter: options.rateLimiter ?? new MemoryRateLimiter(),
-            groups: rateLimitGroupsFromConfig(config),
-            trustedProxyHops: config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0,
-            onDecision: telemetry.onRateLimitDecision,
-          })
-        : new Elysia({ name: 'jackpot/rate-limit' }),
-    )
+    .use(limits?.plugin ?? new Elysia({ name: 'jackpot/rate-limit' }))
     .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.BODY_TIMEOUT_MS }))
     .use(openApiDocs())
     .use(api)

@@ -1,6 +1,6 @@
 /**
  * `bun run cli token --role admin --sub NAME [--ttl 1h]`: prints a bearer token
- * signed with the configured JWT_SECRET. The token goes alone to stdout so
+ * signed with the first key of JWT_SECRETS (or JWT_SECRET). The token goes alone to stdout so
  * `TOKEN=$(bun run cli token …)` works; everything else goes to stderr.
  */
 import { parseArgs } from 'node:util'
@@ -12,7 +12,7 @@ import { parseTtl } from './auth/ttl.ts'
 
 const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
 
-Prints a bearer token (HS256, signed with JWT_SECRET) for the HTTP API.
+Prints a bearer token (HS256, signed with the first JWT_SECRETS key, else JWT_SECRET) for the HTTP API.
 
   --role   viewer < operator < admin (each includes the ones before it)
   --sub    who the token is for; recorded in the audit trail
@@ -70,7 +70,7 @@ function run(argv: string[]): string {
 
   return signJwt(
     { sub: values.sub.trim(), role: values.role },
-    { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds },
+    { ...config.jwtKeys[0]!, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds },
   )
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createHmac } from 'node:crypto'
 import { signJwt } from '../src/auth/jwt.ts'
 import { createHarness, type Harness } from './support/harness.ts'
 
@@ -174,5 +175,51 @@ describe('API key management', () => {
   test('refuses key management to operators', async () => {
     const res = await h.send('POST', '/api/v1/api-keys', { bearer: h.token('operator'), body: { name: 'x' } })
     expect(res.status).toBe(403)
+  })
+})
+
+describe('signing-key rotation and audience', () => {
+  const NEW = { kid: '2030-06', secret: 'the-new-signing-key-0123456789abcdefghij' }
+  const OLD = { kid: '2030-05', secret: 'the-old-signing-key-0123456789abcdefghij' }
+  const sign = (key: { kid: string; secret: string }, audience?: string) =>
+    signJwt(
+      { sub: 'ada', role: 'viewer' },
+      { ...key, issuer: 'jackpot-platform', ttlSeconds: 600, now: () => now, audience },
+    )
+
+  test('a token of the old key keeps working while its kid is listed, and gets 401 once it is removed', async () => {
+    const during = await createHarness({
+      now: () => now,
+      env: { JWT_SECRETS: `${NEW.kid}:${NEW.secret},${OLD.kid}:${OLD.secret}` },
+    })
+    const after = await createHarness({ now: () => now, env: { JWT_SECRETS: `${NEW.kid}:${NEW.secret}` } })
+    try {
+      // The app signs with the first key.
+      expect(JSON.parse(Buffer.from(during.token('viewer').split('.')[0]!, 'base64url').toString()).kid).toBe(
+        NEW.kid,
+      )
+      expect((await during.send('GET', '/api/v1/stats', { bearer: sign(OLD) })).status).toBe(200)
+      expect((await during.send('GET', '/api/v1/stats', { bearer: sign(NEW) })).status).toBe(200)
+      expect((await after.send('GET', '/api/v1/stats', { bearer: sign(NEW) })).status).toBe(200)
+      const removed = await after.send('GET', '/api/v1/stats', { bearer: sign(OLD) })
+      expect(removed.status).toBe(401)
+      expect(removed.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    } finally {
+      await during.close()
+      await after.close()
+    }
+  })
+
+  test('a token without the audience, or for another one, gets 401', async () => {
+    const key = { kid: 'default', secret: h.config.JWT_SECRET }
+    expect((await h.send('GET', '/api/v1/stats', { bearer: sign(key) })).status).toBe(200)
+    expect((await h.send('GET', '/api/v1/stats', { bearer: sign(key, 'billing-api') })).status).toBe(401)
+    const enc = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const iat = Math.floor(now / 1000)
+    const unsigned = `${enc({ alg: 'HS256', typ: 'JWT', kid: 'default' })}.${enc({ sub: 'ada', role: 'viewer', iss: 'jackpot-platform', iat, exp: iat + 600 })}`
+    const noAudience = `${unsigned}.${createHmac('sha256', key.secret).update(unsigned).digest('base64url')}`
+    const res = await h.send('GET', '/api/v1/stats', { bearer: noAudience })
+    expect(res.status).toBe(401)
+    expect(res.body).toMatchObject({ detail: "The token's aud claim is missing or not accepted." })
   })
 })

@@ -4,6 +4,8 @@ import { DEVELOPMENT_JWT_SECRET } from '@jackpot/config'
 import { verifyJwt } from '../src/auth/jwt.ts'
 
 const CLI = join(import.meta.dir, '../src/cli.ts')
+const DEVELOPMENT_KEYS = [{ kid: 'default', secret: DEVELOPMENT_JWT_SECRET }]
+const verifyOptions = { keys: DEVELOPMENT_KEYS, issuer: 'jackpot-platform', audience: 'jackpot-api' }
 
 /** Runs the CLI as a user would, with a clean environment (no JWT_SECRET → the development secret). */
 function cli(...args: string[]) {
@@ -17,7 +19,7 @@ describe('cli token', () => {
     const { code, stdout } = cli('token', '--role', 'operator', '--sub', 'ada', '--ttl', '15m')
     expect(code).toBe(0)
     expect(stdout.trim().split('\n')).toHaveLength(1)
-    const claims = verifyJwt(stdout.trim(), { secret: DEVELOPMENT_JWT_SECRET, issuer: 'jackpot-platform' })
+    const claims = verifyJwt(stdout.trim(), verifyOptions)
     expect(claims).toMatchObject({ sub: 'ada', role: 'operator' })
     expect(claims.exp - claims.iat).toBe(900)
     expect(claims.iat).toBeGreaterThanOrEqual(before)
@@ -25,7 +27,7 @@ describe('cli token', () => {
 
   test('defaults the lifetime to one hour', () => {
     const { stdout } = cli('token', '--role', 'admin', '--sub', 'ada')
-    const claims = verifyJwt(stdout.trim(), { secret: DEVELOPMENT_JWT_SECRET, issuer: 'jackpot-platform' })
+    const claims = verifyJwt(stdout.trim(), verifyOptions)
     expect(claims.exp - claims.iat).toBe(3600)
   })
 

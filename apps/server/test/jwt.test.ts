@@ -1,13 +1,15 @@
 import { describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
-import { JwtError, signJwt, verifyJwt } from '../src/auth/jwt.ts'
+import { JwtError, signJwt, type VerifyOptions, verifyJwt } from '../src/auth/jwt.ts'
 
 const secret = 'a-test-secret-that-is-long-enough-1234'
 const issuer = 'jackpot-platform'
+const audience = 'jackpot-api'
+const keys = [{ kid: 'default', secret }]
 const t0 = Date.UTC(2030, 0, 1)
 
-function verifyAt(token: string, ms: number, overrides: { secret?: string; issuer?: string } = {}) {
-  return verifyJwt(token, { secret, issuer, now: () => ms, ...overrides })
+function verifyAt(token: string, ms: number, overrides: Partial<VerifyOptions> = {}) {
+  return verifyJwt(token, { keys, issuer, audience, now: () => ms, ...overrides })
 }
 
 function errorCode(run: () => unknown): string | undefined {
@@ -36,6 +38,7 @@ describe('JWT HS256', () => {
       sub: 'ada',
       role: 'operator',
       iss: issuer,
+      aud: audience,
       iat: t0 / 1000,
       exp: t0 / 1000 + 3600,
     })
@@ -59,13 +62,27 @@ describe('JWT HS256', () => {
     const token = signJwt({ sub: 'ada', role: 'viewer' }, { secret, issuer, ttlSeconds: 60, now: () => t0 })
     const [header, , signature] = token.split('.')
     const elevated = Buffer.from(
-      JSON.stringify({ sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }),
+      JSON.stringify({
+        sub: 'ada',
+        role: 'admin',
+        iss: issuer,
+        aud: audience,
+        iat: t0 / 1000,
+        exp: t0 / 1000 + 60,
+      }),
     ).toString('base64url')
     expect(errorCode(() => verifyAt(`${header}.${elevated}.${signature}`, t0))).toBe('E_TOKEN_SIGNATURE')
   })
 
   test("refuses 'alg: none' and any algorithm but HS256", () => {
-    const claims = { sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }
+    const claims = {
+      sub: 'ada',
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      iat: t0 / 1000,
+      exp: t0 / 1000 + 60,
+    }
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`
     expect(errorCode(() => verifyAt(none, t0))).toBe('E_TOKEN_MALFORMED')
     expect(errorCode(() => verifyAt(forge({ alg: 'HS512', typ: 'JWT' }, claims), t0))).toBe(
@@ -74,7 +91,14 @@ describe('JWT HS256', () => {
   })
 
   test('refuses another issuer, an unknown role, a missing subject and a future iat', () => {
-    const base = { sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }
+    const base = {
+      sub: 'ada',
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      iat: t0 / 1000,
+      exp: t0 / 1000 + 60,
+    }
     const header = { alg: 'HS256', typ: 'JWT' }
     expect(errorCode(() => verifyAt(forge(header, { ...base, iss: 'someone-else' }), t0))).toBe(
       'E_TOKEN_CLAIMS',
@@ -100,9 +124,80 @@ describe('maximum token lifetime', () => {
       { sub: 'ada', role: 'admin' },
       { secret, issuer, ttlSeconds: 48 * 3600, now: () => t0 },
     )
-    const options = { secret, issuer, now: () => t0 + 1000, maxLifetimeSeconds: 86_400 }
+    const options = { keys, issuer, audience, now: () => t0 + 1000, maxLifetimeSeconds: 86_400 }
     expect(errorCode(() => verifyJwt(long, options))).toBe('E_TOKEN_CLAIMS')
     const day = signJwt({ sub: 'ada', role: 'admin' }, { secret, issuer, ttlSeconds: 86_400, now: () => t0 })
     expect(verifyJwt(day, options).sub).toBe('ada')
+  })
+})
+
+describe('audience', () => {
+  test('issues the audience it is given and refuses a token without it or for another one', () => {
+    const token = signJwt({ sub: 'ada', role: 'admin' }, { secret, issuer, ttlSeconds: 60, now: () => t0 })
+    expect(verifyAt(token, t0).aud).toBe('jackpot-api')
+    const base = { sub: 'ada', role: 'admin', iss: issuer, iat: t0 / 1000, exp: t0 / 1000 + 60 }
+    const header = { alg: 'HS256', typ: 'JWT' }
+    expect(errorCode(() => verifyAt(forge(header, base), t0))).toBe('E_TOKEN_CLAIMS')
+    expect(errorCode(() => verifyAt(forge(header, { ...base, aud: 'billing-api' }), t0))).toBe(
+      'E_TOKEN_CLAIMS',
+    )
+    expect(errorCode(() => verifyAt(forge(header, { ...base, aud: ['billing-api'] }), t0))).toBe(
+      'E_TOKEN_CLAIMS',
+    )
+    expect(verifyAt(forge(header, { ...base, aud: ['billing-api', audience] }), t0).sub).toBe('ada')
+    const other = signJwt(
+      { sub: 'ada', role: 'admin' },
+      { secret, issuer, audience: 'billing-api', ttlSeconds: 60, now: () => t0 },
+    )
+    expect(errorCode(() => verifyAt(other, t0))).toBe('E_TOKEN_CLAIMS')
+  })
+})
+
+describe('key rotation (kid)', () => {
+  const oldKey = { kid: '2030-01', secret: 'the-old-key-that-signed-last-month-0123' }
+  const newKey = { kid: '2030-02', secret: 'the-new-key-that-signs-from-now-on-4567' }
+  const sign = (key: { kid: string; secret: string }) =>
+    signJwt({ sub: 'ada', role: 'admin' }, { ...key, issuer, ttlSeconds: 600, now: () => t0 })
+
+  test('names its key in the kid header', () => {
+    const [header] = sign(newKey).split('.')
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({
+      alg: 'HS256',
+      typ: 'JWT',
+      kid: '2030-02',
+    })
+  })
+
+  test('verifies tokens of every listed key, picked by kid, until the key is removed', () => {
+    const during = { keys: [newKey, oldKey] }
+    expect(verifyAt(sign(newKey), t0, during).sub).toBe('ada')
+    expect(verifyAt(sign(oldKey), t0, during).sub).toBe('ada')
+    const after = { keys: [newKey] }
+    expect(verifyAt(sign(newKey), t0, after).sub).toBe('ada')
+    expect(errorCode(() => verifyAt(sign(oldKey), t0, after))).toBe('E_TOKEN_KEY')
+  })
+
+  test('a kid that names one key cannot borrow another key: the signature is checked with the named one', () => {
+    const forged = signJwt(
+      { sub: 'ada', role: 'admin' },
+      { kid: newKey.kid, secret: oldKey.secret, issuer, ttlSeconds: 600, now: () => t0 },
+    )
+    expect(errorCode(() => verifyAt(forged, t0, { keys: [newKey, oldKey] }))).toBe('E_TOKEN_SIGNATURE')
+  })
+
+  test("checks a token without kid (signed before keys had ids) with the 'default' key only", () => {
+    const claims = {
+      sub: 'ada',
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      iat: t0 / 1000,
+      exp: t0 / 1000 + 60,
+    }
+    const legacy = forge({ alg: 'HS256', typ: 'JWT' }, claims)
+    expect(verifyAt(legacy, t0, { keys: [newKey, { kid: 'default', secret }] }).sub).toBe('ada')
+    expect(errorCode(() => verifyAt(legacy, t0, { keys: [newKey, { ...oldKey, secret }] }))).toBe(
+      'E_TOKEN_KEY',
+    )
   })
 })

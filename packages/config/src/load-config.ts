@@ -1,10 +1,25 @@
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError, type ConfigIssue } from './config-error.ts'
-import { type Env, EnvSchema, SECRET_VARIABLES } from './schema.ts'
+import { DEFAULT_JWT_KID, type Env, EnvSchema, SECRET_VARIABLES } from './schema.ts'
+
+/** One bearer-token signing key, named by the `kid` header of the tokens it signs. */
+export interface JwtKey {
+  kid: string
+  secret: string
+}
 
 export interface Config extends Env {
-  /** JWT_SECRET after defaults: always set (a development-only value outside production). */
+  /**
+   * The secret of the signing key (`jwtKeys[0]`) after defaults: always set (a
+   * development-only value outside production). Sign with `jwtKeys[0]` to get its `kid` too.
+   */
   JWT_SECRET: string
+  /**
+   * Every key tokens may be signed with, the signing one first: JWT_SECRETS in order,
+   * then JWT_SECRET as kid `default` (verify only when JWT_SECRETS is set too, which
+   * is how a rotation keeps the tokens signed before it valid).
+   */
+  jwtKeys: readonly JwtKey[]
   /** CORS_ORIGINS split on commas. */
   corsOrigins: string[]
   /** Which database the server runs on. */
@@ -60,6 +75,40 @@ function urlPassword(url: string | undefined): string | undefined {
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32
 
+const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * Parses JWT_SECRETS (`kid1:secret1,kid2:secret2`) and appends JWT_SECRET as kid
+ * `default`; returns the keys, or what is wrong with them (never echoing a secret).
+ */
+function jwtKeysOf(list: string | undefined, single: string | undefined): JwtKey[] | string {
+  const keys: JwtKey[] = []
+  for (const entry of (list ?? '').split(',')) {
+    if (entry.trim() === '') continue
+    const colon = entry.indexOf(':')
+    const kid = colon === -1 ? '' : entry.slice(0, colon).trim()
+    const secret = colon === -1 ? '' : entry.slice(colon + 1).trim()
+    if (!KID_PATTERN.test(kid) || secret === '') {
+      return `kid:secret pairs separated by commas, kid of letters, digits, . _ - (entry ${keys.length + 1} is not one)`
+    }
+    if (keys.some((key) => key.kid === kid) || (kid === DEFAULT_JWT_KID && single !== undefined)) {
+      return `distinct kids (kid '${kid}' appears twice${kid === DEFAULT_JWT_KID ? ', or is also JWT_SECRET' : ''})`
+    }
+    keys.push({ kid, secret })
+  }
+  if (single !== undefined) keys.push({ kid: DEFAULT_JWT_KID, secret: single })
+  return keys
+}
+
+/** Why a production signing secret is refused, or null when it is fine. */
+function weakSecret(secret: string): string | null {
+  if (secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    return `at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`
+  }
+  if (isPlaceholderSecret(secret)) return 'a real secret, not a well-known placeholder'
+  return null
+}
+
 /**
  * Reads, converts and validates the environment. Throws one `ConfigError` that
  * lists every invalid variable; secret values never appear in it.
@@ -95,17 +144,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
 
   const env = converted as Env
-  if (env.NODE_ENV === 'production' && !seen.has('JWT_SECRET')) {
-    const secret = env.JWT_SECRET
-    if (secret === undefined) {
+  const parsedKeys = seen.has('JWT_SECRETS') ? [] : jwtKeysOf(env.JWT_SECRETS, env.JWT_SECRET)
+  if (typeof parsedKeys === 'string') issues.push({ variable: 'JWT_SECRETS', expected: parsedKeys })
+  const jwtKeys = typeof parsedKeys === 'string' ? [] : parsedKeys
+  if (env.NODE_ENV === 'production' && !seen.has('JWT_SECRET') && !seen.has('JWT_SECRETS')) {
+    if (jwtKeys.length === 0 && typeof parsedKeys !== 'string') {
       issues.push({ variable: 'JWT_SECRET', expected: 'a secret in production (it is missing)' })
-    } else if (secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
-      issues.push({
-        variable: 'JWT_SECRET',
-        expected: `at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
-      })
-    } else if (isPlaceholderSecret(secret)) {
-      issues.push({ variable: 'JWT_SECRET', expected: 'a real secret, not a well-known placeholder' })
+    }
+    for (const key of jwtKeys) {
+      const weak = weakSecret(key.secret)
+      if (weak === null) continue
+      issues.push(
+        key.kid === DEFAULT_JWT_KID && env.JWT_SECRET !== undefined
+          ? { variable: 'JWT_SECRET', expected: weak }
+          : { variable: 'JWT_SECRETS', expected: `${weak} (kid '${key.kid}')` },
+      )
     }
   }
   if (env.NODE_ENV === 'production') {
@@ -118,9 +171,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (issues.length > 0) throw new ConfigError(issues)
 
+  const signing = jwtKeys[0] ?? { kid: DEFAULT_JWT_KID, secret: DEVELOPMENT_JWT_SECRET }
   return {
     ...env,
-    JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    JWT_SECRET: signing.secret,
+    jwtKeys: jwtKeys.length > 0 ? jwtKeys : [signing],
     corsOrigins: env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

@@ -1,5 +1,11 @@
 import { type Static, Type as T } from '@sinclair/typebox'
 
+/** The `aud` claim of bearer tokens unless JWT_AUDIENCE says otherwise. */
+export const DEFAULT_JWT_AUDIENCE = 'jackpot-api'
+
+/** The `kid` of the key JWT_SECRET provides, and the key a token without a `kid` is checked with. */
+export const DEFAULT_JWT_KID = 'default'
+
 /**
  * Every environment variable the platform reads, with the default that makes
  * `bun run start` work on a fresh clone (embedded PGlite, no Redis).
@@ -71,8 +77,25 @@ export const EnvSchema = T.Object({
       'prefix of every Redis key and channel (letters, digits, _.:-); replicas of one deployment share it',
   }),
 
-  JWT_SECRET: T.Optional(T.String({ minLength: 1, description: 'the HS256 secret for bearer tokens' })),
+  JWT_SECRET: T.Optional(
+    T.String({
+      minLength: 1,
+      description: "the HS256 secret for bearer tokens (the key with kid 'default')",
+    }),
+  ),
+  JWT_SECRETS: T.Optional(
+    T.String({
+      minLength: 1,
+      description:
+        'comma-separated kid:secret pairs (kid: letters, digits, . _ -); the first signs, every one verifies',
+    }),
+  ),
   JWT_ISSUER: T.String({ default: 'jackpot-platform', minLength: 1, description: 'the JWT iss claim' }),
+  JWT_AUDIENCE: T.String({
+    default: DEFAULT_JWT_AUDIENCE,
+    minLength: 1,
+    description: 'the JWT aud claim tokens are issued with and must carry',
+  }),
   JWT_MAX_TTL_SECONDS: T.Integer({
     default: 86_400,
     minimum: 60,
@@ -180,4 +203,9 @@ export const EnvSchema = T.Object({
 export type Env = Static<typeof EnvSchema>
 
 /** Variables whose values must never be echoed, not even in an error. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL'])
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'JWT_SECRET',
+  'JWT_SECRETS',
+  'DATABASE_URL',
+  'REDIS_URL',
+])

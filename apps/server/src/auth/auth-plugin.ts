@@ -4,6 +4,19 @@ import type { Authenticator } from './authenticator.ts'
 import type { Principal } from './principal.ts'
 import { type Role, satisfiesRole } from './roles.ts'
 
+export interface AuthPluginOptions {
+  /**
+   * Called once a credential is verified, before the role check; may throw an
+   * `HttpProblem` (the rate limit's `verified`, which charges the principal).
+   * Defaults to none.
+   */
+  onVerified?: (
+    request: Request,
+    principal: Principal,
+    headers: Record<string, unknown>,
+  ) => undefined | Promise<void>
+}
+
 /**
  * Adds the `auth` route option: `{ auth: 'viewer' }` or `{ auth: ['game', 'operator'] }`.
  *
@@ -14,15 +27,17 @@ import { type Role, satisfiesRole } from './roles.ts'
  * @example
  * new Elysia().use(authPlugin(authenticator)).get('/ledger', ({ principal }) => principal.role, { auth: 'viewer' })
  */
-export function authPlugin(authenticator: Authenticator) {
+export function authPlugin(authenticator: Authenticator, options: AuthPluginOptions = {}) {
+  const { onVerified } = options
   const principals = new WeakMap<Request, Principal>()
   return new Elysia().macro({
     auth: (allowed: Role | readonly Role[]) => {
       const roles: readonly Role[] = typeof allowed === 'string' ? [allowed] : allowed
       return {
         detail: { security: securityFor(roles) },
-        async transform({ request }) {
+        async transform({ request, set }) {
           const principal = await authenticator.authenticate(request.headers)
+          if (onVerified) await onVerified(request, principal, set.headers)
           if (!satisfiesRole(principal.role, roles)) {
             throw new HttpProblem(
               problem('forbidden', {

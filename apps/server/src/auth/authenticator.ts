@@ -1,12 +1,15 @@
 import type { JackpotStore } from '@jackpot/domain'
 import { HttpProblem, problem } from '../http/problem.ts'
-import { JwtError, verifyJwt } from './jwt.ts'
+import { JwtError, type JwtKey, verifyJwt } from './jwt.ts'
 import type { Principal } from './principal.ts'
 
 export interface AuthenticatorOptions {
   store: Pick<JackpotStore, 'authenticateApiKey'>
-  jwtSecret: string
+  /** Keys tokens may be signed with (`config.jwtKeys`), picked by the token's `kid`. */
+  jwtKeys: readonly JwtKey[]
   jwtIssuer: string
+  /** The `aud` every token must carry (JWT_AUDIENCE). */
+  jwtAudience: string
   /** Longest accepted token lifetime (JWT_MAX_TTL_SECONDS). Defaults to none. */
   jwtMaxLifetimeSeconds?: number | undefined
   /** Clock in milliseconds, for token expiry. Defaults to Date.now. */
@@ -24,7 +27,9 @@ const REALM = 'realm="jackpot"'
  * Resolves `X-API-Key` (game servers) or `Authorization: Bearer` (people) to a principal.
  *
  * @example
- * const authenticator = createAuthenticator({ store, jwtSecret: config.JWT_SECRET, jwtIssuer: config.JWT_ISSUER })
+ * const authenticator = createAuthenticator({
+ *   store, jwtKeys: config.jwtKeys, jwtIssuer: config.JWT_ISSUER, jwtAudience: config.JWT_AUDIENCE,
+ * })
  * const principal = await authenticator.authenticate(request.headers)
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -54,8 +59,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       try {
         const claims = verifyJwt(match[1], {
-          secret: options.jwtSecret,
+          keys: options.jwtKeys,
           issuer: options.jwtIssuer,
+          audience: options.jwtAudience,
           now: options.now,
           ...(options.jwtMaxLifetimeSeconds === undefined
             ? {}

@@ -19,6 +19,7 @@ const decision = (allowed: boolean) => ({
   remaining: allowed ? 1 : 0,
   retryAfterMs: 0,
   source: 'local' as const,
+  window: 0,
 })
 
 async function series(metrics: Metrics): Promise<string[]> {

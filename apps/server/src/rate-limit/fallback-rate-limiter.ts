@@ -1,5 +1,5 @@
 import type { MemoryRateLimiter } from './memory-rate-limiter.ts'
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy, RateLimitRefund } from './rate-limiter.ts'
 
 /** Runs a shared-store call under whatever guard the caller wants (a circuit breaker, a timeout). */
 export type Guard = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>
@@ -17,9 +17,13 @@ export class FallbackRateLimiter implements RateLimiter {
     private readonly onFallback: (error: unknown) => void = () => {},
   ) {}
 
-  async consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
+  async consume(key: string, policy: RateLimitPolicy, refund?: RateLimitRefund): Promise<RateLimitDecision> {
+    // A refund goes back to the store that counted the request. One counted in Redis
+    // is lost if Redis fails now: that client is over-charged by one until the window slides.
+    if (refund?.source === 'local') this.local.refund(refund, policy)
+    const sharedRefund = refund?.source === 'redis' ? refund : undefined
     try {
-      return await this.guard(() => this.shared.consume(key, policy))
+      return await this.guard(() => this.shared.consume(key, policy, sharedRefund))
     } catch (error) {
       this.onFallback(error)
       return this.local.consumeSync(key, policy)

@@ -1,22 +1,16 @@
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
-
-/** One client's requests in the current window: `stamps[head…]` are live, older ones are dead. */
-interface Window {
-  stamps: number[]
-  head: number
-}
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy, RateLimitRefund } from './rate-limiter.ts'
+import { refundTo, slidingWindow, type WindowCounts } from './sliding-window.ts'
 
 /**
- * Exact sliding-window log in this process's memory. Used on its own without
+ * Sliding-window counter in this process's memory. Used on its own without
  * Redis, and as the per-replica fallback when Redis is down.
  *
- * Memory is bounded: at most `maxKeys` keys (least recently used dropped first),
- * each holding at most `limit` live timestamps. Each decision costs O(1)
- * amortized: expired timestamps are skipped with a moving head and dropped in
- * one go once they make up half the log, never shifted out one request at a time.
+ * Memory is bounded twice over: each key holds three numbers however many
+ * requests it sends (the counts of two fixed windows), and at most `maxKeys`
+ * keys are kept (least recently used dropped first). Each decision is O(1).
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, Window>()
+  private readonly counters = new Map<string, WindowCounts>()
   private readonly maxKeys: number
   private readonly now: () => number
 
@@ -25,56 +19,49 @@ export class MemoryRateLimiter implements RateLimiter {
     this.now = options.now ?? Date.now
   }
 
-  async consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
-    return this.consumeSync(key, policy)
+  async consume(key: string, policy: RateLimitPolicy, refund?: RateLimitRefund): Promise<RateLimitDecision> {
+    return this.consumeSync(key, policy, refund)
   }
 
-  consumeSync(key: string, policy: RateLimitPolicy): RateLimitDecision {
-    const now = this.now()
+  consumeSync(key: string, policy: RateLimitPolicy, refund?: RateLimitRefund): RateLimitDecision {
+    if (refund !== undefined) this.refund(refund, policy)
     const fullKey = `${policy.group}:${key}`
-    let window = this.windows.get(fullKey)
+    const stored = this.counters.get(fullKey)
     // Re-insert to keep Map order = recency, so eviction drops the coldest key.
-    if (window === undefined) window = { stamps: [], head: 0 }
-    else this.windows.delete(fullKey)
-    this.windows.set(fullKey, window)
-    if (this.windows.size > this.maxKeys) this.evict()
-
-    const { stamps } = window
-    const cutoff = now - policy.windowMs
-    let head = window.head
-    while (head < stamps.length && stamps[head]! <= cutoff) head++
-    if (head > 0 && head * 2 >= stamps.length) {
-      stamps.splice(0, head)
-      head = 0
-    }
-    window.head = head
-
-    const live = stamps.length - head
-    if (live >= policy.limit) {
-      const oldest = stamps[head] ?? now
-      return {
-        allowed: false,
-        limit: policy.limit,
-        remaining: 0,
-        retryAfterMs: Math.max(1, oldest + policy.windowMs - now),
-        source: 'local',
-      }
-    }
-    stamps.push(now)
+    if (stored !== undefined) this.counters.delete(fullKey)
+    const outcome = slidingWindow(stored, this.now(), policy)
+    this.counters.set(fullKey, outcome.counts)
+    if (this.counters.size > this.maxKeys) this.evict()
     return {
-      allowed: true,
+      allowed: outcome.allowed,
       limit: policy.limit,
-      remaining: policy.limit - live - 1,
-      retryAfterMs: 0,
+      remaining: outcome.remaining,
+      retryAfterMs: outcome.retryAfterMs,
       source: 'local',
+      window: outcome.counts.window,
     }
+  }
+
+  /** Gives back one request this limiter counted (see {@link RateLimitRefund}). */
+  refund(refund: Pick<RateLimitRefund, 'key' | 'window'>, policy: RateLimitPolicy): void {
+    refundTo(this.counters.get(`${policy.group}:${refund.key}`), refund.window)
+  }
+
+  /** What is kept for `key`: two window counts, never a list of requests. For diagnostics and tests. */
+  countsOf(key: string, policy: RateLimitPolicy): Readonly<WindowCounts> | undefined {
+    return this.counters.get(`${policy.group}:${key}`)
+  }
+
+  /** How many keys are held (at most `maxKeys`). */
+  get size(): number {
+    return this.counters.size
   }
 
   private evict(): void {
-    while (this.windows.size > this.maxKeys) {
-      const coldest = this.windows.keys().next().value
+    while (this.counters.size > this.maxKeys) {
+      const coldest = this.counters.keys().next().value
       if (coldest === undefined) return
-      this.windows.delete(coldest)
+      this.counters.delete(coldest)
     }
   }
 }

@@ -3,8 +3,9 @@ import type { RateLimitPolicy } from './rate-limiter.ts'
 
 /**
  * Which policy a request falls under. Game traffic (contributions, wins) is
- * limited per API key, public pool reads per client IP, everything else under
- * /api/v1 per credential. Health, metrics and docs are never limited: an
+ * limited per verified API key, public pool reads per client IP, everything
+ * else under /api/v1 per verified token subject; anonymous requests and failed
+ * authentications count against the client IP in the route's group. Health, metrics and docs are never limited: an
  * orchestrator's probes must not be throttled.
  */
 export interface RateLimitGroups {
@@ -16,9 +17,9 @@ export interface RateLimitGroups {
 export function rateLimitGroupsFromConfig(config: Config): RateLimitGroups {
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000
   return {
-    game: { group: 'game', limit: config.RATE_LIMIT_GAME, windowMs },
-    public: { group: 'public', limit: config.RATE_LIMIT_PUBLIC, windowMs },
-    staff: { group: 'staff', limit: config.RATE_LIMIT_STAFF, windowMs },
+    game: { group: 'game', limit: config.RATE_LIMIT_GAME, windowMs, by: 'principal' },
+    public: { group: 'public', limit: config.RATE_LIMIT_PUBLIC, windowMs, by: 'ip' },
+    staff: { group: 'staff', limit: config.RATE_LIMIT_STAFF, windowMs, by: 'principal' },
   }
 }
 

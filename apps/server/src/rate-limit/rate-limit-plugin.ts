@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { Elysia } from 'elysia'
-import { clientAddress } from './client-address.ts'
+import type { Principal } from '../auth/principal.ts'
+import { clientIp, type RequestIpSource } from '../http/client-ip.ts'
+import { HttpProblem, type Problem, problem } from '../http/problem.ts'
 import { policyFor, type RateLimitGroups } from './rate-limit-groups.ts'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
 
@@ -12,21 +14,43 @@ export interface RateLimitPluginOptions {
    * read right to left through this many entries (see clientAddress). 0: the socket peer. Defaults to 0.
    */
   trustedProxyHops?: number
-  /** Called for every decision, e.g. to count them. */
+  /** Called for every final decision, e.g. to count them. */
   onDecision?: (group: string, decision: RateLimitDecision) => void
 }
 
+/** The two halves of the rate limit: before any handler (by IP), and after authentication (by principal). */
+export type RateLimits = ReturnType<typeof rateLimits>
+
+/** What the IP charge of a request on a per-principal route left for {@link RateLimits.verified}. */
+interface Reservation {
+  key: string
+  policy: RateLimitPolicy
+  decision: RateLimitDecision
+  path: string
+}
+
 /**
- * Limits requests per client before any handler runs, answering `429`
- * problem+json with `Retry-After`; every limited route also gets the
- * `RateLimit-*` headers so well-behaved clients can pace themselves.
+ * Limits requests per client so that no header buys a fresh budget:
+ *
+ * - every limited request is first charged to its client IP (`X-Forwarded-For`
+ *   read right to left through `trustedProxyHops`), before any credential is
+ *   looked at; past the IP budget it is refused with no database lookup;
+ * - on routes limited per principal (game, staff), once the auth plugin has
+ *   verified the credential, that charge moves to the principal (API key id,
+ *   token subject) — see {@link RateLimits.verified}. A request whose credential
+ *   fails keeps its IP charge, so forged keys and tokens share the IP's budget.
+ *
+ * Refusals are `429` problem+json with `Retry-After`; every limited response
+ * carries the `RateLimit-*` headers of the budget that decided.
  *
  * @example
- * app.use(rateLimit({ limiter: new MemoryRateLimiter(), groups: rateLimitGroupsFromConfig(config) }))
+ * const limits = rateLimits({ limiter: new MemoryRateLimiter(), groups: rateLimitGroupsFromConfig(config) })
+ * app.use(limits.plugin).use(authPlugin(authenticator, { onVerified: limits.verified }))
  */
-export function rateLimit(options: RateLimitPluginOptions) {
+export function rateLimits(options: RateLimitPluginOptions) {
   const { limiter, groups, onDecision } = options
   const trustedHops = options.trustedProxyHops ?? 0
+  const reservations = new WeakMap<Request, Reservation>()
   // Every request under /api pays for this hook: no URL parsing, no promise when the
   // limiter decides in memory, header texts computed once per policy.
   const consumeSync = limiter.consumeSync?.bind(limiter)
@@ -46,47 +70,51 @@ export function rateLimit(options: RateLimitPluginOptions) {
     return found
   }
 
+  /** Writes the RateLimit-* headers; returns the refusal when the decision is one. */
   const decide = (
     decision: RateLimitDecision,
     policy: RateLimitPolicy,
     path: string,
     headers: Record<string, unknown>,
-  ): Response | undefined => {
-    onDecision?.(policy.group, decision)
+  ): Refusal | undefined => {
     const text = textsOf(policy)
-    const limit = decision.limit === policy.limit ? text.limit : String(decision.limit)
-    const remaining = String(decision.remaining)
-    const reset = decision.retryAfterMs > 0 ? String(Math.ceil(decision.retryAfterMs / 1000)) : text.reset
-    const policyHeader =
+    headers['ratelimit-limit'] = decision.limit === policy.limit ? text.limit : String(decision.limit)
+    headers['ratelimit-remaining'] = String(decision.remaining)
+    headers['ratelimit-reset'] =
+      decision.retryAfterMs > 0 ? String(Math.ceil(decision.retryAfterMs / 1000)) : text.reset
+    headers['ratelimit-policy'] =
       decision.limit === policy.limit ? text.policy : `${decision.limit};w=${text.windowSeconds}`
-    if (decision.allowed) {
-      headers['ratelimit-limit'] = limit
-      headers['ratelimit-remaining'] = remaining
-      headers['ratelimit-reset'] = reset
-      headers['ratelimit-policy'] = policyHeader
-      return undefined
-    }
+    if (decision.allowed) return undefined
     const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
-    return new Response(
-      JSON.stringify({
-        type: 'https://jackpot.dev/problems/rate-limited',
-        title: 'Too many requests',
-        status: 429,
+    return {
+      body: problem('rate-limited', {
         detail: `Limit of ${decision.limit} requests per ${text.windowSeconds}s reached for '${policy.group}' routes; retry in ${retryAfter}s.`,
         instance: path,
       }),
-      {
-        status: 429,
-        headers: {
-          'ratelimit-limit': limit,
-          'ratelimit-remaining': remaining,
-          'ratelimit-reset': reset,
-          'ratelimit-policy': policyHeader,
-          'content-type': 'application/problem+json',
-          'retry-after': String(retryAfter),
-        },
+      headers: {
+        'ratelimit-limit': headers['ratelimit-limit'] as string,
+        'ratelimit-remaining': headers['ratelimit-remaining'] as string,
+        'ratelimit-reset': headers['ratelimit-reset'] as string,
+        'ratelimit-policy': headers['ratelimit-policy'] as string,
+        'retry-after': String(retryAfter),
       },
-    )
+    }
+  }
+
+  /** The IP charge: final on per-IP routes, a reservation on per-principal ones. */
+  const byIp = (
+    request: Request,
+    policy: RateLimitPolicy,
+    path: string,
+    decision: RateLimitDecision,
+    headers: Record<string, unknown>,
+    key: string,
+  ): Response | undefined => {
+    const refusal = decide(decision, policy, path, headers)
+    // An allowed reservation is reported once it is settled (as the principal's decision).
+    if (policy.by !== 'principal' || refusal) onDecision?.(policy.group, decision)
+    else reservations.set(request, { key, policy, decision, path })
+    return refusal && responseOf(refusal)
   }
 
   type HookContext = {
@@ -102,19 +130,59 @@ export function rateLimit(options: RateLimitPluginOptions) {
     const path = pathOf(request.url)
     const policy = policyFor(request.method, path, groups)
     if (!policy) return undefined
+    const key = ipKey(clientIp(request, server, trustedHops))
     // biome-ignore lint/style/useConst: a `const` is folded into the `return` by Bun's transpiler, which Elysia would then read as asynchronous.
     let answer: Response | undefined
-    answer = decide(consumeSync!(clientKey(request, server, trustedHops), policy), policy, path, set.headers)
+    answer = byIp(request, policy, path, consumeSync!(key, policy), set.headers, key)
     return answer
   }
   const shared = async ({ request, server, set }: HookContext): Promise<Response | undefined> => {
     const path = pathOf(request.url)
     const policy = policyFor(request.method, path, groups)
     if (!policy) return undefined
-    const decision = await limiter.consume(clientKey(request, server, trustedHops), policy)
-    return decide(decision, policy, path, set.headers)
+    const key = ipKey(clientIp(request, server, trustedHops))
+    const decision = await limiter.consume(key, policy)
+    return byIp(request, policy, path, decision, set.headers, key)
   }
-  return new Elysia({ name: 'jackpot/rate-limit' }).onRequest(consumeSync ? inMemory : shared)
+
+  const settle = (
+    reservation: Reservation,
+    decision: RateLimitDecision,
+    headers: Record<string, unknown>,
+  ) => {
+    onDecision?.(reservation.policy.group, decision)
+    const refusal = decide(decision, reservation.policy, reservation.path, headers)
+    if (refusal) throw new HttpProblem(refusal.body, refusal.headers)
+  }
+
+  return {
+    /** Elysia plugin: charges every limited request to its client IP before any handler runs; `429` past it. */
+    plugin: new Elysia({ name: 'jackpot/rate-limit' }).onRequest(consumeSync ? inMemory : shared),
+    /**
+     * For the auth plugin, once a credential is verified: the request's IP charge is
+     * given back and the principal is charged instead, in one limiter call.
+     * Synchronous (returns undefined) with an in-memory limiter.
+     *
+     * @throws HttpProblem 429 when the principal is past its limit.
+     */
+    verified(
+      request: Request,
+      principal: Principal,
+      headers: Record<string, unknown>,
+    ): undefined | Promise<void> {
+      const reservation = reservations.get(request)
+      if (reservation === undefined) return undefined
+      reservations.delete(request)
+      const { decision, policy } = reservation
+      const refund = { key: reservation.key, window: decision.window, source: decision.source }
+      const key = principalKey(principal)
+      if (consumeSync) {
+        settle(reservation, consumeSync(key, policy, refund), headers)
+        return undefined
+      }
+      return limiter.consume(key, policy, refund).then((settled) => settle(reservation, settled, headers))
+    },
+  }
 }
 
 /** The `RateLimit-*` headers that change from one request to the next (the others change with the policy). */
@@ -127,6 +195,18 @@ interface PolicyTexts {
   policy: string
 }
 
+interface Refusal {
+  body: Problem
+  headers: Record<string, string>
+}
+
+function responseOf(refusal: Refusal): Response {
+  return new Response(JSON.stringify(refusal.body), {
+    status: 429,
+    headers: { ...refusal.headers, 'content-type': 'application/problem+json' },
+  })
+}
+
 /** The path of an absolute request URL (`http://host/path?query` → `/path`), without a URL object. */
 export function pathOf(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2)
@@ -135,17 +215,17 @@ export function pathOf(url: string): string {
   return query === -1 ? url.slice(start) : url.slice(start, query)
 }
 
-interface RequestIpSource {
-  requestIP?: (request: Request) => { address: string } | null
+function ipKey(address: string): string {
+  return `ip:${address}`
 }
 
 /**
- * A credential identifies a client better than an IP (many game servers share
- * a NAT), so keys and tokens win; only their hash is used, never the secret.
+ * The verified principal's key. Token subjects are the caller's text, so a long
+ * one is hashed to keep every key small.
  */
-function clientKey(request: Request, server: RequestIpSource | null, trustedHops: number): string {
-  const credential = request.headers.get('x-api-key') ?? request.headers.get('authorization')
-  if (credential) return `cred:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`
-  const peer = server?.requestIP?.(request)?.address ?? 'unknown'
-  return `ip:${clientAddress(request.headers.get('x-forwarded-for'), peer, trustedHops)}`
+export function principalKey(principal: Principal): string {
+  if (principal.kind === 'api-key') return `key:${principal.keyId}`
+  return principal.sub.length <= 64
+    ? `sub:${principal.sub}`
+    : `sub#${createHash('sha256').update(principal.sub).digest('base64url').slice(0, 22)}`
 }

@@ -72,7 +72,7 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions) {
     else if (to === 'closed') options.logger?.info(fields, 'rate limit: shared through Redis again')
   })
   const limiter = new FallbackRateLimiter(
-    new RedisRateLimiter(options.redis, options.keyPrefix),
+    new RedisRateLimiter(options.redis, { keyPrefix: options.keyPrefix }),
     new MemoryRateLimiter(),
     (call) => breaker.execute(() => call(NEVER_ABORTED)),
     options.onFallback,

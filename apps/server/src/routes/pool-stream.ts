@@ -1,6 +1,6 @@
 import type { Clock, Metrics } from '@jackpot/observability'
 import { Elysia } from 'elysia'
-import { clientIp, type RequestIpSource } from '../http/client-ip.ts'
+import { clientIp, type RequestIpSource, trustedProxyHops } from '../http/client-ip.ts'
 import { HttpProblem, problem } from '../http/problem.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
 import { PoolStreamHub, type PoolStreamHubOptions } from '../pool-stream/pool-stream-hub.ts'
@@ -49,7 +49,7 @@ export function poolStreamRoutes({ config }: RouteDeps, options: PoolStreamRoute
       async ({ request, server, set }) => {
         // The first event goes out from memory once the cache holds a snapshot.
         await options.poolCache.snapshot()
-        const ip = clientIp(request, server as RequestIpSource | null, config.TRUST_PROXY)
+        const ip = clientIp(request, server as RequestIpSource | null, trustedProxyHops(config))
         const opening = hub.open(ip, request.headers.get('last-event-id'), request.signal)
         if (!opening.ok) {
           if (opening.reason === 'shutting-down') {

@@ -81,7 +81,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     token: (role, sub = `${role}-user`) =>
       signJwt(
         { sub, role },
-        { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds: 3600, now: options.now },
+        {
+          ...config.jwtKeys[0]!,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          ttlSeconds: 3600,
+          now: options.now,
+        },
       ),
     gameKey: async (name = 'test-game-server') =>
       (await store.createApiKey({ name, createdBy: 'harness' })).key,

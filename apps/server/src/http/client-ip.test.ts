@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { clientAddress } from './client-address.ts'
+import { clientAddress } from './client-ip.ts'
 
 describe('clientAddress', () => {
   test('ignores X-Forwarded-For when no proxy is trusted', () => {
