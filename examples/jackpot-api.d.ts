@@ -620,7 +620,7 @@ export interface components {
         Problem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;
@@ -736,7 +736,7 @@ export interface components {
         ValidationProblem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;

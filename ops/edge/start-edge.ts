@@ -22,6 +22,8 @@ export interface EdgeOptions {
   verbose?: boolean
   /** Largest request body the edge forwards; keep it the server's BODY_LIMIT_BYTES. Defaults to the server's default. */
   bodyLimitBytes?: number
+  /** Seconds a replica may take to answer before the edge answers 504 itself. Defaults to 10. */
+  readTimeoutSeconds?: number
 }
 
 export interface RunningEdge {
@@ -57,6 +59,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     EDGE_PORT: `127.0.0.1:${port}`,
     EDGE_CACHE_DIR: join(workDir, 'cache'),
     EDGE_BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? loadConfig({}).BODY_LIMIT_BYTES),
+    EDGE_READ_TIMEOUT: `${options.readTimeoutSeconds ?? 10}s`,
     EDGE_ACCESS_LOG: options.verbose ? '/dev/stdout' : join(workDir, 'access.log'),
   })
   const main = `
@@ -123,6 +126,7 @@ if (import.meta.main) {
 
 Starts Debian's nginx (apt-get install nginx) with ops/edge/nginx.conf in front of
 the given server replicas and logs one line per request with its cache status.
+The body limit is BODY_LIMIT_BYTES from the environment, as the server reads it.
 Stop with Ctrl-C.`)
     process.exit(args.length === 0 ? 1 : 0)
   }
@@ -139,7 +143,14 @@ Stop with Ctrl-C.`)
     }
     i++
   }
-  const edge = await startEdge({ upstreams, port, verbose: true })
+  // The limit the server reads from the same environment (BODY_LIMIT_BYTES), so a
+  // server and an edge started from one shell agree on it.
+  const edge = await startEdge({
+    upstreams,
+    port,
+    verbose: true,
+    bodyLimitBytes: loadConfig().BODY_LIMIT_BYTES,
+  })
   console.log(`edge on ${edge.url} → ${upstreams.join(', ')}`)
   const stop = () => edge.stop().then(() => process.exit(0))
   process.on('SIGINT', stop)

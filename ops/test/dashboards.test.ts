@@ -1,16 +1,18 @@
 import { describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DASHBOARD_SPECS, DASHBOARDS_DIR, renderDashboard } from '../grafana/build/build-dashboards.ts'
 import { buildDashboard } from '../grafana/build/dashboard-builder.ts'
 import { queryPanels } from '../grafana/build/grafana-model.ts'
+import { runbookFile } from '../runbooks/runbook-url.ts'
 import {
   dashboardQueries,
   leftoverVariables,
   loadDashboards,
   substituteVariables,
 } from '../verify/dashboard-queries.ts'
+import { allRules } from './support/rule-files.ts'
 import { REPO_ROOT, runTool } from './support/run-tool.ts'
 
 const dashboards = loadDashboards()
@@ -120,6 +122,43 @@ describe('provisioned Grafana dashboards', () => {
     const exprs = queryPanels(overview).flatMap((p) => (p.targets ?? []).map((t) => t.expr))
     expect(exprs.some((e) => e.includes('job:slo_errors_per_request:ratio_rate3d'))).toBe(true)
     expect(exprs.some((e) => e.includes('job:slo_errors_per_request:ratio_rate1h'))).toBe(true)
+  })
+
+  test('link to each other: every dashboard carries the tags the dashboards link lists', () => {
+    for (const { dashboard } of dashboards) {
+      const links = dashboard.links as { type: string; tags: string[]; includeVars?: boolean }[]
+      const list = links.find((link) => link.type === 'dashboards')
+      expect(list, dashboard.title).toBeDefined()
+      expect(list?.includeVars, dashboard.title).toBe(true)
+      // Grafana lists the dashboards carrying all of the link's tags: so every other one.
+      for (const other of dashboards)
+        for (const tag of list?.tags ?? []) expect(other.dashboard.tags, other.dashboard.title).toContain(tag)
+    }
+  })
+
+  test('panels link to the runbooks of the alerts they show, and every alert has such a panel', () => {
+    const alertNames = allRules().flatMap((rule) => (rule.alert === undefined ? [] : [rule.alert]))
+    const linked = new Set<string>()
+    for (const { dashboard } of dashboards) {
+      for (const panel of queryPanels(dashboard)) {
+        const where = `${dashboard.title}: ${panel.title}`
+        for (const link of panel.links ?? []) {
+          const file = runbookFile(link.url)
+          expect(file, `${where}: ${link.url}`).toBeDefined()
+          expect(existsSync(join(REPO_ROOT, 'ops/runbooks', file ?? '')), `${where}: ${link.url}`).toBe(true)
+          linked.add(file?.replace(/\.md$/, '') ?? '')
+        }
+        // A panel whose text names an alert is where that alert is read: it links the runbook.
+        const text = `${panel.title} ${panel.description ?? ''}`
+        for (const alert of alertNames.filter((name) => new RegExp(`\\b${name}\\b`).test(text)))
+          expect(
+            (panel.links ?? []).map((link) => link.url),
+            `${where} names ${alert}`,
+          ).toContainEqual(expect.stringContaining(`/${alert}.md`))
+      }
+    }
+    // An alert no panel shows: give the panel with its signal `alerts: ['<name>']` in ops/grafana/build.
+    expect(alertNames.filter((name) => !linked.has(name))).toEqual([])
   })
 
   test('lay panels out without overlaps inside the 24-column grid', () => {

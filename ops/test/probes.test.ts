@@ -239,17 +239,35 @@ describe('Kubernetes manifests', () => {
     expect((container as { image?: string }).image).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/)
   })
 
-  test('let only the edge and Prometheus reach the server pods', () => {
+  test('let only the edge and Prometheus reach the server pods, on the server port', () => {
     const policy = byKind<Manifest & { spec: Record<string, unknown> }>('NetworkPolicy')
     const spec = policy.spec as {
       podSelector: { matchLabels: Record<string, string> }
       policyTypes: string[]
-      ingress: { from: unknown[] }[]
+      ingress: { from: Record<string, unknown>[]; ports: { protocol: string; port: string | number }[] }[]
     }
-    expect(spec.podSelector.matchLabels['app.kubernetes.io/name']).toBe('jackpot-server')
+    // It selects the Deployment's pods (its labels are a subset of theirs).
+    expect(deployment.spec.template.metadata.labels).toMatchObject(spec.podSelector.matchLabels)
+    expect(Object.keys(spec.podSelector.matchLabels).length).toBeGreaterThan(0)
     expect(spec.policyTypes).toEqual(['Ingress'])
+    // One rule, so nothing else is allowed; exactly two peers: the ingress controller's
+    // namespace (the edge) and the Prometheus pods of the monitoring namespace. No ipBlock.
     expect(spec.ingress).toHaveLength(1)
-    expect(JSON.stringify(spec.ingress[0]?.from)).toContain('prometheus')
-    expect(spec.ingress[0]?.from).toHaveLength(2)
+    const [rule] = spec.ingress
+    expect(rule?.from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+      },
+    ])
+    // Only the port the server listens on (the API, /metrics and /health share it).
+    expect(rule?.ports).toEqual([{ protocol: 'TCP', port: 'http' }])
+    expect(container.ports.find((port) => port.name === 'http')?.containerPort).toBe(defaultPort)
+    const kustomization = Bun.YAML.parse(readFileSync(join(k8sDir, 'kustomization.yaml'), 'utf8')) as {
+      resources: string[]
+    }
+    expect(kustomization.resources).toContain('network-policy.yaml')
+    expect(kustomization.resources).toContain('hpa.yaml')
   })
 })

@@ -9,6 +9,8 @@ import { contractOf, createHarness, type Harness } from './support/harness.ts'
  * against /swagger/json as it arrives (see ContractValidator), so this file
  * proves coverage: each documented `operation status` was received and kept
  * the contract, or is listed below with the reason it is not produced here.
+ * Socket-level suites (a listening app or a main.ts process) check their answers
+ * against the same document through contractFetch (support/contract-fetch.ts).
  */
 const NOT_PRODUCED_HERE: Record<string, string> = {
   'getMetrics 500': 'the exporter renders from memory; nothing in a request can make it fail',

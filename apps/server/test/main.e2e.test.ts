@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { contractFetch } from './support/contract-fetch.ts'
 
 const MAIN = join(import.meta.dir, '../src/main.ts')
 const dataDir = mkdtempSync(join(tmpdir(), 'jackpot-main-'))
@@ -43,9 +44,10 @@ describe('end-to-end: bun run start', () => {
     const server = start({ PGLITE_DATA_DIR: dataDir })
     const swagger = await swaggerUrl(server)
     const base = swagger.replace(/\/swagger$/, '')
+    const send = await contractFetch(base)
 
     expect((await fetch(swagger)).status).toBe(200)
-    const pools = await fetch(`${base}/api/v1/pools`)
+    const pools = await send('/api/v1/pools')
     expect(pools.status).toBe(200)
     expect(((await pools.json()) as { pools: unknown[] }).pools).toHaveLength(3)
 
@@ -64,19 +66,19 @@ describe('end-to-end: bun run start', () => {
 
   test('on SIGTERM fails readiness first, keeps serving through the readiness delay, then exits 0', async () => {
     const server = start({ PGLITE_DATA_DIR: 'memory://', SHUTDOWN_READINESS_DELAY_MS: '3000' })
-    const base = (await swaggerUrl(server)).replace(/\/swagger$/, '')
-    expect((await fetch(`${base}/health/ready`)).status).toBe(200)
+    const send = await contractFetch((await swaggerUrl(server)).replace(/\/swagger$/, ''))
+    expect((await send('/health/ready')).status).toBe(200)
 
     const signalled = performance.now()
     server.kill('SIGTERM')
     let ready = 200
     while (ready !== 503 && performance.now() - signalled < 1_000) {
-      ready = (await fetch(`${base}/health/ready`)).status
+      ready = (await send('/health/ready')).status
     }
     // Load balancers see readiness fail while the process still answers everything else.
     expect(ready).toBe(503)
-    expect((await fetch(`${base}/health/live`)).status).toBe(200)
-    expect((await fetch(`${base}/api/v1/pools`)).status).toBe(200)
+    expect((await send('/health/live')).status).toBe(200)
+    expect((await send('/api/v1/pools')).status).toBe(200)
     expect(await server.exited).toBe(0)
     // It stayed up for the readiness delay before it stopped listening.
     expect(performance.now() - signalled).toBeGreaterThanOrEqual(2_900)

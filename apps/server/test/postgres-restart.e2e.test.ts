@@ -52,7 +52,7 @@ describe.if(runnable)('end-to-end: PostgreSQL restarts under write load', () => 
       while (running) {
         const idempotencyKey = `restart-${index}-${sequence++}`
         try {
-          const response = await fetch(`${server.base}/api/v1/contributions`, {
+          const response = await server.fetch('/api/v1/contributions', {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
@@ -86,7 +86,7 @@ describe.if(runnable)('end-to-end: PostgreSQL restarts under write load', () => 
     const down = performance.now()
     let readinessFailed = false
     while (performance.now() - down < AWAY_MS) {
-      const ready = await fetch(`${server.base}/health/ready`).catch(() => undefined)
+      const ready = await server.fetch('/health/ready').catch(() => undefined)
       if (ready?.status === 503) readinessFailed = true
       await Bun.sleep(250)
     }

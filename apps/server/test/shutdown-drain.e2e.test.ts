@@ -33,7 +33,7 @@ async function drainUnderLoad(server: ServerProcess): Promise<{ sent: Sent[]; ex
     while (!signalled) {
       const idempotencyKey = `drain-${index}-${sequence++}`
       try {
-        const response = await fetch(`${server.base}/api/v1/contributions`, {
+        const response = await server.fetch('/api/v1/contributions', {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

@@ -1,8 +1,10 @@
+import { runbookUrl } from '../../runbooks/runbook-url.ts'
 import {
   type AnnotationQuery,
   DATASOURCE,
   type Dashboard,
   type Panel,
+  type PanelLink,
   type PanelTarget,
   type TemplateVariable,
   type Threshold,
@@ -30,6 +32,12 @@ export interface PanelSpec {
   decimals?: number
   min?: number
   max?: number
+  /**
+   * Alerts this panel shows the signal of (alert names in ops/prometheus/rules).
+   * Each becomes a link in the panel header to the alert's runbook, so the page
+   * that explains a red line is one click from it. Defaults to none.
+   */
+  alerts?: string[]
 }
 
 export interface RowSpec {
@@ -122,6 +130,11 @@ function targets(queries: QuerySpec[], instant: boolean): PanelTarget[] {
   }))
 }
 
+/** A runbook link per alert, opening in a new tab so the dashboard stays put. */
+function runbookLinks(alerts: string[]): PanelLink[] {
+  return alerts.map((alert) => ({ title: `Runbook: ${alert}`, url: runbookUrl(alert), targetBlank: true }))
+}
+
 function panel(spec: PanelSpec, id: number, x: number, y: number): Panel {
   const kind = spec.kind ?? 'timeseries'
   const defaults: Record<string, unknown> = {
@@ -152,6 +165,7 @@ function panel(spec: PanelSpec, id: number, x: number, y: number): Panel {
     datasource: DATASOURCE,
     gridPos: { x, y, w: spec.width ?? 12, h: HEIGHT[kind] },
     targets: targets(spec.queries, kind === 'stat'),
+    ...(spec.alerts?.length ? { links: runbookLinks(spec.alerts) } : {}),
     fieldConfig: { defaults, overrides: [] },
     options:
       kind === 'timeseries'

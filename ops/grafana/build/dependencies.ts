@@ -24,6 +24,7 @@ export const dependencies: DashboardSpec = {
           width: 12,
           unit: 's',
           limit: { value: 2 },
+          alerts: ['DatabaseLatencyHigh'],
           queries: [
             {
               expr: `histogram_quantile(0.95, sum by (db_operation_name, le) (rate(db_client_operation_duration_seconds_bucket{${SERVER}}${RATE})))`,
@@ -52,6 +53,7 @@ export const dependencies: DashboardSpec = {
           title: 'Replicas per breaker state',
           description: 'How many replicas see each breaker closed, open, half-open or isolated.',
           width: 12,
+          alerts: ['CircuitBreakerOpen'],
           decimals: 0,
           queries: [
             {
@@ -96,6 +98,7 @@ export const dependencies: DashboardSpec = {
           title: 'Overall hit ratio per cache',
           description: 'A hit at either level over all lookups (every lookup starts at L1).',
           width: 12,
+          alerts: ['CacheHitRatioLow'],
           unit: 'percentunit',
           min: 0,
           max: 1,

@@ -34,6 +34,7 @@ export const jackpot: DashboardSpec = {
           description:
             'Sum of all pools and the floor of the JackpotBelowFloor alert (recording rule job:jackpot_pool_amount_floor_cents:value).',
           width: 12,
+          alerts: ['JackpotBelowFloor'],
           unit: CURRENCY_UNIT,
           decimals: 2,
           queries: [

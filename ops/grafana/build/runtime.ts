@@ -19,6 +19,7 @@ export const runtime: DashboardSpec = {
           kind: 'stat',
           decimals: 0,
           limit: { value: 1, above: 'good' },
+          alerts: ['ServiceDown'],
           queries: [{ expr: `up{${SERVER}}`, legend: '{{instance}}' }],
         },
       ],
@@ -50,6 +51,7 @@ export const runtime: DashboardSpec = {
           unit: 'percentunit',
           min: 0,
           limit: { value: 0.85 },
+          alerts: ['MemoryHigh'],
           queries: [
             {
               expr: `max by (instance) (process_memory_usage_bytes{${SERVER}}) / max by (instance) (process_memory_limit_bytes{${SERVER}} > 0)`,

@@ -25,6 +25,7 @@ function slaPanel(operation: Operation): PanelSpec {
     width: 8,
     unit: 's',
     limit: { value: p95Ms / 1000 },
+    alerts: ['LatencyBudgetBurnFast', 'LatencyBudgetBurnSlow'],
     queries: [
       {
         expr: `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${operationSelector(operation)}}${RATE})))`,
@@ -54,6 +55,7 @@ export const serviceOverview: DashboardSpec = {
           unit: 'percentunit',
           decimals: 1,
           limit: { value: 0, above: 'good' },
+          alerts: ['ErrorBudgetBurnFast', 'ErrorBudgetBurnSlow'],
           queries: [
             {
               expr: `1 - max(job:slo_errors_per_request:ratio_rate3d{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
@@ -68,6 +70,7 @@ export const serviceOverview: DashboardSpec = {
           width: 16,
           unit: 'short',
           limit: { value: 14.4 },
+          alerts: ['ErrorBudgetBurnFast', 'ErrorBudgetBurnSlow'],
           queries: [
             {
               expr: `max(job:slo_errors_per_request:ratio_rate5m{job="jackpot-server"}) / ${SLA.maxErrorRate}`,
@@ -101,6 +104,7 @@ export const serviceOverview: DashboardSpec = {
           width: 12,
           unit: 'percentunit',
           limit: { value: SLA.maxErrorRate },
+          alerts: ['ErrorRateHigh', 'ErrorRateCritical'],
           queries: [
             {
               expr: `(sum(rate(http_server_request_duration_seconds_count{${API}, http_response_status_code=~"5.."}${RATE})) or sum(rate(http_server_request_duration_seconds_count{${API}}${RATE})) * 0) / sum(rate(http_server_request_duration_seconds_count{${API}}${RATE}))`,
@@ -126,6 +130,7 @@ export const serviceOverview: DashboardSpec = {
           kind: 'stat',
           unit: 's',
           limit: { value: 0.5 },
+          alerts: ['ResponseTimeHigh', 'ResponseTimeCritical'],
           queries: [
             {
               expr: `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${API}}${RATE})))`,
@@ -155,6 +160,7 @@ export const serviceOverview: DashboardSpec = {
           description: 'Errors: server errors per second by route (0 when a route has none).',
           width: 8,
           unit: 'reqps',
+          alerts: ['ErrorRateHigh', 'ErrorRateCritical'],
           queries: [
             {
               expr: `sum by (http_request_method, http_route) (rate(http_server_request_duration_seconds_count{${SERVER}, http_response_status_code=~"5.."}${RATE})) or sum by (http_request_method, http_route) (rate(http_server_request_duration_seconds_count{${SERVER}}${RATE})) * 0`,
@@ -167,6 +173,7 @@ export const serviceOverview: DashboardSpec = {
           description: 'Duration: 95th percentile per route.',
           width: 8,
           unit: 's',
+          alerts: ['ResponseTimeHigh', 'ResponseTimeCritical'],
           queries: [
             {
               expr: `histogram_quantile(0.95, sum by (http_request_method, http_route, le) (rate(http_server_request_duration_seconds_bucket{${SERVER}}${RATE})))`,

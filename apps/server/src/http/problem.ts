@@ -30,6 +30,10 @@ export const PROBLEMS = {
   overloaded: { status: 503, title: 'Too many writes in flight; this one was not applied' },
   /** The connection died while the write was committing: replay the same Idempotency-Key to learn the outcome. */
   'outcome-unknown': { status: 503, title: 'Write outcome unknown; replay with the same Idempotency-Key' },
+  /** Answered by the edge (ops/edge/nginx.conf), never by a replica: none could be reached, or one broke off its answer. */
+  'bad-gateway': { status: 502, title: 'No server replica answered' },
+  /** Answered by the edge, never by a replica: the replica took longer than the edge waits. A write may have been applied. */
+  'gateway-timeout': { status: 504, title: 'The server did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemKind = keyof typeof PROBLEMS

@@ -24,7 +24,7 @@ interface Health {
 }
 
 async function health(server: ObservedServer, path: string): Promise<Health> {
-  const response = await fetch(`${server.base}${path}`)
+  const response = await server.fetch(path)
   expect(response.headers.get('content-type')).toStartWith('application/health+json')
   return { status: response.status, body: (await response.json()) as Health['body'] }
 }
@@ -75,7 +75,7 @@ async function writesFlowAgain(
 }
 
 async function rejectedCalls(server: ObservedServer): Promise<number> {
-  const text = await (await fetch(`${server.base}/metrics`)).text()
+  const text = await (await server.fetch('/metrics')).text()
   const line = text
     .split('\n')
     .find((l) => l.startsWith('circuit_breaker_calls_total{breaker="database",outcome="rejected"}'))
@@ -185,7 +185,7 @@ if (await runPostgresSuite('apps/server database outage')) {
       proxy.restore()
       expect((await waitForHealth(server, '/health/ready', 200, READINESS_DEADLINE_MS)).status).toBe(200)
       await writesFlowAgain(server, key, proxy.port, OPEN_WAIT_MS + 5_000)
-      const before = await (await fetch(`${server.base}/api/v1/pools`)).text()
+      const before = await (await server.fetch('/api/v1/pools')).text()
 
       proxy.stall()
       // Past the cached copy's 1 s TTL, so every read below would refresh it from the database.
@@ -193,7 +193,7 @@ if (await runPostgresSuite('apps/server database outage')) {
       const durations: number[] = []
       for (let i = 0; i < 20; i++) {
         const started = performance.now()
-        const response = await fetch(`${server.base}/api/v1/pools`)
+        const response = await server.fetch('/api/v1/pools')
         expect(response.status).toBe(200)
         expect(await response.text()).toBe(before)
         durations.push(performance.now() - started)

@@ -27,7 +27,7 @@ function sampleValue(text: string, prefix: string): number {
 }
 
 async function scrape(server: ObservedServer): Promise<string> {
-  const response = await fetch(`${server.base}/metrics`)
+  const response = await server.fetch('/metrics')
   expect(response.status).toBe(200)
   expect(response.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
   return response.text()
@@ -44,7 +44,7 @@ describe('end-to-end: /metrics of the running server', () => {
     server = await startObservedServer()
     const key = await server.gameKey()
     for (const slug of ['minor', 'major', 'minor']) {
-      expect((await fetch(`${server.base}/api/v1/pools/${slug}`)).status).toBe(200)
+      expect((await server.fetch(`/api/v1/pools/${slug}`)).status).toBe(200)
     }
     for (const wagerCents of [12_345, 10_000]) {
       const response = await contribute(server, key, { wagerCents })
@@ -54,7 +54,7 @@ describe('end-to-end: /metrics of the running server', () => {
         contributed.set(pool.slug, (contributed.get(pool.slug) ?? 0) + pool.contributedCents)
       }
     }
-    const win = await fetch(`${server.base}/api/v1/wins`, {
+    const win = await server.fetch('/api/v1/wins', {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -120,7 +120,7 @@ describe('end-to-end: /metrics of the running server', () => {
   })
 
   test('has the domain metrics: contributions, wins, cents in and out, and each pool amount', async () => {
-    const pools = (await (await fetch(`${server.base}/api/v1/pools`)).json()) as {
+    const pools = (await (await server.fetch('/api/v1/pools')).json()) as {
       pools: { slug: string; amountCents: number }[]
     }
     const after = await scrape(server)
@@ -162,9 +162,7 @@ describe('end-to-end: /metrics of the running server', () => {
     }
     for (let i = 0; i < paths.length; i += 50) {
       const batch = paths.slice(i, i + 50)
-      const statuses = await Promise.all(
-        batch.map(async (path) => (await fetch(`${server.base}${path}`)).status),
-      )
+      const statuses = await Promise.all(batch.map(async (path) => (await server.fetch(path)).status))
       for (const status of statuses) expect(status).toBe(404)
     }
     const after = await scrape(server)

@@ -27,12 +27,12 @@ describe('end-to-end: request ids in the log of the running server', () => {
 
   test('every line of a request, the domain\u2019s included, carries the id echoed in X-Request-Id', async () => {
     const requests: [string, () => Promise<Response>][] = [
-      ['pool read', () => fetch(`${server.base}/api/v1/pools/minor`)],
+      ['pool read', () => server.fetch('/api/v1/pools/minor')],
       ['contribution', () => contribute(server, key)],
       [
         'win',
         () =>
-          fetch(`${server.base}/api/v1/wins`, {
+          server.fetch('/api/v1/wins', {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': 'w-1' },
             body: JSON.stringify({ pool: 'mega', gameId: 'slots-1', playerId: 'p-1' }),
@@ -41,18 +41,18 @@ describe('end-to-end: request ids in the log of the running server', () => {
       [
         'configuration change',
         () =>
-          fetch(`${server.base}/api/v1/config/pools/major`, {
+          server.fetch('/api/v1/config/pools/major', {
             method: 'PUT',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token('admin')}` },
             body: JSON.stringify({ contributionBp: 60, expectedVersion: 1 }),
           }),
       ],
-      ['unknown pool', () => fetch(`${server.base}/api/v1/pools/nope`)],
-      ['unmatched path', () => fetch(`${server.base}/no/such/path`)],
+      ['unknown pool', () => server.fetch('/api/v1/pools/nope')],
+      ['unmatched path', () => server.fetch('/no/such/path')],
       [
         'malformed body',
         () =>
-          fetch(`${server.base}/api/v1/contributions`, {
+          server.fetch('/api/v1/contributions', {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': 'bad' },
             body: '{"gameId":',
@@ -88,7 +88,7 @@ describe('end-to-end: request ids in the log of the running server', () => {
     const from = server.logs.lines.length
     const responses = await Promise.all(
       ids.map((id, i) =>
-        fetch(`${server.base}/api/v1/wins`, {
+        server.fetch('/api/v1/wins', {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -139,27 +139,27 @@ describe('end-to-end: request ids in the log of the running server', () => {
     const from = server.logs.raw.length
     const sent = [
       // Refused for the extra fields: the error path sees the whole body.
-      fetch(`${server.base}/api/v1/contributions?token=${secrets.query}`, {
+      server.fetch(`/api/v1/contributions?token=${secrets.query}`, {
         method: 'POST',
         headers: { ...common, 'x-api-key': secrets.apiKey, 'idempotency-key': 's-1' },
         body: bodyWithSecrets,
       }),
       // A key that does not authenticate, and a bearer token on a route that wants a key.
-      fetch(`${server.base}/api/v1/contributions`, {
+      server.fetch('/api/v1/contributions', {
         method: 'POST',
         headers: { ...common, 'x-api-key': secrets.badKey, 'idempotency-key': 's-2' },
         body: bodyWithSecrets,
       }),
-      fetch(`${server.base}/api/v1/ledger`, {
+      server.fetch('/api/v1/ledger', {
         headers: { ...common, authorization: `Bearer ${secrets.bearer}` },
       }),
       // Malformed JSON holding a secret, and an admin creating a key (its plaintext is in the response only).
-      fetch(`${server.base}/api/v1/contributions`, {
+      server.fetch('/api/v1/contributions', {
         method: 'POST',
         headers: { ...common, 'x-api-key': secrets.apiKey, 'idempotency-key': 's-3' },
         body: `{"password":"${secrets.password}",`,
       }),
-      fetch(`${server.base}/api/v1/api-keys`, {
+      server.fetch('/api/v1/api-keys', {
         method: 'POST',
         headers: { ...common, authorization: `Bearer ${secrets.bearer}` },
         body: JSON.stringify({ name: 'created-in-test' }),

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/logger.ts'
 import type { ContributionView } from '../../src/views/contribution-view.ts'
 import type { LedgerEntryView } from '../../src/views/ledger-view.ts'
 import type { PoolView } from '../../src/views/pool-view.ts'
+import { type CheckedFetch, contractFetch } from './contract-fetch.ts'
 import { seededRandom } from './random.ts'
 
 export interface ConcurrencySuiteOptions {
@@ -37,7 +38,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
   let store: JackpotStore
   let closeStore: (() => Promise<void>) | undefined
   let server: { stop(force?: boolean): Promise<void> | void; port: number | undefined } | undefined
-  let base: string
+  let send: CheckedFetch
   let viewer: string
   let gameKey: string
 
@@ -48,7 +49,8 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
     const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ENABLED: 'false' })
     const app = createApp({ config, store, logger: silentLogger }).listen({ hostname: '127.0.0.1', port: 0 })
     server = app.server ?? undefined
-    base = `http://127.0.0.1:${app.server?.port}`
+    // Every answer of the run is checked against the /swagger/json this server publishes.
+    send = await contractFetch(`http://127.0.0.1:${app.server?.port}`)
     viewer = signJwt(
       { sub: 'auditor', role: 'viewer' },
       { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, ttlSeconds: 600 },
@@ -62,7 +64,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
   })
 
   test(`keeps every pool balanced under ${contributionCount} parallel contributions and ${winCount} wins with repeats`, async () => {
-    const pools = await getJson<{ pools: PoolView[] }>(`${base}/api/v1/pools`)
+    const pools = await getJson<{ pools: PoolView[] }>(send, '/api/v1/pools')
     const slugs = pools.pools.map((p) => p.slug)
 
     const planned: Planned[] = []
@@ -89,7 +91,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
 
     const responses = await Promise.all(
       sends.map(async (p) => {
-        const res = await fetch(`${base}/api/v1/${p.method === 'win' ? 'wins' : 'contributions'}`, {
+        const res = await send(`/api/v1/${p.method === 'win' ? 'wins' : 'contributions'}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-key': gameKey, 'idempotency-key': p.key },
           body: JSON.stringify(p.body),
@@ -113,7 +115,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
       expect(pair.filter((r) => r.replayed === 'true')).toHaveLength(1)
     }
 
-    const after = (await getJson<{ pools: PoolView[] }>(`${base}/api/v1/pools`)).pools
+    const after = (await getJson<{ pools: PoolView[] }>(send, '/api/v1/pools')).pools
     const wagers = planned
       .filter((p) => p.method === 'contribution')
       .map((p) => BigInt(p.body.wagerCents as number))
@@ -129,7 +131,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
     }
 
     // One ledger entry per distinct idempotency key, no more, no fewer.
-    const entries = await readLedger(base, viewer)
+    const entries = await readLedger(send, viewer)
     const keyed = entries.filter((e) => e.idempotencyKey !== null)
     const counts = new Map<string, number>()
     for (const entry of keyed) counts.set(entry.idempotencyKey!, (counts.get(entry.idempotencyKey!) ?? 0) + 1)
@@ -144,19 +146,20 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
   }, 120_000)
 }
 
-async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(url, { headers })
+async function getJson<T>(send: CheckedFetch, url: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await send(url, { headers })
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`)
   return (await res.json()) as T
 }
 
-async function readLedger(base: string, token: string): Promise<LedgerEntryView[]> {
+async function readLedger(send: CheckedFetch, token: string): Promise<LedgerEntryView[]> {
   const all: LedgerEntryView[] = []
   let cursor: string | null = null
   do {
     const query: string = cursor ? `&after=${encodeURIComponent(cursor)}` : ''
     const page: { entries: LedgerEntryView[]; nextCursor: string | null } = await getJson(
-      `${base}/api/v1/ledger?limit=500${query}`,
+      send,
+      `/api/v1/ledger?limit=500${query}`,
       { authorization: `Bearer ${token}` },
     )
     all.push(...page.entries)

@@ -10,6 +10,7 @@ import {
   type ServerObservability,
   type ServerObservabilityOptions,
 } from '../../src/observability/server-observability.ts'
+import { type CheckedFetch, contractFetch } from './contract-fetch.ts'
 
 /** One JSON log line as the server wrote it. */
 export type LogLine = Record<string, unknown> & { msg?: string; requestId?: string; level?: string }
@@ -52,6 +53,8 @@ export interface ObservedServerOptions {
 /** The whole server as main.ts wires it, listening on a random port, with its log captured. */
 export interface ObservedServer {
   base: string
+  /** fetch of a path on this server, each answer checked against its /swagger/json. */
+  fetch: CheckedFetch
   app: App
   store: JackpotStore
   config: Config
@@ -110,6 +113,7 @@ export async function startObservedServer(options: ObservedServerOptions = {}): 
   const base = `http://127.0.0.1:${app.server?.port}`
   return {
     base,
+    fetch: await contractFetch(base),
     app,
     store,
     config,
@@ -129,11 +133,11 @@ export async function startObservedServer(options: ObservedServerOptions = {}): 
 
 /** POST /api/v1/contributions with a game key; a fresh idempotency key unless one is given. */
 export function contribute(
-  server: Pick<ObservedServer, 'base'>,
+  server: Pick<ObservedServer, 'fetch'>,
   apiKey: string,
   init: { wagerCents?: number; idempotencyKey?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  return fetch(`${server.base}/api/v1/contributions`, {
+  return server.fetch('/api/v1/contributions', {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { type CheckedFetch, contractFetch } from './contract-fetch.ts'
 
 const MAIN = join(import.meta.dir, '../../src/main.ts')
 const CLI = join(import.meta.dir, '../../src/cli.ts')
@@ -8,6 +9,8 @@ export const TEST_JWT_SECRET = 'server-process-test-secret-0123456789abcdef'
 /** `main.ts` running as its own process, the way `bun run start` runs it. */
 export interface ServerProcess {
   base: string
+  /** fetch of a path on this server, each answer checked against its /swagger/json. */
+  fetch: CheckedFetch
   child: Subprocess<'ignore', 'pipe', 'pipe'>
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string
@@ -80,6 +83,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return {
     base,
+    fetch: await contractFetch(base),
     child,
     output: () => output,
     exitCode: () => exitCode,
