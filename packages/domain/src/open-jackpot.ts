@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type { ApiKeyStore } from './api-key-store.ts'
 import { connectDatabase } from './db/connect-database.ts'
 import { createDatabaseRunner } from './db/database-runner.ts'
 import { pools } from './db/schema.ts'
@@ -10,6 +11,9 @@ import type { JackpotStore, OpenJackpotOptions } from './jackpot-store.ts'
 import { insertSeededPools } from './pool-rows.ts'
 import { validatePoolDefinition } from './rules/pool-config.ts'
 import type { PoolDefinition } from './types.ts'
+
+/** What {@link openJackpot} opens: the jackpot and its API keys, on one database. */
+export type OpenedJackpot = JackpotStore & ApiKeyStore
 
 /** Every default of {@link OpenJackpotOptions}, in one place. */
 export const OPEN_JACKPOT_DEFAULTS = {
@@ -39,7 +43,7 @@ export const OPEN_JACKPOT_DEFAULTS = {
  * const { result } = await store.contribute({ idempotencyKey: 'k1', gameId: 'slots', wagerCents: 500n, currency: 'EUR' })
  * await store.close()
  */
-export async function openJackpot(options: OpenJackpotOptions = {}): Promise<JackpotStore> {
+export async function openJackpot(options: OpenJackpotOptions = {}): Promise<OpenedJackpot> {
   const settings = {
     databaseUrl: options.databaseUrl,
     pgliteDataDir: options.pgliteDataDir ?? OPEN_JACKPOT_DEFAULTS.pgliteDataDir,

@@ -1,10 +1,10 @@
-import type { JackpotStore } from '@jackpot/domain'
+import type { ApiKeyStore } from '@jackpot/domain'
 import { HttpProblem, problem } from '../http/problem.ts'
 import { JwtError, verifyJwt } from './jwt.ts'
 import type { Principal } from './principal.ts'
 
 export interface AuthenticatorOptions {
-  store: Pick<JackpotStore, 'authenticateApiKey'>
+  apiKeys: Pick<ApiKeyStore, 'authenticateApiKey'>
   jwtSecret: string
   jwtIssuer: string
   /** Longest accepted token lifetime (JWT_MAX_TTL_SECONDS). Defaults to none. */
@@ -24,7 +24,7 @@ const REALM = 'realm="jackpot"'
  * Resolves `X-API-Key` (game servers) or `Authorization: Bearer` (people) to a principal.
  *
  * @example
- * const authenticator = createAuthenticator({ store, jwtSecret: config.JWT_SECRET, jwtIssuer: config.JWT_ISSUER })
+ * const authenticator = createAuthenticator({ apiKeys, jwtSecret: config.JWT_SECRET, jwtIssuer: config.JWT_ISSUER })
  * const principal = await authenticator.authenticate(request.headers)
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -33,7 +33,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const apiKey = headers.get('x-api-key')
       if (apiKey !== null) {
         const key =
-          apiKey.length > 0 && apiKey.length <= 256 ? await options.store.authenticateApiKey(apiKey) : null
+          apiKey.length > 0 && apiKey.length <= 256 ? await options.apiKeys.authenticateApiKey(apiKey) : null
         if (!key) throw unauthorized('The API key is not valid or has been revoked.', `ApiKey ${REALM}`)
         return { kind: 'api-key', keyId: key.id, name: key.name, role: key.role }
       }
