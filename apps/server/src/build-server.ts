@@ -8,16 +8,16 @@ import {
 } from '@jackpot/domain'
 import { type App, createApp } from './app.ts'
 import type { ServerLogger } from './logger.ts'
-import {
-  createServerObservability,
-  type ServerObservability,
-  type ServerObservabilityOptions,
-} from './observability/server-observability.ts'
 import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
 import { PoolStreamHub } from './pool-stream/pool-stream-hub.ts'
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit/index.ts'
 import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
 import { createRedisClients, type RedisClients } from './redis/index.ts'
+import {
+  createServerObservability,
+  type ServerObservability,
+  type ServerObservabilityOptions,
+} from './telemetry/server-observability.ts'
 
 /** What `createApp` assembles: every store-facing part, built once by {@link buildServer}. */
 export interface ServerParts {

@@ -9,7 +9,7 @@ import { createServerLogger } from '../../src/logger.ts'
 import type {
   ServerObservability,
   ServerObservabilityOptions,
-} from '../../src/observability/server-observability.ts'
+} from '../../src/telemetry/server-observability.ts'
 
 /** One JSON log line as the server wrote it. */
 export type LogLine = Record<string, unknown> & { msg?: string; requestId?: string; level?: string }
