@@ -6,7 +6,7 @@
  *
  * One server process pinned to CPU 0 hosts the apps on their own ports: a bare
  * `new Elysia().get('/hello', () => 'hello')` and the jackpot server as
- * `createApp` builds it (observability plugin with its access log, security
+ * `buildServer` builds it (observability plugin with its access log, security
  * headers, CORS, rate limiter, pool cache; embedded PGlite, production
  * settings, access log to /dev/null) answering `GET /api/v1/pools/mega` (and the floor below).
  * `wrk -t1` pinned to CPU 1 loads one app at a time, alternating, so they
@@ -26,7 +26,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { loadConfig } from '@jackpot/config'
 import { openJackpot } from '@jackpot/domain'
 import { Elysia } from 'elysia'
-import { createApp } from '../apps/server/src/app.ts'
+import { buildServer } from '../apps/server/src/build-server.ts'
 import { createPoolCache } from '../apps/server/src/pool-cache/index.ts'
 import {
   CONNECTIONS,
@@ -60,7 +60,7 @@ async function serve(): Promise<void> {
     RATE_LIMIT_PUBLIC: '1000000000',
   })
   const store = await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY })
-  const server = createApp({ config, store }).listen({ port: 0, hostname: '127.0.0.1' })
+  const server = (await buildServer(config, { store })).app.listen({ port: 0, hostname: '127.0.0.1' })
   const poolCache = createPoolCache({ store })
   const bare = new Elysia()
     .get('/api/v1/pools/:slug', async ({ params }) => {

@@ -4,20 +4,22 @@
  * one, from a server built in this process on an in-memory database.
  */
 import { loadConfig } from '@jackpot/config'
-import { openJackpot } from '@jackpot/domain'
-import { createApp } from '../apps/server/src/app.ts'
+import { buildServer } from '../apps/server/src/build-server.ts'
 import { silentLogger } from '../apps/server/src/logger.ts'
 import { API_TYPES_FILE, renderApiTypes } from '../examples/render-api-types.ts'
 
 async function servedDocument(url: string | undefined): Promise<object> {
   if (url !== undefined) return (await (await fetch(url)).json()) as object
   const config = loadConfig({ NODE_ENV: 'test' })
-  const store = await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY })
+  const server = await buildServer(config, {
+    logger: silentLogger,
+    database: { pgliteDataDir: 'memory://' },
+    observability: { globalMetrics: false },
+  })
   try {
-    const app = createApp({ config, store, logger: silentLogger })
-    return (await (await app.handle(new Request('http://localhost/swagger/json'))).json()) as object
+    return (await (await server.app.handle(new Request('http://localhost/swagger/json'))).json()) as object
   } finally {
-    await store.close()
+    await server.close()
   }
 }
 

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { loadConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
-import { createApp } from '../../apps/server/src/app.ts'
+import type { App } from '../../apps/server/src/app.ts'
+import { buildServer, type Server } from '../../apps/server/src/build-server.ts'
 import { REPO_ROOT } from './support/run-tool.ts'
 
 // Every health check and scrape path the deployment files name must exist in
@@ -123,16 +123,19 @@ async function runHealthcheck(
   }
 }
 
-let store: JackpotStore
-let app: ReturnType<typeof createApp>
+let built: Server
+let app: App
 
 beforeAll(async () => {
-  store = await openJackpot({ pgliteDataDir: 'memory://' })
-  app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store })
+  built = await buildServer(loadConfig({ LOG_LEVEL: 'silent' }), {
+    database: { pgliteDataDir: 'memory://' },
+    observability: { globalMetrics: false },
+  })
+  app = built.app
 })
 
 afterAll(async () => {
-  await store?.close()
+  await built?.close()
 })
 
 async function statusOf(path: string): Promise<number> {

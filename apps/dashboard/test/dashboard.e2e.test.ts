@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig, loadDashboardConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { freePort } from '../../../ops/verify/free-port.ts'
-import { createApp } from '../../server/src/app.ts'
 import { signJwt } from '../../server/src/auth/jwt.ts'
+import { buildServer } from '../../server/src/build-server.ts'
 import { silentLogger } from '../../server/src/logger.ts'
 import { buildUi } from '../src/build-ui.ts'
 import { createDashboard, type Dashboard } from '../src/dashboard-server.ts'
@@ -22,7 +22,7 @@ const SCREENSHOT = join(import.meta.dir, '..', 'docs', 'dashboard.png')
  * server on sockets. Chromium is a hard requirement (CI installs it).
  */
 describe('dashboard end to end in Chromium', () => {
-  let store: JackpotStore
+  let store: OpenedJackpot
   let apiPort: number
   let api: string
   let stopApi: () => Promise<void>
@@ -39,13 +39,16 @@ describe('dashboard end to end in Chromium', () => {
   const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ENABLED: 'false' })
 
   /** Starts the jackpot server on `apiPort` (again after a stop: same port, same database). */
-  const startApi = () => {
-    const app = createApp({ config, store, logger: silentLogger }).listen({
-      hostname: '127.0.0.1',
-      port: apiPort,
+  const startApi = async () => {
+    const built = await buildServer(config, {
+      store,
+      logger: silentLogger,
+      observability: { globalMetrics: false },
     })
+    const app = built.app.listen({ hostname: '127.0.0.1', port: apiPort })
     stopApi = async () => {
       await app.stop(true)
+      await built.close()
     }
   }
 
@@ -91,7 +94,7 @@ describe('dashboard end to end in Chromium', () => {
     )
     apiPort = await freePort()
     api = `http://127.0.0.1:${apiPort}`
-    startApi()
+    await startApi()
 
     dashboard = createDashboard({
       config: loadDashboardConfig({ JACKPOT_API_URL: api, DASHBOARD_PORT: '0' }),
@@ -253,7 +256,7 @@ describe('dashboard end to end in Chromium', () => {
       `"Disconnected" shown ${(performance.now() - stoppedAt).toFixed(0)} ms after the server stopped`,
     )
 
-    startApi()
+    await startApi()
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
     await post('/api/v1/contributions', { gameId: 'e2e-slots', wagerCents: 100_000, currency: 'EUR' })
     const mega = (await apiPools()).find((pool) => pool.slug === 'mega')!

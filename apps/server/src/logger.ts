@@ -1,6 +1,6 @@
 import type { Config } from '@jackpot/config'
 import { createLogger, type LoggerOptions, type Logger as SdkLogger } from '@jackpot/observability'
-import { SERVER_VERSION } from './observability/server-version.ts'
+import { SERVER_VERSION } from './telemetry/server-version.ts'
 
 /**
  * The server's logging seam: pino-compatible `(fields, message)` calls. Code that

@@ -4,13 +4,8 @@
  * PostgreSQL, REDIS_URL shares the pool cache and rate limits across replicas.
  */
 import { type Config, ConfigError, loadConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
-import { createApp } from './app.ts'
+import { buildServer, type Server } from './build-server.ts'
 import { drainRequests } from './drain-requests.ts'
-import { createServerObservability } from './observability/server-observability.ts'
-import { createPoolCache } from './pool-cache/index.ts'
-import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
-import { createRedisClients } from './redis/index.ts'
 import { serveOptions } from './serve-options.ts'
 
 let config: Config
@@ -21,67 +16,15 @@ try {
   throw error
 }
 
-const telemetry = createServerObservability({ config })
-const { logger } = telemetry
-
-let store: JackpotStore
+let built: Server
 try {
-  store = await openJackpot({
-    databaseUrl: config.DATABASE_URL,
-    pgliteDataDir: config.PGLITE_DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
-    lockTimeoutMs: config.LOCK_TIMEOUT_MS,
-    currency: config.JACKPOT_CURRENCY,
-    logger,
-    meter: telemetry.metrics.meter,
-    interceptor: telemetry.interceptor,
-    writes: {
-      queueLimit: config.WRITE_QUEUE_LIMIT,
-      maxBatchSize: config.WRITE_BATCH_MAX,
-      deadlineMs: config.WRITE_DEADLINE_MS,
-    },
-  })
+  built = await buildServer(config)
 } catch (error) {
   fail(`Could not open the database: ${describe(error)}`)
 }
-
-// Redis is optional: without it the pool cache is per replica and limits are per replica.
-// Its clients fail fast and reconnect on their own, so a Redis down at start-up is no reason to exit.
-const redis = config.REDIS_URL ? createRedisClients(config.REDIS_URL) : undefined
-const shared = redis
-  ? sharedRateLimiter({
-      redis: redis.commands,
-      keyPrefix: `${config.REDIS_KEY_PREFIX}:ratelimit:`,
-      meter: telemetry.metrics.meter,
-      logger,
-    })
-  : undefined
-const routesStore = telemetry.observe(store)
-const poolCache = createPoolCache({
-  store: routesStore,
-  redis,
-  prefix: `${config.REDIS_KEY_PREFIX}:pool-cache`,
-  meter: telemetry.metrics.meter,
-  logger,
-  graceMs: config.POOL_CACHE_SIE_SECONDS * 1000,
-})
-
-const app = createApp({
-  config,
-  store,
-  observability: telemetry,
-  poolCache,
-  ...(shared === undefined ? {} : { rateLimiter: shared.limiter }),
-})
-
-async function closeResources(): Promise<void> {
-  await poolCache.close()
-  await shared?.close()
-  await redis?.close()
-  await store.close()
-  await telemetry.close()
-}
+const { app, store, close: closeResources } = built
+const { telemetry } = built.parts
+const { logger } = telemetry
 
 try {
   app.listen(serveOptions(config))
@@ -98,7 +41,7 @@ logger.info(
     port,
     database: store.kind,
     ...(store.kind === 'pglite' ? { dataDir: config.PGLITE_DATA_DIR } : {}),
-    redis: redis !== undefined,
+    redis: built.redis !== undefined,
   },
   'listening',
 )
@@ -134,7 +77,8 @@ async function shutdown(signal: string): Promise<void> {
   if (server && !(await drainRequests(server, { graceMs: config.SHUTDOWN_GRACE_MS }))) {
     logger.warn({}, 'grace period over: closed the remaining connections')
   }
-  // The Bun server is stopped; this runs the app's onStop hooks (metrics flush, plugin teardown).
+  // The Bun server is stopped; this runs the app's onStop hooks (plugin teardown), then
+  // buildServer's close releases the parts (pool stream, cache, Redis, store, metrics flush).
   if (server) await app.stop(false).catch(() => undefined)
   await closeResources()
   logger.info({}, 'stopped')

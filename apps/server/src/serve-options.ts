@@ -11,7 +11,7 @@ export const TRANSPORT_BODY_HEADROOM = 16
  * What `listen()` gets from the configuration.
  *
  * @example
- * createApp({ config, store }).listen(serveOptions(config))
+ * (await buildServer(config)).app.listen(serveOptions(config))
  */
 export function serveOptions(config: Config) {
   return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DatabaseUnavailableError, type JackpotStore, openJackpot } from '@jackpot/domain'
+import { DatabaseUnavailableError, type OpenedJackpot, openJackpot } from '@jackpot/domain'
 import type { ContractValidator } from './support/contract-validator.ts'
 import { contractOf, createHarness, type Harness } from './support/harness.ts'
 
@@ -52,7 +52,7 @@ const FAULTABLE = new Set([
 ])
 
 /** `store` whose data calls throw `fault()` while it returns an error. */
-function faultyStore(store: JackpotStore, fault: () => Error | null, methods = FAULTABLE): JackpotStore {
+function faultyStore(store: OpenedJackpot, fault: () => Error | null, methods = FAULTABLE): OpenedJackpot {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver)
@@ -72,7 +72,7 @@ const databaseDown = () => new DatabaseUnavailableError('connection refused')
 let h: Harness
 let limited: Harness
 let contract: ContractValidator
-let store: JackpotStore
+let store: OpenedJackpot
 let fault: Error | null = null
 const observed = new Set<string>()
 

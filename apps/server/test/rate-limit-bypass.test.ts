@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
 import { createHarness, type Harness } from './support/harness.ts'
 
 /**
@@ -16,7 +16,7 @@ const LIMITS = {
   TRUST_PROXY_HOPS: '1',
 }
 
-let store: JackpotStore
+let store: OpenedJackpot
 let lookups = 0
 beforeAll(async () => {
   store = await openJackpot({ pgliteDataDir: 'memory://', currency: 'EUR' })
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => store.close())
 
 /** The store with its API-key lookups (one database query each) counted. */
-function countingStore(): JackpotStore {
+function countingStore(): OpenedJackpot {
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'authenticateApiKey') {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { loadConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
 import { type Browser, chromium } from 'playwright-core'
-import { createApp } from '../src/app.ts'
+import { buildServer } from '../src/build-server.ts'
 import { silentLogger } from '../src/logger.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -14,7 +14,7 @@ const CHROMIUM = '/usr/bin/chromium'
  * Chromium is a hard requirement (CI installs it); a missing browser fails.
  */
 describe('end-to-end Swagger UI without internet', () => {
-  let store: JackpotStore
+  let store: OpenedJackpot
   let browser: Browser
   let base: string
   let stop: () => Promise<void>
@@ -23,13 +23,16 @@ describe('end-to-end Swagger UI without internet', () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`Chromium is required at ${CHROMIUM} (apt-get install chromium)`)
     store = await openJackpot({ pgliteDataDir: 'memory://' })
-    const app = createApp({ config: loadConfig({ NODE_ENV: 'test' }), store, logger: silentLogger }).listen({
-      hostname: '127.0.0.1',
-      port: 0,
+    const built = await buildServer(loadConfig({ NODE_ENV: 'test' }), {
+      store,
+      logger: silentLogger,
+      observability: { globalMetrics: false },
     })
+    const app = built.app.listen({ hostname: '127.0.0.1', port: 0 })
     base = `http://127.0.0.1:${app.server?.port}`
     stop = async () => {
       await app.stop(true)
+      await built.close()
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,

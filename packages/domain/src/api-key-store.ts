@@ -17,6 +17,22 @@ const LAST_USED_RESOLUTION_MS = 60_000
 
 type ApiKeyRow = typeof apiKeys.$inferSelect
 
+/**
+ * Game servers' API keys: created and revoked by admins (audited), checked on
+ * every game request. Apart from `JackpotStore` because what needs keys
+ * (the authenticator, the key routes) needs nothing of the jackpot. The
+ * drizzle store implements both on one database (see `openJackpot`).
+ */
+export interface ApiKeyStore {
+  createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey>
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKey[]>
+  /** @throws ApiKeyNotFoundError */
+  revokeApiKey(id: string, actor: string): Promise<ApiKey>
+  /** The active key matching this plaintext, or null. */
+  authenticateApiKey(plaintext: string): Promise<ApiKey | null>
+}
+
 /** sha256 hex of a plaintext key: the only form stored. */
 export function hashApiKey(plaintext: string): string {
   return createHash('sha256').update(plaintext).digest('hex')

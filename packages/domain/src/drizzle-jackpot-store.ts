@@ -1,12 +1,18 @@
 import { sql } from 'drizzle-orm'
 import { ApiKeyCache } from './api-key-cache.ts'
-import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-key-store.ts'
+import {
+  type ApiKeyStore,
+  authenticateApiKey,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './api-key-store.ts'
 import { readAudit } from './audit-reader.ts'
 import { writeContribution } from './contribution-writer.ts'
 import type { ConnectedDatabase } from './db/connect-database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
-import type { JackpotStore, PoolsListener } from './jackpot-store.ts'
+import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
@@ -44,13 +50,14 @@ import {
   type WriteLoad,
 } from './write-batch/group-commit-writer.ts'
 
-/** The {@link JackpotStore} on drizzle; made by `openJackpot`. */
-export class DrizzleJackpotStore implements JackpotStore {
+/** The {@link JackpotStore} and {@link ApiKeyStore} on drizzle, on one database; made by `openJackpot`. */
+export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly kind: 'postgres' | 'pglite'
   readonly currency: string
   readonly #database: ConnectedDatabase
   readonly #ctx: StoreContext
   readonly #listeners = new Set<PoolsListener>()
+  readonly #writeListeners = new Set<WritesListener>()
   #closing: Promise<void> | null = null
 
   constructor(
@@ -77,6 +84,7 @@ export class DrizzleJackpotStore implements JackpotStore {
         settings.metrics.batchCommitted(batch.outcomes)
         if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)
       },
+      onSettled: (writes) => this.#notifyWrites(writes),
     })
     this.#ctx = {
       db: database.db,
@@ -87,7 +95,7 @@ export class DrizzleJackpotStore implements JackpotStore {
       metrics: settings.metrics,
       writer,
       apiKeys: new ApiKeyCache(),
-      poolsChanged: (slugs) => this.#notify(slugs),
+      poolsChanged: (slugs, pools) => this.#notify(slugs, pools),
     }
   }
 
@@ -156,6 +164,14 @@ export class DrizzleJackpotStore implements JackpotStore {
     }
   }
 
+  onWritesSettled(listener: WritesListener): () => void {
+    const entry: WritesListener = (writes) => listener(writes)
+    this.#writeListeners.add(entry)
+    return () => {
+      this.#writeListeners.delete(entry)
+    }
+  }
+
   writeLoad(): WriteLoad {
     return this.#ctx.writer.load()
   }
@@ -193,6 +209,16 @@ export class DrizzleJackpotStore implements JackpotStore {
       } catch (error) {
         // A broken subscriber must not turn a committed write into a failed request.
         this.#ctx.logger?.warn({ err: error, slugs }, 'onPoolsChanged listener threw')
+      }
+    }
+  }
+
+  #notifyWrites(writes: readonly SettledWrite[]): void {
+    for (const listener of this.#writeListeners) {
+      try {
+        listener(writes)
+      } catch (error) {
+        this.#ctx.logger?.warn({ err: error }, 'onWritesSettled listener threw')
       }
     }
   }

@@ -1,10 +1,17 @@
+export type { ApiKeyStore } from './api-key-store.ts'
 export { DATABASE_OPERATIONS, type DatabaseOperation } from './database-operations.ts'
 export { isConnectionFailure } from './db/database-errors.ts'
 export { DEFAULT_POOLS } from './default-pools.ts'
 export type { DomainMeter } from './domain-metrics.ts'
 export * from './errors.ts'
-export type { JackpotStore, OpenJackpotOptions, PoolsListener } from './jackpot-store.ts'
-export { OPEN_JACKPOT_DEFAULTS, openJackpot } from './open-jackpot.ts'
+export type {
+  JackpotStore,
+  OpenJackpotOptions,
+  PoolsListener,
+  SettledWrite,
+  WritesListener,
+} from './jackpot-store.ts'
+export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
 export {
   type ContributionPoolState,

@@ -1,10 +1,8 @@
 import type { DomainMeter } from './domain-metrics.ts'
 import type {
-  ApiKey,
   AuditEntry,
   ContributionCommand,
   ContributionReceipt,
-  CreatedApiKey,
   DatabaseInterceptor,
   DomainLogger,
   Idempotent,
@@ -27,6 +25,18 @@ import type { GroupCommitOptions, WriteLoad } from './write-batch/group-commit-w
 
 /** What `onPoolsChanged` listeners get: the changed slugs and, when known, every pool after the change. */
 export type PoolsListener = (slugs: PoolSlug[], pools?: readonly Pool[]) => void
+
+/**
+ * One contribution or win as the writer settled it: its receipt's time (fresh
+ * or replayed), or why it failed (a rule's refusal, a full queue, a missed
+ * deadline, a batch the database did not take).
+ */
+export type SettledWrite =
+  | { kind: 'contribution' | 'win'; ok: true; createdAt: Date }
+  | { kind: 'contribution' | 'win'; ok: false; error: unknown }
+
+/** What `onWritesSettled` listeners get: the writes settled together, in arrival order. */
+export type WritesListener = (writes: readonly SettledWrite[]) => void
 
 /**
  * Everything the server can ask of the jackpot. One implementation, backed by
@@ -62,22 +72,24 @@ export interface JackpotStore {
   /** Games by cents contributed since UTC midnight of `now`, a page at a time. @throws InvalidCommandError */
   topGames(query: TopGamesQuery, now?: Date): Promise<Page<TopGame>>
 
-  createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey>
-  listApiKeys(): Promise<ApiKey[]>
-  /** @throws ApiKeyNotFoundError */
-  revokeApiKey(id: string, actor: string): Promise<ApiKey>
-  /** The active key matching this plaintext, or null. */
-  authenticateApiKey(plaintext: string): Promise<ApiKey | null>
-
   /**
    * Subscribe to pool changes (contribution, win, config) made through this
    * store. The listener gets the changed pools' slugs after commit, once per
-   * committed write batch, and, when the change knows them, every pool's
-   * state after it (`pools`: write batches lock and read every pool, so they
-   * always pass it), before any write of that batch is answered.
+   * committed write batch or configuration change, and every pool's state
+   * after it (`pools`: write batches lock and read every pool, a configuration
+   * change reads them in its transaction), before the change is answered.
    * Returns a disposer.
    */
   onPoolsChanged(listener: PoolsListener): () => void
+
+  /**
+   * Subscribe to the outcome of every contribution and win handed to the
+   * writer: once per batch (committed or failed as a whole) and once per write
+   * refused before its batch (full queue, missed deadline), before any of
+   * those writes is answered. Checks made before the writer (a malformed
+   * command, a wrong currency) are not reported. Returns a disposer.
+   */
+  onWritesSettled(listener: WritesListener): () => void
 
   /** How full the write queue is (admission control, readiness). */
   writeLoad(): WriteLoad

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type { ApiKeyStore } from './api-key-store.ts'
 import { connectDatabase } from './db/connect-database.ts'
 import { createDatabaseRunner } from './db/database-runner.ts'
 import { pools } from './db/schema.ts'
@@ -11,6 +12,9 @@ import { insertSeededPools } from './pool-rows.ts'
 import { isCurrencyCode } from './rules/currency-code.ts'
 import { validatePoolDefinition } from './rules/pool-config.ts'
 import type { PoolDefinition } from './types.ts'
+
+/** What {@link openJackpot} opens: the jackpot and its API keys, on one database. */
+export type OpenedJackpot = JackpotStore & ApiKeyStore
 
 /** Every default of {@link OpenJackpotOptions}, in one place. */
 export const OPEN_JACKPOT_DEFAULTS = {
@@ -40,7 +44,7 @@ export const OPEN_JACKPOT_DEFAULTS = {
  * const { result } = await store.contribute({ idempotencyKey: 'k1', gameId: 'slots', wagerCents: 500n, currency: 'EUR' })
  * await store.close()
  */
-export async function openJackpot(options: OpenJackpotOptions = {}): Promise<JackpotStore> {
+export async function openJackpot(options: OpenJackpotOptions = {}): Promise<OpenedJackpot> {
   const settings = {
     databaseUrl: options.databaseUrl,
     pgliteDataDir: options.pgliteDataDir ?? OPEN_JACKPOT_DEFAULTS.pgliteDataDir,

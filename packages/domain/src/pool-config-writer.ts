@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { auditLog, pools } from './db/schema.ts'
 import { InvalidCommandError, PoolNotFoundError, VersionConflictError } from './errors.ts'
-import { type PoolRow, toPool } from './pool-rows.ts'
+import { type PoolRow, selectPools, toPool } from './pool-rows.ts'
 import { validatePoolConfig } from './rules/pool-config.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Pool, PoolConfigChange } from './types.ts'
@@ -22,7 +22,7 @@ export async function updatePoolConfig(ctx: StoreContext, change: PoolConfigChan
   if (!Number.isInteger(change.expectedVersion)) {
     throw new InvalidCommandError('expectedVersion must be an integer', 'expectedVersion')
   }
-  const pool = await ctx.run('pool.config.write', () =>
+  const { pool, all } = await ctx.run('pool.config.write', () =>
     ctx.db.transaction(async (tx) => {
       const [row] = await tx.select().from(pools).where(eq(pools.slug, change.slug)).for('no key update')
       if (!row) throw new PoolNotFoundError(change.slug)
@@ -49,14 +49,16 @@ export async function updatePoolConfig(ctx: StoreContext, change: PoolConfigChan
         after: configSnapshot(updated!),
         createdAt: now,
       })
-      return toPool(updated!)
+      // Every pool as this transaction leaves them, for `onPoolsChanged` (pool gauges, pool cache):
+      // a write batch waiting for this row's lock commits after us and reports its own states.
+      return { pool: toPool(updated!), all: await selectPools(tx) }
     }),
   )
   ctx.logger?.info(
     { pool: pool.slug, version: pool.version, actor: change.actor },
     'pool configuration changed',
   )
-  ctx.poolsChanged([pool.slug])
+  ctx.poolsChanged([pool.slug], all)
   return pool
 }
 

@@ -2,7 +2,7 @@ import type { ApiKeyCache } from './api-key-cache.ts'
 import type { Database } from './db/database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
-import type { DomainLogger, PoolSlug } from './types.ts'
+import type { DomainLogger, Pool, PoolSlug } from './types.ts'
 import type { GroupCommitWriter } from './write-batch/group-commit-writer.ts'
 
 /** What the store's modules share: the database, the one runner, the clock. */
@@ -17,6 +17,6 @@ export interface StoreContext {
   apiKeys: ApiKeyCache
   /** The one writer of contributions and wins (group commit). */
   writer: GroupCommitWriter
-  /** Tells `onPoolsChanged` listeners; call only after commit. */
-  poolsChanged(slugs: PoolSlug[]): void
+  /** Tells `onPoolsChanged` listeners the changed slugs and every pool after the change; call only after commit. */
+  poolsChanged(slugs: PoolSlug[], pools: readonly Pool[]): void
 }

@@ -1,10 +1,10 @@
-import type { JackpotStore } from '@jackpot/domain'
+import type { ApiKeyStore } from '@jackpot/domain'
 import { HttpProblem, problem } from '../http/problem.ts'
 import { JwtError, type JwtKey, verifyJwt } from './jwt.ts'
 import type { Principal } from './principal.ts'
 
 export interface AuthenticatorOptions {
-  store: Pick<JackpotStore, 'authenticateApiKey'>
+  apiKeys: Pick<ApiKeyStore, 'authenticateApiKey'>
   /** Keys tokens may be signed with (`config.jwtKeys`), picked by the token's `kid`. */
   jwtKeys: readonly JwtKey[]
   jwtIssuer: string
@@ -28,7 +28,7 @@ const REALM = 'realm="jackpot"'
  *
  * @example
  * const authenticator = createAuthenticator({
- *   store, jwtKeys: config.jwtKeys, jwtIssuer: config.JWT_ISSUER, jwtAudience: config.JWT_AUDIENCE,
+ *   apiKeys, jwtKeys: config.jwtKeys, jwtIssuer: config.JWT_ISSUER, jwtAudience: config.JWT_AUDIENCE,
  * })
  * const principal = await authenticator.authenticate(request.headers)
  */
@@ -38,7 +38,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const apiKey = headers.get('x-api-key')
       if (apiKey !== null) {
         const key =
-          apiKey.length > 0 && apiKey.length <= 256 ? await options.store.authenticateApiKey(apiKey) : null
+          apiKey.length > 0 && apiKey.length <= 256 ? await options.apiKeys.authenticateApiKey(apiKey) : null
         if (!key) throw unauthorized('The API key is not valid or has been revoked.', `ApiKey ${REALM}`)
         return { kind: 'api-key', keyId: key.id, name: key.name, role: key.role }
       }

@@ -18,7 +18,7 @@ import {
 import { BrokenCircuitError, CircuitTimeoutError } from '@jackpot/observability'
 import { CacheError } from '@jackpot/observability/cache'
 import { Elysia } from 'elysia'
-import { DATABASE_BREAKER } from '../observability/database-guard.ts'
+import { DATABASE_BREAKER } from '../resilience/database-guard.ts'
 import { type ErrorHandlerOptions, errorHandler } from './error-handler.ts'
 
 /** An app whose one route throws `error`, behind the error handler. */

@@ -2,7 +2,7 @@ import { DomainError } from '@jackpot/domain'
 import { BrokenCircuitError, CircuitTimeoutError, ObservabilityError } from '@jackpot/observability'
 import { CacheError } from '@jackpot/observability/cache'
 import { Elysia, ValidationError } from 'elysia'
-import { isDatabaseRefusal } from '../observability/database-guard.ts'
+import { isDatabaseRefusal } from '../resilience/database-guard.ts'
 import {
   DATABASE_UNAVAILABLE,
   type DOMAIN_PROBLEMS,

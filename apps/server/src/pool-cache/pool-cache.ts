@@ -88,13 +88,13 @@ const KEY = 'all'
  * {@link PoolSnapshot} (every pool read, rendered as JSON with its ETag) in
  * L1 memory and, with Redis, in L2 behind a circuit breaker.
  *
- * **Changes.** A committed write batch (contributions, wins) hands its pool
- * states to `store.onPoolsChanged`: they become the snapshot here at once
- * (write-through, no database read) and are `set` in Redis, which over the bus
- * drops the old one from every other replica's L1, so their next read fetches
- * it from Redis. A configuration change re-reads the pools instead. Re-reads
- * are serialized and coalesced: one at a time, and changes arriving meanwhile
- * cause one more.
+ * **Changes.** A committed write batch (contributions, wins) or configuration
+ * change hands every pool's state to `store.onPoolsChanged`: they become the
+ * snapshot here at once (write-through, no database read) and are `set` in
+ * Redis, which over the bus drops the old one from every other replica's L1,
+ * so their next read fetches it from Redis. A change that came without them
+ * re-reads the pools instead. Re-reads are serialized and coalesced: one at a
+ * time, and changes arriving meanwhile cause one more.
  *
  * **Staleness bound.** A replica that misses a bus message (subscriber
  * reconnecting, Redis down, a write racing another replica's) serves the old

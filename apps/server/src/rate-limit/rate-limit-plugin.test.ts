@@ -50,7 +50,7 @@ function app(options: { trustedProxyHops?: number; limiter?: RateLimiter } = {})
     trustedProxyHops: options.trustedProxyHops ?? 0,
   })
   const auth = authPlugin(
-    createAuthenticator({ store, jwtKeys, jwtIssuer: issuer, jwtAudience: 'jackpot-api' }),
+    createAuthenticator({ apiKeys: store, jwtKeys, jwtIssuer: issuer, jwtAudience: 'jackpot-api' }),
     { onVerified: limits.verified },
   )
   const server = new Elysia()

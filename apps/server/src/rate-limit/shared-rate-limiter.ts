@@ -53,7 +53,7 @@ export const SHARED_RATE_LIMITER_DEFAULTS = {
  * @example
  * const redis = createRedisClients(config.REDIS_URL)
  * const shared = sharedRateLimiter({ redis: redis.commands, logger })
- * createApp({ config, store, rateLimiter: shared.limiter })
+ * await buildServer(config, { redis, rateLimiter: shared.limiter })
  */
 export function sharedRateLimiter(options: SharedRateLimiterOptions) {
   const breaker: CircuitBreaker = redisBreaker({

@@ -12,14 +12,14 @@ import {
 import type { RouteDeps } from './route-deps.ts'
 
 /** `POST/GET/DELETE /api-keys`: game-server keys, stored hashed, shown once. Admins only. */
-export function apiKeyRoutes({ store, auth }: RouteDeps) {
+export function apiKeyRoutes({ apiKeys, auth }: RouteDeps) {
   const errors = { 401: ProblemSchema, 403: ProblemSchema }
   return new Elysia({ normalize: false })
     .use(auth)
     .post(
       '/api-keys',
       async ({ body, principal, set }) => {
-        const created = await store.createApiKey({ name: body.name, createdBy: actorOf(principal) })
+        const created = await apiKeys.createApiKey({ name: body.name, createdBy: actorOf(principal) })
         set.status = 201
         // The plaintext exists only in this response; nothing must cache it.
         set.headers['cache-control'] = 'no-store'
@@ -41,7 +41,7 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
         },
       },
     )
-    .get('/api-keys', async () => ({ keys: (await store.listApiKeys()).map(toApiKeyView) }), {
+    .get('/api-keys', async () => ({ keys: (await apiKeys.listApiKeys()).map(toApiKeyView) }), {
       auth: 'admin',
       response: { 200: ApiKeyListSchema, ...errors },
       detail: {
@@ -52,7 +52,8 @@ export function apiKeyRoutes({ store, auth }: RouteDeps) {
     })
     .delete(
       '/api-keys/:id',
-      async ({ params, principal }) => toApiKeyView(await store.revokeApiKey(params.id, actorOf(principal))),
+      async ({ params, principal }) =>
+        toApiKeyView(await apiKeys.revokeApiKey(params.id, actorOf(principal))),
       {
         auth: 'admin',
         params: t.Object({ id: Text({ minLength: 1, maxLength: 64 }) }),

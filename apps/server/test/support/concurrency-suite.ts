@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { loadConfig } from '@jackpot/config'
-import { type JackpotStore, MAX_WAGER_CENTS } from '@jackpot/domain'
-import { createApp } from '../../src/app.ts'
+import { MAX_WAGER_CENTS, type OpenedJackpot } from '@jackpot/domain'
 import { signJwt } from '../../src/auth/jwt.ts'
+import { buildServer } from '../../src/build-server.ts'
 import { silentLogger } from '../../src/logger.ts'
 import type { ContributionView } from '../../src/views/contribution-view.ts'
 import type { LedgerEntryView } from '../../src/views/ledger-view.ts'
@@ -12,7 +12,7 @@ import { seededRandom } from './random.ts'
 
 export interface ConcurrencySuiteOptions {
   /** Opens a fresh, empty store; `close` closes it and drops its database. */
-  open: () => Promise<{ store: JackpotStore; close(): Promise<void> }>
+  open: () => Promise<{ store: OpenedJackpot; close(): Promise<void> }>
   contributions?: number
   wins?: number
 }
@@ -35,8 +35,9 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
   const seed = Date.now() % 2_147_483_647
   const random = seededRandom(seed)
 
-  let store: JackpotStore
+  let store: OpenedJackpot
   let closeStore: (() => Promise<void>) | undefined
+  let closeServer: (() => Promise<void>) | undefined
   let server: { stop(force?: boolean): Promise<void> | void; port: number | undefined } | undefined
   let send: CheckedFetch
   let viewer: string
@@ -47,7 +48,13 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
     store = opened.store
     closeStore = () => opened.close()
     const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ENABLED: 'false' })
-    const app = createApp({ config, store, logger: silentLogger }).listen({ hostname: '127.0.0.1', port: 0 })
+    const built = await buildServer(config, {
+      store,
+      logger: silentLogger,
+      observability: { globalMetrics: false },
+    })
+    closeServer = () => built.close()
+    const app = built.app.listen({ hostname: '127.0.0.1', port: 0 })
     server = app.server ?? undefined
     // Every answer of the run is checked against the /swagger/json this server publishes.
     send = await contractFetch(`http://127.0.0.1:${app.server?.port}`)
@@ -60,6 +67,7 @@ export function concurrencySuite(options: ConcurrencySuiteOptions): void {
 
   afterAll(async () => {
     await server?.stop(true)
+    await closeServer?.()
     await closeStore?.()
   })
 

@@ -1,14 +1,16 @@
 import { type Config, loadConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
-import { type App, createApp } from '../../src/app.ts'
+import type { OpenedJackpot } from '@jackpot/domain'
+import { CircuitBreakerRegistry } from '@jackpot/observability'
+import type { App } from '../../src/app.ts'
 import { signJwt } from '../../src/auth/jwt.ts'
 import type { StaffRole } from '../../src/auth/roles.ts'
+import { buildServer } from '../../src/build-server.ts'
 import { silentLogger } from '../../src/logger.ts'
 import { ContractValidator } from './contract-validator.ts'
 
 export interface Harness {
   app: App
-  store: JackpotStore
+  store: OpenedJackpot
   config: Config
   /** A bearer token for `role`, signed with the app's secret. */
   token(role: StaffRole, sub?: string): string
@@ -56,13 +58,14 @@ export interface HarnessOptions {
   /** Environment for loadConfig; defaults to an embedded, rate-limit-free test setup. */
   env?: Record<string, string>
   /** Use this store instead of a fresh in-memory PGlite. It is not closed by `close()`. */
-  store?: JackpotStore
+  store?: OpenedJackpot
   /** Clock for token checks. */
   now?: () => number
 }
 
 /**
- * A fresh app on a fresh in-memory PGlite database, driven without a socket.
+ * A fresh app on a fresh in-memory PGlite database, driven without a socket:
+ * the server `buildServer` builds for `main.ts`, with a silent log and private metrics.
  *
  * @example
  * const h = await createHarness()
@@ -70,9 +73,15 @@ export interface HarnessOptions {
  */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ENABLED: 'false', ...options.env })
-  const store =
-    options.store ?? (await openJackpot({ pgliteDataDir: 'memory://', currency: config.JACKPOT_CURRENCY }))
-  const app = createApp({ config, store, logger: silentLogger, now: options.now })
+  const server = await buildServer(config, {
+    logger: silentLogger,
+    // Metrics and a breaker registry of its own: several apps live in one test process.
+    observability: { globalMetrics: false, breakerRegistry: new CircuitBreakerRegistry() },
+    database: { pgliteDataDir: 'memory://' },
+    store: options.store,
+    now: options.now,
+  })
+  const { app, store } = server
 
   return {
     app,
@@ -123,8 +132,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         text,
       }
     },
-    close: async () => {
-      if (!options.store) await store.close()
-    },
+    // Closes what buildServer built: the given store stays open.
+    close: () => server.close(),
   }
 }

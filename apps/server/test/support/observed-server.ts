@@ -1,15 +1,15 @@
 import { type Config, loadConfig } from '@jackpot/config'
-import { type JackpotStore, openJackpot } from '@jackpot/domain'
+import type { OpenedJackpot } from '@jackpot/domain'
 import { CircuitBreakerRegistry } from '@jackpot/observability'
-import { type App, createApp } from '../../src/app.ts'
+import type { App } from '../../src/app.ts'
 import { signJwt } from '../../src/auth/jwt.ts'
 import type { StaffRole } from '../../src/auth/roles.ts'
+import { buildServer } from '../../src/build-server.ts'
 import { createServerLogger } from '../../src/logger.ts'
-import {
-  createServerObservability,
-  type ServerObservability,
-  type ServerObservabilityOptions,
-} from '../../src/observability/server-observability.ts'
+import type {
+  ServerObservability,
+  ServerObservabilityOptions,
+} from '../../src/telemetry/server-observability.ts'
 import { type CheckedFetch, contractFetch } from './contract-fetch.ts'
 
 /** One JSON log line as the server wrote it. */
@@ -56,7 +56,7 @@ export interface ObservedServer {
   /** fetch of a path on this server, each answer checked against its /swagger/json. */
   fetch: CheckedFetch
   app: App
-  store: JackpotStore
+  store: OpenedJackpot
   config: Config
   telemetry: ServerObservability
   logs: CapturedLogs
@@ -66,8 +66,8 @@ export interface ObservedServer {
 }
 
 /**
- * Starts the server the way main.ts does — observability first, the store opened with
- * its interceptor, meter and logger, then the app — on 127.0.0.1 and a free port.
+ * Starts the server the way main.ts does — through `buildServer`, so the store is opened
+ * with the telemetry's interceptor, meter and logger — on 127.0.0.1 and a free port.
  *
  * @example
  * const server = await startObservedServer()
@@ -82,34 +82,24 @@ export async function startObservedServer(options: ObservedServerOptions = {}): 
     ...options.env,
   })
   const logs = captureLogs()
-  const telemetry = createServerObservability({
-    config,
+  const server = await buildServer(config, {
     logger: createServerLogger(config, { destination: logs.destination }),
-    globalMetrics: false,
-    // A registry of its own: parallel servers in one process must not replace each other's breaker.
-    breakerRegistry: new CircuitBreakerRegistry(),
-    ...options.observability,
-  })
-  let store: JackpotStore
-  try {
-    store = await openJackpot({
+    observability: {
+      globalMetrics: false,
+      // A registry of its own: parallel servers in one process must not replace each other's breaker.
+      breakerRegistry: new CircuitBreakerRegistry(),
+      ...options.observability,
+    },
+    database: {
       ...(options.databaseUrl === undefined
         ? { pgliteDataDir: 'memory://' }
         : { databaseUrl: options.databaseUrl, connectTimeoutSeconds: 1 }),
       poolSize: 4,
-      currency: config.JACKPOT_CURRENCY,
-      logger: telemetry.logger,
-      meter: telemetry.metrics.meter,
-      interceptor: telemetry.interceptor,
-    })
-  } catch (error) {
-    await telemetry.close()
-    throw error
-  }
-  const app = createApp({ config, store, observability: telemetry }).listen({
-    port: 0,
-    hostname: '127.0.0.1',
+    },
   })
+  const { store } = server
+  const { telemetry } = server.parts
+  const app = server.app.listen({ port: 0, hostname: '127.0.0.1' })
   const base = `http://127.0.0.1:${app.server?.port}`
   return {
     base,
@@ -125,8 +115,7 @@ export async function startObservedServer(options: ObservedServerOptions = {}): 
       (await store.createApiKey({ name, createdBy: 'test' })).key,
     close: async () => {
       await app.stop(true)
-      await store.close()
-      await telemetry.close()
+      await server.close()
     },
   }
 }

@@ -48,6 +48,7 @@ function writer(
   } = {},
 ) {
   const batches: number[] = []
+  const settled: string[] = []
   const instance = new GroupCommitWriter({
     db: overrides.db ?? database.db,
     run: overrides.run ?? createDatabaseRunner(),
@@ -55,8 +56,11 @@ function writer(
     monotonic: overrides.monotonic,
     options: overrides.options,
     onCommitted: (batch) => batches.push(batch.outcomes.length),
+    onSettled: (writes) => {
+      for (const write of writes) settled.push(write.ok ? 'ok' : (write.error as { code: string }).code)
+    },
   })
-  return { instance, batches }
+  return { instance, batches, settled }
 }
 
 /** What the database holds: contribution entries and the minor pool's amount. */
@@ -169,7 +173,7 @@ describe('GroupCommitWriter', () => {
 
   test('refuses a write at once when the queue is full, and takes the queued ones when the batch ends', async () => {
     const gate = deferred()
-    const { instance } = writer({ db: gated(gate.promise), options: { queueLimit: 2 } })
+    const { instance, settled } = writer({ db: gated(gate.promise), options: { queueLimit: 2 } })
     const inFlight = instance.submit(item('q0'))
     await Bun.sleep(0) // q0's batch has started: the queue is empty again
     const queued = [instance.submit(item('q1')), instance.submit(item('q2'))]
@@ -177,16 +181,18 @@ describe('GroupCommitWriter', () => {
     const refused = instance.submit(item('q3'))
     await expect(refused).rejects.toBeInstanceOf(WriteQueueFullError)
     await expect(refused).rejects.toMatchObject({ code: 'E_WRITE_QUEUE_FULL', retryAfterMs: 1_000 })
+    expect(settled).toEqual(['E_WRITE_QUEUE_FULL'])
     gate.release()
     expect((await inFlight).replayed).toBe(false)
     for (const write of queued) expect((await write).replayed).toBe(false)
     expect((await recorded()).entries).toBe(3)
+    expect(settled).toEqual(['E_WRITE_QUEUE_FULL', 'ok', 'ok', 'ok'])
   })
 
   test('drops a write that waited past its deadline before its transaction begins', async () => {
     let now = 0
     const gate = deferred()
-    const { instance } = writer({
+    const { instance, settled } = writer({
       db: gated(gate.promise),
       monotonic: () => now,
       options: { deadlineMs: 500 },
@@ -199,6 +205,7 @@ describe('GroupCommitWriter', () => {
     await first
     await expect(late).rejects.toBeInstanceOf(WriteDeadlineExceededError)
     expect((await recorded()).entries).toBe(1)
+    expect(settled).toEqual(['ok', 'E_WRITE_DEADLINE_EXCEEDED'])
   })
 
   test('abandons a batch the interceptor gave up on: it rolls back rather than commit after the refusal', async () => {

@@ -7,6 +7,7 @@ import {
   WriteOutcomeUnknownError,
   WriteQueueFullError,
 } from '../errors.ts'
+import type { SettledWrite } from '../jackpot-store.ts'
 import type { DomainLogger } from '../types.ts'
 import { applyWriteBatch, ConcurrentClaimError } from './apply-write-batch.ts'
 import type { AppliedBatch, ItemOutcome, WriteItem, WriteValue } from './write-item.ts'
@@ -100,6 +101,7 @@ export class GroupCommitWriter {
   readonly #now: () => Date
   readonly #monotonic: () => number
   readonly #onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
+  readonly #onSettled: ((writes: readonly SettledWrite[]) => void) | undefined
   readonly #logger: DomainLogger | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
   #waiting: Pending[] = []
@@ -112,6 +114,8 @@ export class GroupCommitWriter {
     now: () => Date
     /** Called after each commit, before any of its writes resolves (read-your-writes). */
     onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
+    /** Told every write's outcome before it is answered: once per batch, once per refused write. */
+    onSettled?: ((writes: readonly SettledWrite[]) => void) | undefined
     logger?: DomainLogger | undefined
     /** Milliseconds for deadlines. Defaults to `performance.now`. */
     monotonic?: (() => number) | undefined
@@ -122,6 +126,7 @@ export class GroupCommitWriter {
     this.#now = deps.now
     this.#monotonic = deps.monotonic ?? (() => performance.now())
     this.#onCommitted = deps.onCommitted
+    this.#onSettled = deps.onSettled
     this.#logger = deps.logger
     this.#settings = resolveGroupCommitOptions(deps.options)
   }
@@ -133,7 +138,9 @@ export class GroupCommitWriter {
    */
   submit<I extends WriteItem>(item: I): Promise<WriteValue<I>> {
     if (this.#waiting.length >= this.#settings.queueLimit) {
-      return Promise.reject(new WriteQueueFullError(this.#settings.queueLimit, this.#settings.retryAfterMs))
+      const error = new WriteQueueFullError(this.#settings.queueLimit, this.#settings.retryAfterMs)
+      this.#settle([{ kind: item.kind, ok: false, error }])
+      return Promise.reject(error)
     }
     return new Promise<WriteValue<I>>((resolve, reject) => {
       this.#waiting.push({
@@ -175,13 +182,21 @@ export class GroupCommitWriter {
   #dropExpired(taken: Pending[]): Pending[] {
     const now = this.#monotonic()
     const live: Pending[] = []
+    const expired: { pending: Pending; error: WriteDeadlineExceededError }[] = []
     for (const pending of taken) {
       const waited = now - pending.enqueuedAt
       if (waited > this.#settings.deadlineMs) {
-        pending.reject(new WriteDeadlineExceededError(Math.round(waited), this.#settings.retryAfterMs))
+        expired.push({
+          pending,
+          error: new WriteDeadlineExceededError(Math.round(waited), this.#settings.retryAfterMs),
+        })
       } else {
         live.push(pending)
       }
+    }
+    if (expired.length > 0) {
+      this.#settle(expired.map(({ pending, error }) => ({ kind: pending.item.kind, ok: false, error })))
+      for (const { pending, error } of expired) pending.reject(error)
     }
     return live
   }
@@ -223,6 +238,14 @@ export class GroupCommitWriter {
       // A broken listener must not turn committed writes into failed requests.
       this.#logger?.warn({ err: error }, 'write batch listener threw')
     }
+    this.#settle(
+      applied.outcomes.map((outcome, index): SettledWrite => {
+        const kind = items[index]!.kind
+        return outcome.ok
+          ? { kind, ok: true, createdAt: outcome.value.result.createdAt }
+          : { kind, ok: false, error: outcome.error }
+      }),
+    )
     applied.outcomes.forEach((outcome: ItemOutcome, index) => {
       const pending = batch[index]!
       if (outcome.ok) pending.resolve(outcome.value as never)
@@ -265,7 +288,18 @@ export class GroupCommitWriter {
         'connection lost while a write batch was committing: outcome unknown, replays will tell',
       )
     }
+    this.#settle(batch.map(({ item }) => ({ kind: item.kind, ok: false, error: answer })))
     for (const pending of batch) pending.reject(answer)
+  }
+
+  #settle(writes: readonly SettledWrite[]): void {
+    if (this.#onSettled === undefined) return
+    try {
+      this.#onSettled(writes)
+    } catch (error) {
+      // A broken listener must not change what the writes are told.
+      this.#logger?.warn({ err: error }, 'write outcome listener threw')
+    }
   }
 }
 

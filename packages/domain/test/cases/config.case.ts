@@ -29,6 +29,38 @@ export function configCases(h: StoreHarness): void {
       ])
     })
 
+    test('tells onPoolsChanged listeners the changed pool with every pool after the change', async () => {
+      const calls: { slugs: string[]; pools: { slug: string; version: number; seedCents: bigint }[] }[] = []
+      const dispose = h.store.onPoolsChanged((slugs, pools) =>
+        calls.push({
+          slugs,
+          pools: (pools ?? []).map(({ slug, version, seedCents }) => ({ slug, version, seedCents })),
+        }),
+      )
+      await h.store.updatePoolConfig({
+        slug: 'minor',
+        expectedVersion: 1,
+        seedCents: 150_000n,
+        actor: 'alice',
+      })
+      dispose()
+      expect(calls).toEqual([
+        {
+          slugs: ['minor'],
+          pools: (await h.store.listPools()).map(({ slug, version, seedCents }) => ({
+            slug,
+            version,
+            seedCents,
+          })),
+        },
+      ])
+      expect(calls[0]!.pools.find((pool) => pool.slug === 'minor')).toEqual({
+        slug: 'minor',
+        version: 2,
+        seedCents: 150_000n,
+      })
+    })
+
     test('refuses a stale expectedVersion and writes no audit row', async () => {
       await h.store.updatePoolConfig({
         slug: 'mega',

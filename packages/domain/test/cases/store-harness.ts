@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'bun:test'
-import type { DatabaseInterceptor, JackpotStore, PoolDefinition } from '../../src/index.ts'
+import type { DatabaseInterceptor, OpenedJackpot, PoolDefinition } from '../../src/index.ts'
 import { type CapturedLine, captureLogger } from '../support/capture-logger.ts'
 import { type ManualClock, manualClock } from '../support/manual-clock.ts'
 import { recordingMeter } from '../support/recording-meter.ts'
@@ -10,7 +10,7 @@ export const START = new Date('2025-03-10T12:00:00.000Z')
 /** What every shared case gets: one store per backend, emptied before each test. */
 export interface StoreHarness {
   readonly backend: StoreBackend
-  readonly store: JackpotStore
+  readonly store: OpenedJackpot
   readonly clock: ManualClock
   readonly logs: CapturedLine[]
   /** Counter totals the store recorded since the test began. */

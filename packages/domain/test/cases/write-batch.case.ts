@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'bun:test'
 import {
   CurrencyMismatchError,
+  DatabaseUnavailableError,
   IdempotencyConflictError,
   type PoolDefinition,
   PoolNotFoundError,
+  type SettledWrite,
 } from '../../src/index.ts'
 import { figuresOf, readWholeLedger, replayLedger } from '../support/ledger-replay.ts'
 import type { StoreHarness } from './store-harness.ts'
@@ -113,6 +115,48 @@ export function writeBatchCases(h: StoreHarness): void {
       expect(BigInt(reset.id) < BigInt(c2.result.id)).toBe(true)
       const [pool] = await h.store.listPools()
       expect(replayLedger(entries).get('small')).toEqual(figuresOf(pool!))
+    })
+
+    test('tells onWritesSettled listeners every write of a batch, replays and refusals included', async () => {
+      const first = await h.store.contribute(wager('settled-1', 1_000n))
+      const calls: SettledWrite[][] = []
+      const dispose = h.store.onWritesSettled((writes) => calls.push([...writes]))
+      const [fresh, replay, conflict] = await Promise.allSettled([
+        h.store.contribute(wager('settled-2', 1_000n)),
+        h.store.contribute(wager('settled-1', 1_000n)),
+        h.store.contribute(wager('settled-1', 2_000n)),
+      ])
+      dispose()
+      expect(fresh.status === 'fulfilled' && replay.status === 'fulfilled').toBe(true)
+      expect(conflict).toMatchObject({ status: 'rejected', reason: { code: 'E_IDEMPOTENCY_CONFLICT' } })
+      expect(calls).toEqual([
+        [
+          {
+            kind: 'contribution',
+            ok: true,
+            createdAt: (fresh as PromiseFulfilledResult<typeof first>).value.result.createdAt,
+          },
+          { kind: 'contribution', ok: true, createdAt: first.result.createdAt },
+          { kind: 'contribution', ok: false, error: (conflict as PromiseRejectedResult).reason },
+        ],
+      ])
+    })
+
+    test('tells onWritesSettled listeners that every write of a failed batch failed with its reason', async () => {
+      const outage = new DatabaseUnavailableError('connection refused')
+      h.intercept((operation, call) => (WRITE_OPERATIONS.has(operation) ? Promise.reject(outage) : call()))
+      const calls: SettledWrite[][] = []
+      const dispose = h.store.onWritesSettled((writes) => calls.push([...writes]))
+      const results = await Promise.allSettled([
+        h.store.contribute(wager('down-1', 1_000n)),
+        h.store.win({ idempotencyKey: 'down-2', pool: 'minor', gameId: 'slots-1', playerId: 'p1' }),
+      ])
+      dispose()
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected'])
+      expect(calls.flat()).toEqual([
+        { kind: 'contribution', ok: false, error: outage },
+        { kind: 'win', ok: false, error: outage },
+      ])
     })
 
     test('tells onPoolsChanged listeners once per batch, with every pool after it', async () => {

@@ -2,7 +2,7 @@ import { testServices } from '@jackpot/config'
 import { DrizzleJackpotStore } from '../../src/drizzle-jackpot-store.ts'
 import {
   DEFAULT_POOLS,
-  type JackpotStore,
+  type OpenedJackpot,
   type OpenJackpotOptions,
   openJackpot,
   type PoolDefinition,
@@ -15,7 +15,7 @@ export type TestStoreOptions = Omit<OpenJackpotOptions, 'databaseUrl' | 'pgliteD
 
 /** A store on a database of its own. */
 export interface TestStore {
-  store: JackpotStore
+  store: OpenedJackpot
   /** Empties the database and recreates `pools` (default: DEFAULT_POOLS) — cheaper than a new store. */
   reset(pools?: readonly PoolDefinition[]): Promise<void>
   /** Closes the store and drops its database. */
@@ -42,7 +42,7 @@ export const postgresBackend: StoreBackend = {
   name: 'postgres',
   async open(options = {}) {
     const database = await createTestPostgresDatabase()
-    let store: JackpotStore
+    let store: OpenedJackpot
     try {
       store = await openJackpot({ ...options, databaseUrl: database.url, poolSize: options.poolSize ?? 10 })
     } catch (error) {
@@ -87,7 +87,7 @@ export async function storeBackends(options: { suite?: string } = {}): Promise<S
 }
 
 async function resetStore(
-  store: JackpotStore,
+  store: OpenedJackpot,
   pools: readonly PoolDefinition[] = DEFAULT_POOLS,
 ): Promise<void> {
   if (!(store instanceof DrizzleJackpotStore)) throw new Error('reset needs a store made by openJackpot')

@@ -1,4 +1,4 @@
-import { DomainError } from '@jackpot/domain'
+import { DomainError, type SettledWrite } from '@jackpot/domain'
 import { type Clock, OutcomeFlag, systemClock, TimeSlidingWindow } from '@jackpot/observability'
 
 /** Options of {@link JackpotActivity}. */
@@ -20,8 +20,8 @@ export interface JackpotActivityOptions {
  *
  * @example
  * const activity = new JackpotActivity()
- * activity.succeeded('contribution', receipt.createdAt)
- * activity.summary().successRate // 1
+ * store.onWritesSettled((writes) => activity.record(writes))
+ * activity.summary().successRate // 1 once a write succeeded
  */
 export class JackpotActivity {
   /** One bucket per second, constant memory whatever the traffic: the breaker's own window. */
@@ -36,6 +36,14 @@ export class JackpotActivity {
     this.windowMs = seconds * 1_000
     this.#outcomes = new TimeSlidingWindow(seconds)
     this.#clock = options.clock ?? systemClock
+  }
+
+  /** Records what the store's writer settled (its `onWritesSettled` event). */
+  record(writes: readonly SettledWrite[]): void {
+    for (const write of writes) {
+      if (write.ok) this.succeeded(write.kind, write.createdAt)
+      else this.failed(write.error)
+    }
   }
 
   succeeded(kind: 'contribution' | 'win', at: Date): void {

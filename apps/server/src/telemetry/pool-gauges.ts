@@ -5,21 +5,23 @@ export interface PoolFigures {
   slug: string
   amountCents: bigint
   reserveCents: bigint
-  /** Known from pool reads and configuration changes, not from receipts. */
+  /** Left as it was when unknown. */
   seedCents?: bigint
 }
 
 /**
  * `jackpot_pool_amount_cents{pool}` and `jackpot_pool_reserve_cents{pool}`, read at
- * scrape time from the latest figures this process saw — on every pool read and
- * every contribution or win receipt — so a scrape never queries the database.
- * `jackpot_pool_seed_cents{pool}` follows the seeds the same way (pool reads and
- * configuration changes): the JackpotBelowFloor alert's floor is their sum, so an
- * admin's `PUT /config` moves the threshold with no rule to edit.
+ * scrape time from the latest figures this process saw — the pools at start-up, then
+ * every pool after each committed write batch or configuration change (the store's
+ * `onPoolsChanged`) — so a scrape never queries the database.
+ * `jackpot_pool_seed_cents{pool}` follows the seeds the same way: the
+ * JackpotBelowFloor alert's floor is their sum, so an admin's `PUT /config` moves the
+ * threshold with no rule to edit.
  *
  * @example
  * const gauges = new PoolGauges(metrics.meter)
  * gauges.observe(await store.listPools())
+ * store.onPoolsChanged((_slugs, pools) => gauges.observe(pools ?? []))
  */
 export class PoolGauges {
   readonly #latest = new Map<

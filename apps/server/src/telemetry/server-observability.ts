@@ -13,12 +13,11 @@ import {
 import { observability } from '@jackpot/observability/elysia'
 import { createServerLogger, type ServerLogger } from '../logger.ts'
 import type { RateLimitDecision } from '../rate-limit/index.ts'
+import { type DatabaseGuardOptions, databaseGuard } from '../resilience/database-guard.ts'
 import { type DatabaseCheckOptions, databaseCheck } from './database-check.ts'
-import { type DatabaseGuardOptions, databaseGuard } from './database-guard.ts'
 import { eventLoopCheck } from './event-loop-check.ts'
 import { JackpotActivity } from './jackpot-activity.ts'
 import { type JackpotCheckOptions, jackpotCheck } from './jackpot-check.ts'
-import { observeStore } from './observed-store.ts'
 import { PoolGauges } from './pool-gauges.ts'
 import { rateLimitDecisions } from './rate-limit-decisions.ts'
 import { SERVER_VERSION } from './server-version.ts'
@@ -51,7 +50,7 @@ export interface ServerObservabilityOptions {
 
 /**
  * Everything the server observes itself with, built before the store (which needs
- * `interceptor`, `meter` and `logger`) and handed to `createApp`.
+ * `interceptor`, `meter` and `logger`) by `buildServer`, which then `watch`es the store.
  */
 export interface ServerObservability {
   logger: ServerLogger
@@ -64,11 +63,13 @@ export interface ServerObservability {
   /** For the rate limit plugin's `onDecision`: counts `rate_limit_decisions_total`. */
   onRateLimitDecision: (group: string, decision: RateLimitDecision) => void
   /**
-   * Registers the `database` and `jackpot` checks for `store` and returns the store
-   * the routes use, which feeds the pool gauges and the jackpot activity. Calling it
-   * again with the same store returns the same result.
+   * Registers the `database`, `jackpot` and `write-queue` checks for `store`, and
+   * feeds the pool gauges from its `onPoolsChanged` event and the jackpot activity
+   * from its `onWritesSettled` event (until `close`). Resolves once the gauges hold
+   * every pool (a failed first read is logged; the next change fills them). Once per
+   * telemetry: `buildServer` calls it.
    */
-  observe(store: JackpotStore): JackpotStore
+  watch(store: JackpotStore): Promise<void>
   /** The Elysia plugin: request ids, access log, HTTP metrics, `/metrics`, `/health/*`. */
   plugin(): ReturnType<typeof observability>
   /** Stops background checks and monitors and shuts the metrics down. Idempotent. */
@@ -90,7 +91,7 @@ export interface ServerObservability {
  *   meter: telemetry.metrics.meter,
  *   logger: telemetry.logger,
  * })
- * const app = createApp({ config, store, observability: telemetry })
+ * await telemetry.watch(store)
  */
 export function createServerObservability(options: ServerObservabilityOptions): ServerObservability {
   const { config } = options
@@ -116,7 +117,8 @@ export function createServerObservability(options: ServerObservabilityOptions): 
   health.register(loop.check)
   health.register(circuitBreakersCheck({ registry, kinds: [] }))
 
-  let observed: { store: JackpotStore; routes: JackpotStore } | undefined
+  let watched = false
+  const unwatch: (() => void)[] = []
   let closed = false
 
   return {
@@ -126,21 +128,24 @@ export function createServerObservability(options: ServerObservabilityOptions): 
     databaseBreaker: guard.breaker,
     interceptor: guard.interceptor,
     onRateLimitDecision: rateLimitDecisions(metrics.meter),
-    observe(store) {
-      if (observed !== undefined) {
-        if (observed.store === store) return observed.routes
-        throw new Error('createServerObservability: observe() was already called with another store')
-      }
-      const routes = observeStore(store, { gauges, activity })
-      observed = { store, routes }
+    async watch(store) {
+      if (watched) throw new Error('createServerObservability: watch() was already called')
+      watched = true
       health.register(databaseCheck(store, options.databaseCheck))
-      health.register(jackpotCheck(routes, activity, options.jackpotCheck))
+      health.register(jackpotCheck(store, activity, options.jackpotCheck))
       health.register(writeQueueCheck(store))
-      // Pool gauges from the start rather than after the first pool read.
-      routes.listPools().catch((error: unknown) => {
+      unwatch.push(
+        store.onPoolsChanged((_slugs, pools) => {
+          if (pools !== undefined) gauges.observe(pools)
+        }),
+        store.onWritesSettled((writes) => activity.record(writes)),
+      )
+      // Pool gauges from the start rather than after the first change.
+      try {
+        gauges.observe(await store.listPools())
+      } catch (error) {
         logger.warn({ err: error }, 'could not read the pools for the pool gauges')
-      })
-      return routes
+      }
     },
     plugin: () =>
       observability({
@@ -153,6 +158,7 @@ export function createServerObservability(options: ServerObservabilityOptions): 
     async close() {
       if (closed) return
       closed = true
+      for (const stop of unwatch.splice(0)) stop()
       health.close()
       loop.stop()
       guard.breaker.dispose()

@@ -1,0 +1,192 @@
+import type { Config } from '@jackpot/config'
+import {
+  type ApiKeyStore,
+  type JackpotStore,
+  type OpenedJackpot,
+  type OpenJackpotOptions,
+  openJackpot,
+} from '@jackpot/domain'
+import { type App, createApp } from './app.ts'
+import type { ServerLogger } from './logger.ts'
+import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
+import { PoolStreamHub } from './pool-stream/pool-stream-hub.ts'
+import { MemoryRateLimiter, type RateLimiter } from './rate-limit/index.ts'
+import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
+import { createRedisClients, type RedisClients } from './redis/index.ts'
+import {
+  createServerObservability,
+  type ServerObservability,
+  type ServerObservabilityOptions,
+} from './telemetry/server-observability.ts'
+
+/** What `createApp` assembles: every store-facing part, built once by {@link buildServer}. */
+export interface ServerParts {
+  config: Config
+  /** Logger, metrics, health registry, database breaker; already watching `store`. */
+  telemetry: ServerObservability
+  store: JackpotStore
+  /** Where the authenticator and the key routes find game servers' API keys. */
+  apiKeys: ApiKeyStore
+  /** Serves the pool reads, and feeds `poolStream`. */
+  poolCache: PoolCache
+  /** The live feed behind `GET /pools/stream`. */
+  poolStream: PoolStreamHub
+  /** Limits requests per client; undefined when `config.RATE_LIMIT_ENABLED` is false. */
+  rateLimiter: RateLimiter | undefined
+  /** Clock in milliseconds for token expiry checks. Defaults to Date.now. */
+  now?: (() => number) | undefined
+}
+
+/** Parts and settings {@link buildServer} takes instead of its defaults. Whatever is given here, the caller closes. */
+export interface ServerOverrides {
+  /** Defaults to the server logger for `config` (JSON lines on stdout). */
+  logger?: ServerLogger | undefined
+  /** Options of the telemetry (clock, breaker registry and tuning, check pacing, `globalMetrics`). */
+  observability?: Omit<ServerObservabilityOptions, 'config' | 'logger'> | undefined
+  /** Use this store (and its API keys) instead of opening one from `config`. Not closed by `close()`. */
+  store?: OpenedJackpot | undefined
+  /** Use these API keys instead of the store's. */
+  apiKeys?: ApiKeyStore | undefined
+  /** Options of the store opened from `config` (e.g. `databaseUrl`, `poolSize`); ignored with `store`. */
+  database?: Partial<OpenJackpotOptions> | undefined
+  /**
+   * Redis for the pool cache and the shared rate limits. Defaults to clients for
+   * `config.REDIS_URL` when it is set; none (per-replica cache and limits) otherwise.
+   */
+  redis?: RedisClients | undefined
+  /** Defaults to the Redis-backed shared limiter with Redis, an in-process one without. */
+  rateLimiter?: RateLimiter | undefined
+  /** Defaults to Date.now. */
+  now?: (() => number) | undefined
+}
+
+/** The server, built and wired but not listening; `close()` releases what {@link buildServer} built. */
+export interface Server {
+  app: App
+  parts: ServerParts
+  /** The store it opened (or was given), with its API keys. */
+  store: OpenedJackpot
+  /** Set when the server uses Redis (built here or given). */
+  redis: RedisClients | undefined
+  /**
+   * Closes, in order, the users before what they use: the pool stream, the pool
+   * cache, the shared limiter, Redis, the store, the telemetry. Skips what was
+   * passed in as an override. Idempotent. Stop the app first (`app.stop()`).
+   */
+  close(): Promise<void>
+}
+
+/**
+ * The one composition root: builds every part the server needs from `config`
+ * (telemetry first, since the store is opened with its interceptor, meter and
+ * logger; then the store, Redis, the pool cache, the pool stream and the rate
+ * limiter), hands them to `createApp`, and knows which of them it must close.
+ * `main.ts` and the test harnesses both call it; tests swap parts through `overrides`.
+ *
+ * @throws whatever `openJackpot` throws (after closing what it had built).
+ * @example
+ * const server = await buildServer(loadConfig(), { store })
+ * const response = await server.app.handle(new Request('http://localhost/api/v1/pools'))
+ * await server.close()
+ */
+export async function buildServer(config: Config, overrides: ServerOverrides = {}): Promise<Server> {
+  const closers: (() => Promise<void> | void)[] = []
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer()
+  }
+
+  const telemetry = createServerObservability({
+    config,
+    ...overrides.observability,
+    ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
+  })
+  closers.push(() => telemetry.close())
+  const { logger } = telemetry
+  const meter = telemetry.metrics.meter
+
+  let store: OpenedJackpot
+  try {
+    store = overrides.store ?? (await openStore(config, telemetry, overrides.database))
+  } catch (error) {
+    await close()
+    throw error
+  }
+  if (overrides.store === undefined) closers.push(() => store.close())
+  await telemetry.watch(store)
+
+  // Redis is optional: without it the pool cache is per replica and limits are per replica.
+  // Its clients fail fast and reconnect on their own, so a Redis down at start-up is no reason to exit.
+  const redis = overrides.redis ?? (config.REDIS_URL ? createRedisClients(config.REDIS_URL) : undefined)
+  if (overrides.redis === undefined && redis !== undefined) closers.push(() => redis.close())
+
+  let rateLimiter = overrides.rateLimiter
+  if (rateLimiter === undefined && config.RATE_LIMIT_ENABLED) {
+    if (redis === undefined) {
+      rateLimiter = new MemoryRateLimiter()
+    } else {
+      const shared = sharedRateLimiter({
+        redis: redis.commands,
+        keyPrefix: `${config.REDIS_KEY_PREFIX}:ratelimit:`,
+        meter,
+        logger,
+      })
+      closers.push(() => shared.close())
+      rateLimiter = shared.limiter
+    }
+  }
+
+  const poolCache = createPoolCache({
+    store,
+    redis,
+    prefix: `${config.REDIS_KEY_PREFIX}:pool-cache`,
+    meter,
+    logger,
+    graceMs: config.POOL_CACHE_SIE_SECONDS * 1000,
+  })
+  closers.push(() => poolCache.close())
+  telemetry.health.register(poolCache.healthCheck())
+
+  const poolStream = new PoolStreamHub({
+    source: poolCache,
+    maxPerClient: config.POOL_STREAM_MAX_PER_IP,
+    meter,
+    shuttingDown: () => telemetry.health.shuttingDown,
+  })
+  closers.push(() => poolStream.close())
+
+  const parts: ServerParts = {
+    config,
+    telemetry,
+    store,
+    apiKeys: overrides.apiKeys ?? store,
+    poolCache,
+    poolStream,
+    rateLimiter,
+    now: overrides.now,
+  }
+  return { app: createApp(parts), parts, store, redis, close }
+}
+
+function openStore(
+  config: Config,
+  telemetry: ServerObservability,
+  database: Partial<OpenJackpotOptions> = {},
+): Promise<OpenedJackpot> {
+  return openJackpot({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: config.PGLITE_DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.LOCK_TIMEOUT_MS,
+    currency: config.JACKPOT_CURRENCY,
+    writes: {
+      queueLimit: config.WRITE_QUEUE_LIMIT,
+      maxBatchSize: config.WRITE_BATCH_MAX,
+      deadlineMs: config.WRITE_DEADLINE_MS,
+    },
+    ...database,
+    logger: telemetry.logger,
+    meter: telemetry.metrics.meter,
+    interceptor: telemetry.interceptor,
+  })
+}
