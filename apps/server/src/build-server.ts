@@ -13,6 +13,7 @@ import { PoolStreamHub } from './pool-stream/pool-stream-hub.ts'
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit/index.ts'
 import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
 import { createRedisClients, type RedisClients } from './redis/index.ts'
+import { startLedgerVerification } from './telemetry/ledger-verification.ts'
 import {
   createServerObservability,
   type ServerObservability,
@@ -153,6 +154,15 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     shuttingDown: () => telemetry.health.shuttingDown,
   })
   closers.push(() => poolStream.close())
+
+  // The verify-ledger replay, in the background: a divergence is a metric, an alert and a log line.
+  const ledgerVerification = startLedgerVerification({
+    store,
+    meter,
+    logger,
+    intervalMs: config.LEDGER_VERIFY_INTERVAL_MS,
+  })
+  closers.push(() => ledgerVerification.stop())
 
   const parts: ServerParts = {
     config,

@@ -62,6 +62,13 @@ export const EnvSchema = T.Object({
     maximum: 3_600_000,
     description: 'PostgreSQL lock_timeout per session, ms (0 = none)',
   }),
+  LEDGER_VERIFY_INTERVAL_MS: T.Integer({
+    default: 300_000,
+    minimum: 0,
+    maximum: 86_400_000,
+    description:
+      'ms between background ledger replays (the verify-ledger check; the first runs at start), 0 = off',
+  }),
   PGLITE_DATA_DIR: T.String({
     default: './data',
     minLength: 1,
