@@ -84,6 +84,8 @@ describe('provisioned Grafana dashboards', () => {
         'jackpot_wins_total',
         'jackpot_paid_out_cents_total',
         'jackpot_contributed_cents_total',
+        'jackpot_ledger_verified_timestamp_seconds',
+        'jackpot_ledger_mismatches_total',
       ],
       'jackpot-dependencies': [
         'db_client_operation_duration_seconds_bucket',

@@ -134,5 +134,40 @@ export const jackpot: DashboardSpec = {
         },
       ],
     },
+    {
+      title: 'Ledger',
+      panels: [
+        {
+          title: 'Ledger verification age',
+          description:
+            'Seconds since a replica last replayed the ledger and found every pool agreeing (LEDGER_VERIFY_INTERVAL_MS); LedgerVerificationStale warns past 30 min.',
+          width: 12,
+          unit: 's',
+          limit: { value: 1800 },
+          alerts: ['LedgerVerificationStale'],
+          queries: [
+            {
+              expr: `time() - max(jackpot_ledger_verified_timestamp_seconds{${SERVER}})`,
+              legend: 'since last verified',
+            },
+          ],
+        },
+        {
+          title: 'Ledger mismatches',
+          description:
+            'Background replays that found a pool diverging from the ledger, per replica since it started; any is LedgerMismatch (the log names the entry).',
+          width: 12,
+          decimals: 0,
+          limit: { value: 1 },
+          alerts: ['LedgerMismatch'],
+          queries: [
+            {
+              expr: `max by (instance) (jackpot_ledger_mismatches_total{${SERVER}})`,
+              legend: '{{instance}}',
+            },
+          ],
+        },
+      ],
+    },
   ],
 }
