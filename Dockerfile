@@ -28,10 +28,16 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     PGLITE_DATA_DIR=/app/data
+# pg_dump/pg_restore for `bun run cli backup|restore` (the compose `backup` service, the k8s
+# CronJob); Debian bookworm's client is 15, the same major as the database.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=deps --chown=bun:bun /app/ ./
 COPY --chown=bun:bun . .
 # The embedded database (when DATABASE_URL is unset) writes here.
-RUN mkdir -p /app/data && chown bun:bun /app/data
+# /backups: where the backup service writes (a volume mounted there keeps this owner).
+RUN mkdir -p /app/data /backups && chown bun:bun /app/data /backups
 USER bun
 EXPOSE 3000
 # curl is not in the image; Bun's fetch is. PORT may be overridden at run time.

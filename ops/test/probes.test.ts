@@ -274,3 +274,42 @@ describe('Kubernetes manifests', () => {
     expect(kustomization.resources).toContain('hpa.yaml')
   })
 })
+
+describe('scheduled backups', () => {
+  test('a k8s CronJob runs `bun run cli backup` hourly, one at a time, with the server image and settings, keeping a bounded number', () => {
+    const cronJob = byKind<Manifest & { spec: Record<string, unknown> }>('CronJob')
+    const spec = cronJob.spec as {
+      schedule: string
+      concurrencyPolicy: string
+      jobTemplate: { spec: { template: { spec: { containers: (typeof container & { args: string[] })[] } } } }
+    }
+    expect(spec.schedule).toMatch(/^\d+ \* \* \* \*$/)
+    expect(spec.concurrencyPolicy).toBe('Forbid')
+    const [job] = spec.jobTemplate.spec.template.spec.containers
+    expect(job?.image).toBe(container.image)
+    expect(job?.args.join(' ')).toContain('bun run cli backup --out')
+    expect(job?.args.join(' ')).toMatch(/tail -n \+\$\(\(BACKUP_KEEP \+ 1\)\) \| xargs -r rm/)
+    expect(job?.envFrom).toEqual(container.envFrom)
+    const kustomization = Bun.YAML.parse(readFileSync(join(k8sDir, 'kustomization.yaml'), 'utf8')) as {
+      resources: string[]
+    }
+    expect(kustomization.resources).toContain('backup-cronjob.yaml')
+  })
+
+  test('the compose backup service dumps every BACKUP_INTERVAL_SECONDS into its own volume and prunes beyond BACKUP_KEEP', () => {
+    const backup = compose.services.backup as unknown as {
+      command: string[]
+      volumes: string[]
+      environment: Record<string, string>
+    }
+    const script = backup.command.join('\n')
+    expect(script).toContain('bun run cli backup --out')
+    expect(script).toContain('sleep "$$BACKUP_INTERVAL_SECONDS"')
+    expect(script).toContain('tail -n +$$((BACKUP_KEEP + 1))')
+    expect(backup.volumes).toContain('backups:/backups')
+    expect(backup.environment.DATABASE_URL).toBe(
+      (compose.services['server-1'] as unknown as { environment: Record<string, string> }).environment
+        .DATABASE_URL,
+    )
+  })
+})

@@ -31,6 +31,15 @@ describe('production refuses placeholder secrets', () => {
     expect(productionIssues({ JWT_SECRET: committed })).toContain('JWT_SECRET')
   })
 
+  test('the commented JWT_SECRETS example in ops/k8s/secret.yaml is refused once uncommented', () => {
+    const example = readFileSync(join(ROOT, 'ops/k8s/secret.yaml'), 'utf8')
+      .split('\n')
+      .find((line) => /^\s*#\s*JWT_SECRETS:/.test(line))
+    const value = (example ?? '').replace(/^\s*#\s*JWT_SECRETS:\s*/, '')
+    expect(value).toContain('REPLACE_ME')
+    expect(productionIssues({ JWT_SECRET: REAL, JWT_SECRETS: value })).toContain('JWT_SECRETS')
+  })
+
   test('.env.example leaves JWT_SECRET empty, and an empty secret is refused in production', () => {
     expect(committedValue('.env.example', 'JWT_SECRET')).toBe('')
     expect(productionIssues({ JWT_SECRET: '' })).toContain('JWT_SECRET')
