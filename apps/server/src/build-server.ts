@@ -7,6 +7,7 @@ import {
   openJackpot,
 } from '@jackpot/domain'
 import { type App, createApp } from './app.ts'
+import { startBackupResponder } from './backup/backup-responder.ts'
 import type { ServerLogger } from './logger.ts'
 import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
 import { PoolStreamHub } from './pool-stream/pool-stream-hub.ts'
@@ -114,6 +115,12 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
   }
   if (overrides.store === undefined) closers.push(() => store.close())
   await telemetry.watch(store)
+  // The embedded database is this process's alone: `bun run cli backup` asks it for the dump.
+  const pgliteDataDir = overrides.database?.pgliteDataDir ?? config.PGLITE_DATA_DIR
+  if (store.kind === 'pglite' && overrides.store === undefined && !pgliteDataDir.startsWith('memory://')) {
+    const responder = startBackupResponder({ dataDir: pgliteDataDir, store, logger })
+    closers.push(() => responder.stop())
+  }
 
   // Redis is optional: without it the pool cache is per replica and limits are per replica.
   // Its clients fail fast and reconnect on their own, so a Redis down at start-up is no reason to exit.

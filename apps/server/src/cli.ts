@@ -9,6 +9,9 @@ import { openJackpot, verifyLedger } from '@jackpot/domain'
 import { signJwt } from './auth/jwt.ts'
 import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
 import { parseTtl } from './auth/ttl.ts'
+import { backupCommand } from './backup/backup-command.ts'
+import { CommandError } from './backup/command-error.ts'
+import { restoreCommand } from './backup/restore-command.ts'
 
 const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
 
@@ -24,6 +27,17 @@ Game servers use API keys instead: an admin creates them with POST /api/v1/api-k
 
 Replays the ledger of the configured database and checks every pool against it;
 exits 1 naming the first divergent entry.
+
+       bun run cli backup --out <file> [--timeout <seconds>]
+
+A consistent backup of the configured database, taken while the server runs:
+pg_dump (custom format) for DATABASE_URL; for PGLITE_DATA_DIR a data-directory dump,
+made by the running server (asked with SIGUSR2; --timeout, default 120) or here when none runs.
+
+       bun run cli restore <file> (--database-url <url> | --data-dir <dir>)
+
+Restores a backup into an EMPTY PostgreSQL database (pg_dump files) or a new data
+directory (PGlite dumps); refuses a target that holds anything. Run verify-ledger on it next.
 
 example:
   TOKEN=$(bun run cli token --role admin --sub ada)
@@ -103,17 +117,68 @@ async function verifyLedgerCommand(): Promise<number> {
   }
 }
 
+function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(
+  args: string[],
+  options: T,
+  allowPositionals: boolean,
+) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals,
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+async function backup(args: string[]): Promise<string> {
+  const { values } = parseCommandArgs(args, { out: { type: 'string' }, timeout: { type: 'string' } }, false)
+  if (values.help) return USAGE
+  if (!values.out) throw new UsageError('--out is required (the file the backup is written to)')
+  const timeoutSeconds = Number(values.timeout ?? '120')
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new UsageError(`bad --timeout '${values.timeout}'; use a number of seconds`)
+  }
+  return backupCommand(loadConfig(), { out: values.out, timeoutMs: timeoutSeconds * 1000 })
+}
+
+async function restore(args: string[]): Promise<string> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } },
+    true,
+  )
+  if (values.help) return USAGE
+  if (positionals.length !== 1) throw new UsageError('give exactly one backup file to restore')
+  if (!values['database-url'] === !values['data-dir']) {
+    throw new UsageError('give exactly one target: --database-url <url> or --data-dir <dir>')
+  }
+  return restoreCommand({
+    file: positionals[0]!,
+    databaseUrl: values['database-url'],
+    dataDir: values['data-dir'],
+  })
+}
+
 try {
-  if (process.argv[2] === 'verify-ledger') process.exit(await verifyLedgerCommand())
-  console.log(run(process.argv.slice(2)))
+  const [command, ...rest] = process.argv.slice(2)
+  if (command === 'verify-ledger') process.exit(await verifyLedgerCommand())
+  else if (command === 'backup') console.log(await backup(rest))
+  else if (command === 'restore') console.log(await restore(rest))
+  else console.log(run(process.argv.slice(2)))
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`error: ${error.message}\n\n${USAGE}`)
     process.exit(2)
   }
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof CommandError) {
     console.error(error.message)
     process.exit(1)
   }
-  throw error
+  // Anything else (a database that cannot be reached, a locked directory): one line, no stack.
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
 }

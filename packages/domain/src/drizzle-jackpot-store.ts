@@ -180,6 +180,13 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     await this.#ctx.run('ping', () => this.#ctx.db.execute(sql`select 1`))
   }
 
+  dumpDataDir(): Promise<Blob> {
+    const dump = this.#database.dumpDataDir
+    if (!dump) return Promise.reject(new Error('only an embedded PGlite store has a data directory to dump'))
+    // Not through the interceptor: its per-call timeout and breaker are sized for requests, not a dump.
+    return dump()
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#database.close()
     return this.#closing

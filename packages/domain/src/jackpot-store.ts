@@ -96,6 +96,11 @@ export interface JackpotStore {
 
   /** A trivial round trip, for health checks. */
   ping(): Promise<void>
+  /**
+   * Embedded PGlite only: a consistent gzipped tarball of the data directory, taken while
+   * the store keeps serving (`bun run cli backup`). Absent on PostgreSQL: use pg_dump.
+   */
+  dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
 }
 

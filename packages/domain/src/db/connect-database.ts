@@ -31,6 +31,8 @@ export interface ConnectedDatabase {
    */
   exclusively<T>(work: () => Promise<T>): Promise<T>
   migrate(): Promise<void>
+  /** PGlite only: a gzipped tarball of the data directory (see `dumpPgliteDataDir`). */
+  dumpDataDir?: () => Promise<Blob>
   close(): Promise<void>
 }
 
@@ -126,6 +128,7 @@ async function connectPglite(options: ConnectOptions): Promise<ConnectedDatabase
     // One process owns a PGlite directory (the lock file sees to it), so there is no one to wait for.
     exclusively: (work) => work(),
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    dumpDataDir: () => dumpPgliteDataDir(client),
     async close() {
       try {
         if (!client.closed) await client.close()
@@ -134,4 +137,17 @@ async function connectPglite(options: ConnectOptions): Promise<ConnectedDatabase
       }
     },
   }
+}
+
+/**
+ * A gzipped tarball of a running PGlite's data directory, loadable with
+ * `new PGlite(dir, { loadDataDir })`. Taken inside a transaction, so no write batch
+ * (each is one transaction) is half done, after a CHECKPOINT, so the files hold every
+ * commit: a consistent copy while the server keeps serving (writes wait for the dump).
+ */
+export async function dumpPgliteDataDir(client: PGlite): Promise<Blob> {
+  return client.transaction(async (tx) => {
+    await tx.exec('CHECKPOINT')
+    return client.dumpDataDir('gzip')
+  })
 }

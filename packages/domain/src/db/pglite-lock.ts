@@ -82,6 +82,20 @@ function release(dir: string, path: string): void {
   if (holder?.pid === process.pid && holder.host === HOST) rmSync(path, { force: true })
 }
 
+/**
+ * The live process on this host that holds `dataDir`, or null when none does (no lock,
+ * a stale one, or a holder on another host, whose pid is not ours to signal).
+ *
+ * @example
+ * const holder = liveLockHolder('./data')
+ * if (holder) process.kill(holder.pid, 'SIGUSR2')
+ */
+export function liveLockHolder(dataDir: string): { pid: number } | null {
+  const holder = readHolder(join(resolve(dataDir), LOCK_FILE_NAME))
+  if (holder === null || holder.host !== HOST || !isAlive(holder.pid)) return null
+  return { pid: holder.pid }
+}
+
 /** `<pid> <hostname>`; a lock written before hosts were recorded (pid only) counts as this host's. */
 function readHolder(path: string): { pid: number; host: string } | null {
   try {
