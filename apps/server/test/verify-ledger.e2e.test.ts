@@ -74,5 +74,17 @@ if (await runPostgresSuite('apps/server verify-ledger')) {
       expect(err).toContain(`ledger divergence at entry ${lastMinorEntry} (pool minor)`)
       expect(err).toContain('amountCents')
     }, 30_000)
+
+    test('fails when only the sub-cent residue of a pool row is changed, naming the entry', async () => {
+      // Undo the corruption above, then move the carry alone: amounts and conservation stay right.
+      await runSql(
+        database.url,
+        "update pools set amount_cents = amount_cents - 1, contributed_cents = contributed_cents - 1, residue = (residue + 1) % 10000 where slug = 'minor'",
+      )
+      const { code, err } = await verifyCli(database.url)
+      expect(code).toBe(1)
+      expect(err).toContain(`ledger divergence at entry ${lastMinorEntry} (pool minor)`)
+      expect(err).toContain('pool row residue is')
+    }, 30_000)
   })
 }

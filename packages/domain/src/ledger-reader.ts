@@ -84,6 +84,7 @@ function toLedgerEntry(row: LedgerEntryRow, lines: LedgerLineRow[]): LedgerEntry
         reserveDeltaCents: line.reserveDeltaCents,
         amountAfterCents: line.amountAfterCents,
         reserveAfterCents: line.reserveAfterCents,
+        residueAfter: line.residueAfter,
       })),
     createdAt: row.createdAt,
   }

@@ -112,6 +112,8 @@ export interface LedgerLine {
   reserveDeltaCents: bigint
   amountAfterCents: bigint
   reserveAfterCents: bigint
+  /** The pool's sub-cent carry after this line, in 1/10 000 of a cent (see `Pool.residue`). */
+  residueAfter: number
 }
 
 export interface LedgerEntry {

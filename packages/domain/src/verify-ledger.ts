@@ -21,13 +21,16 @@ interface Replayed {
   seededByHouseCents: bigint
   contributions: number
   wins: number
+  /** The carry the last line left: the pool row's residue must equal it. */
+  residue: number
   lastEntryId: string
 }
 
 /**
  * Replays the whole ledger, oldest first, and checks it against itself and the pools:
- * every line's after-figures follow from the lines before it; every pool row's amount,
- * reserve and totals (contributed, paid out, house-funded, counts) equal the replay; and
+ * every line's after-figures follow from the lines before it and its residue is a valid
+ * carry; every pool row's amount, reserve, residue and totals (contributed, paid out,
+ * house-funded, counts) equal the replay; and
  * `amount + reserve + paidOut = contributed + seededByHouse` holds on both sides.
  * Reads through the store's paginated ledger, so it runs against any backend.
  *
@@ -82,10 +85,12 @@ function apply(replayed: Map<PoolSlug, Replayed>, entry: LedgerEntry): LedgerDiv
       seededByHouseCents: 0n,
       contributions: 0,
       wins: 0,
+      residue: 0,
       lastEntryId: entry.id,
     }
     pool.amountCents += line.amountDeltaCents
     pool.reserveCents += line.reserveDeltaCents
+    pool.residue = line.residueAfter
     pool.lastEntryId = entry.id
     const net = line.amountDeltaCents + line.reserveDeltaCents
     if (entry.kind === 'contribution') {
@@ -110,6 +115,13 @@ function apply(replayed: Map<PoolSlug, Replayed>, entry: LedgerEntry): LedgerDiv
     if (pool.amountCents < 0n || pool.reserveCents < 0n) {
       return { entryId: entry.id, pool: line.pool, reason: 'amount or reserve goes below zero' }
     }
+    if (!Number.isInteger(line.residueAfter) || line.residueAfter < 0 || line.residueAfter >= 10_000) {
+      return {
+        entryId: entry.id,
+        pool: line.pool,
+        reason: `residue after the line is ${line.residueAfter}, outside 0..9 999 (1/10 000 of a cent)`,
+      }
+    }
   }
   return null
 }
@@ -124,10 +136,16 @@ function compare(pool: Pool, replay: Replayed | undefined): LedgerDivergence | n
     seededByHouseCents: pool.totals.seededByHouseCents,
     contributions: BigInt(pool.totals.contributions),
     wins: BigInt(pool.totals.wins),
+    residue: BigInt(pool.residue),
   }
   if (replay === undefined)
     return { entryId, pool: pool.slug, reason: 'the pool has no ledger entry (no seed)' }
-  const ledger = { ...replay, contributions: BigInt(replay.contributions), wins: BigInt(replay.wins) }
+  const ledger = {
+    ...replay,
+    contributions: BigInt(replay.contributions),
+    wins: BigInt(replay.wins),
+    residue: BigInt(replay.residue),
+  }
   for (const field of Object.keys(row) as (keyof typeof row)[]) {
     if (row[field] !== ledger[field]) {
       return {

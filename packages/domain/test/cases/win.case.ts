@@ -67,6 +67,7 @@ export function winCases(h: StoreHarness): void {
           reserveDeltaCents: 0n,
           amountAfterCents: 0n,
           reserveAfterCents: 200n,
+          residueAfter: 0,
         },
       ])
       expect(reset).toMatchObject({ idempotencyKey: null, parentId: result.id })
@@ -77,6 +78,7 @@ export function winCases(h: StoreHarness): void {
           reserveDeltaCents: -200n,
           amountAfterCents: 1_000n,
           reserveAfterCents: 0n,
+          residueAfter: 0,
         },
       ])
     })
