@@ -6,7 +6,7 @@ import { LOCK_FILE_NAME, lockDataDirectory } from './pglite-lock.ts'
 /** The target of a restore already holds something: restoring would mix two databases. */
 export class RestoreTargetNotEmptyError extends Error {
   constructor(readonly target: string) {
-    super(`${target} is not empty; restore only into an empty database (a new data directory)`)
+    super(`${target} is not empty; restore only into an empty database (a new database, or a new data directory)`)
     this.name = 'RestoreTargetNotEmptyError'
   }
 }
@@ -21,11 +21,11 @@ export class RestoreTargetNotEmptyError extends Error {
  * await restorePgliteDataDir('./data-restored', Bun.file('jackpot.tar.gz'))
  */
 export async function restorePgliteDataDir(dataDir: string, dump: Blob): Promise<void> {
-  if (listEntries(dataDir).length > 0) throw new RestoreTargetNotEmptyError(dataDir)
+  if (listEntries(dataDir).length > 0) throw new RestoreTargetNotEmptyError(`directory ${dataDir}`)
   const lock = lockDataDirectory(dataDir)
   try {
     if (listEntries(dataDir).some((name) => name !== LOCK_FILE_NAME)) {
-      throw new RestoreTargetNotEmptyError(dataDir)
+      throw new RestoreTargetNotEmptyError(`directory ${dataDir}`)
     }
     const client = new PGlite(dataDir, { loadDataDir: dump })
     await client.waitReady
