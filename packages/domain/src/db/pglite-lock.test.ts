@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { captureLogger } from '../../test/support/capture-logger.ts'
 import { DatabaseLockedError } from '../errors.ts'
-import { LOCK_FILE_NAME, lockDataDirectory } from './pglite-lock.ts'
+import { LOCK_FILE_NAME, liveLockHolder, lockDataDirectory } from './pglite-lock.ts'
 
 const dirs: string[] = []
 const freshDir = () => {
@@ -120,5 +120,23 @@ describe('lockDataDirectory', () => {
     expect((refusal as DatabaseLockedError).host).toBe('other-container-7f3a')
     expect((refusal as Error).message).toContain("on host 'other-container-7f3a'")
     expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')).toContain('other-container-7f3a')
+  })
+})
+
+describe('liveLockHolder (whom `cli backup` signals)', () => {
+  test('names a live holder on this host, and nobody for no lock, a dead holder or another host', async () => {
+    const dir = freshDir()
+    expect(liveLockHolder(dir)).toBeNull()
+    const live = liveProcess()
+    try {
+      writeFileSync(join(dir, LOCK_FILE_NAME), `${live.pid} ${hostname()}\n`)
+      expect(liveLockHolder(dir)).toEqual({ pid: live.pid })
+      writeFileSync(join(dir, LOCK_FILE_NAME), `${live.pid} some-other-container\n`)
+      expect(liveLockHolder(dir)).toBeNull()
+      writeFileSync(join(dir, LOCK_FILE_NAME), `${await deadPid()} ${hostname()}\n`)
+      expect(liveLockHolder(dir)).toBeNull()
+    } finally {
+      live.kill()
+    }
   })
 })

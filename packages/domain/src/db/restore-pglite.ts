@@ -6,7 +6,9 @@ import { LOCK_FILE_NAME, lockDataDirectory } from './pglite-lock.ts'
 /** The target of a restore already holds something: restoring would mix two databases. */
 export class RestoreTargetNotEmptyError extends Error {
   constructor(readonly target: string) {
-    super(`${target} is not empty; restore only into an empty database (a new database, or a new data directory)`)
+    super(
+      `${target} is not empty; restore only into an empty database (a new database, or a new data directory)`,
+    )
     this.name = 'RestoreTargetNotEmptyError'
   }
 }
