@@ -281,12 +281,14 @@ describe('scheduled backups', () => {
     const spec = cronJob.spec as {
       schedule: string
       concurrencyPolicy: string
-      jobTemplate: { spec: { template: { spec: { containers: (typeof container & { args: string[] })[] } } } }
+      jobTemplate: {
+        spec: { template: { spec: { containers: (typeof container & { image: string; args: string[] })[] } } }
+      }
     }
     expect(spec.schedule).toMatch(/^\d+ \* \* \* \*$/)
     expect(spec.concurrencyPolicy).toBe('Forbid')
     const [job] = spec.jobTemplate.spec.template.spec.containers
-    expect(job?.image).toBe(container.image)
+    expect(job?.image).toBe((container as { image?: string }).image)
     expect(job?.args.join(' ')).toContain('bun run cli backup --out')
     expect(job?.args.join(' ')).toMatch(/tail -n \+\$\(\(BACKUP_KEEP \+ 1\)\) \| xargs -r rm/)
     expect(job?.envFrom).toEqual(container.envFrom)

@@ -17,7 +17,11 @@ const healthy: LedgerVerification = { ok: true, entries: 12, pools: 3 }
 const diverged: LedgerVerification = {
   ok: false,
   entries: 7,
-  divergence: { entryId: '42', pool: 'minor', reason: 'pool row amountCents is 101 but the ledger gives 100' },
+  divergence: {
+    entryId: '42',
+    pool: 'minor',
+    reason: 'pool row amountCents is 101 but the ledger gives 100',
+  },
 }
 
 function recordingLogger() {
@@ -48,7 +52,9 @@ function start(options: Partial<LedgerVerificationOptions> & Pick<LedgerVerifica
 
 /** The sample value of an unlabelled series, or undefined when it is not exported. */
 async function sample(metrics: Metrics, name: string): Promise<number | undefined> {
-  const line = (await metrics.render()).split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+  const line = (await metrics.render())
+    .split('\n')
+    .find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
   return line === undefined ? undefined : Number(line.split(' ').at(-1))
 }
 
