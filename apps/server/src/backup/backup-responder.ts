@@ -49,10 +49,10 @@ export function startBackupResponder(options: {
       rmSync(requestPath, { force: true })
     }
     const started = performance.now()
+    const partial = `${request.out}.partial`
     try {
       if (!options.store.dumpDataDir) throw new Error('this store has no data directory to dump')
       const dump = await options.store.dumpDataDir()
-      const partial = `${request.out}.partial`
       await Bun.write(partial, dump)
       renameSync(partial, request.out)
       writeFileSync(join(dir, `${id}.done`), `${dump.size}\n`)
@@ -61,6 +61,7 @@ export function startBackupResponder(options: {
         'wrote a backup of the embedded database',
       )
     } catch (error) {
+      rmSync(partial, { force: true })
       const reason = error instanceof Error ? error.message : String(error)
       writeFileSync(join(dir, `${id}.failed`), `${reason}\n`)
       options.logger.error({ out: request.out, err: reason }, 'backup of the embedded database failed')
