@@ -115,6 +115,8 @@ describe('end-to-end: backup while the server takes money, restore into a new da
         const drill = await backupUnderLoad(server, { DATABASE_URL: source.url }, file)
         expect(drill.backup.code, drill.backup.err).toBe(0)
         expect(drill.acknowledgedBefore.length).toBeGreaterThan(0)
+        // Money kept moving while pg_dump ran.
+        expect(drill.acknowledgedDuring).toBeGreaterThan(0)
         expect(drill.wins).toBeGreaterThan(0)
 
         const restored = await cli(['restore', file, '--database-url', target.url], {})
@@ -146,6 +148,7 @@ describe('end-to-end: backup while the server takes money, restore into a new da
       const drill = await backupUnderLoad(server, { PGLITE_DATA_DIR: dataDir }, file)
       expect(drill.backup.code, drill.backup.err + server.output()).toBe(0)
       expect(drill.acknowledgedBefore.length).toBeGreaterThan(0)
+      expect(drill.acknowledgedDuring).toBeGreaterThan(0)
       expect(drill.wins).toBeGreaterThan(0)
       // The server kept answering while it dumped (writes wait for the dump, then go on).
       expect(server.exitCode()).toBeNull()
