@@ -27,7 +27,7 @@ export async function backupCommand(config: Config, options: BackupOptions): Pro
   if (config.DATABASE_URL) {
     const partial = `${out}.partial`
     try {
-      await runPgTool('pg_dump', ['--format=custom', '--file', partial, '--dbname', config.DATABASE_URL])
+      await runPgTool('pg_dump', config.DATABASE_URL, ['--format=custom', '--file', partial])
       renameSync(partial, out)
     } finally {
       rmSync(partial, { force: true })

@@ -18,12 +18,34 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore'): string {
   )
 }
 
-/** Runs a PostgreSQL client tool; on failure throws its last stderr line (never the URL's password). */
-export async function runPgTool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<void> {
-  const child = Bun.spawn([findPgTool(name), ...args], { stdout: 'ignore', stderr: 'pipe' })
+/**
+ * Runs a PostgreSQL client tool against `databaseUrl`; on failure throws its stderr as one line.
+ * The password goes in PGPASSWORD, not on the command line, where `ps` would show it. The tool
+ * gets no other environment (config alone reads it): every connection setting, `sslmode` and
+ * `sslrootcert` included, comes from the URL's parameters.
+ */
+export async function runPgTool(
+  name: 'pg_dump' | 'pg_restore',
+  databaseUrl: string,
+  args: string[],
+): Promise<void> {
+  const url = new URL(databaseUrl)
+  const password = decodeURIComponent(url.password)
+  url.password = ''
+  const env: Record<string, string> = password ? { PGPASSWORD: password } : {}
+  const child = Bun.spawn([findPgTool(name), '--dbname', url.toString(), ...args], {
+    env,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })
   const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()])
   if (code !== 0) {
-    const last = stderr.trim().split('\n').at(-1) ?? `exit ${code}`
-    throw new CommandError(`${name} failed: ${last}`)
+    // pg_dump spreads one error over several lines ("connection … failed", "Is the server running…"): one line here.
+    const message = stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ')
+    throw new CommandError(`${name} failed: ${message || `exit ${code}`}`)
   }
 }

@@ -26,13 +26,11 @@ export async function restoreCommand(options: RestoreOptions): Promise<string> {
     if (!options.databaseUrl)
       throw new CommandError(`${file} is a PostgreSQL dump: restore it with --database-url`)
     await assertEmptyPostgres(options.databaseUrl).catch(rethrowAsCommandError)
-    await runPgTool('pg_restore', [
+    await runPgTool('pg_restore', options.databaseUrl, [
       '--no-owner',
       '--no-privileges',
       '--exit-on-error',
       '--single-transaction',
-      '--dbname',
-      options.databaseUrl,
       file,
     ])
     return `restored ${file} into the database; now run bun run cli verify-ledger against it`
