@@ -33,7 +33,9 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
   // The newest entry of a kind, through `ledger_entries_kind_id_idx (kind, id)` read backwards:
   // ids follow application order, so it is the last one applied, found without a scan.
   const lastOf = (kind: 'contribution' | 'win') =>
-    sql<string | null>`(select (extract(epoch from ${at}) * 1000)::bigint::text from ${ledgerEntries} where ${ledgerEntries.kind} = ${kind} order by ${ledgerEntries.id} desc limit 1)`
+    sql<
+      string | null
+    >`(select (extract(epoch from ${at}) * 1000)::bigint::text from ${ledgerEntries} where ${ledgerEntries.kind} = ${kind} order by ${ledgerEntries.id} desc limit 1)`
 
   return ctx
     .run('stats.read', async () => {
