@@ -64,6 +64,8 @@ async function phase(options: PhaseOptions): Promise<PhaseResult> {
   const code = await child.exited
   const line = out.split('\n').find((l) => l.startsWith('PHASE '))
   if (code !== 0 || line === undefined) throw new Error(`the ${options.mode} phase failed (${code}):\n${out}`)
+  // Kept whole in the output, should a later phase fail.
+  console.error(line)
   return JSON.parse(line.slice(6)) as PhaseResult
 }
 
@@ -101,15 +103,15 @@ try {
   const fanOutMs = ((stream.serverCpuSeconds - alone.serverCpuSeconds) / stream.commits) * 1000
   const rssPerSubscriberKb = (stream.rssWithSubscribersKb - stream.rssBeforeKb) / subscribers
   const row = (name: string, run: PhaseResult) =>
-    `| ${name.padEnd(22)} | ${String(run.commits).padStart(7)} | ${(cpuPerSecond(run) * 100).toFixed(1).padStart(11)} % | ${
+    `| ${name.padEnd(22)} | ${String(run.commits).padStart(7)} | ${String(run.refused).padStart(10)} | ${(cpuPerSecond(run) * 100).toFixed(1).padStart(11)} % | ${
       run.deliveryMs ? `${run.deliveryMs.p50} / ${run.deliveryMs.p99} / ${run.deliveryMs.max}` : '—'
     } | ${run.deliveryFromAckMs ? `${run.deliveryFromAckMs.p50} / ${run.deliveryFromAckMs.p99}` : '—'} |`
   console.log('')
   console.log(
-    '| phase                  | commits | server CPU    | commit→client ms p50 / p99 / max | from ack p50 / p99 |',
+    '| phase                  | commits | 503 (shed) | server CPU    | commit→client ms p50 / p99 / max | from ack p50 / p99 |',
   )
   console.log(
-    '|------------------------|---------|---------------|----------------------------------|--------------------|',
+    '|------------------------|---------|------------|---------------|----------------------------------|--------------------|',
   )
   console.log(row('contributions alone', alone))
   console.log(row(`stream ×${subscribers}`, stream))

@@ -3,7 +3,8 @@
  * (the bench pins it to the load CPU): N raw sockets on one replica, either
  * subscribed to `GET /api/v1/pools/stream` or polling `GET /api/v1/pools`
  * once a second, while contributions are posted one at a time at a fixed
- * pace. It reads the server's CPU and RSS from /proc itself, so the figures
+ * pace (by bench/support/paced-contributions.ts, a process of its own).
+ * It reads the server's CPU and RSS from /proc itself, so the figures
  * cover exactly the measured window, and prints one JSON line (PhaseResult).
  *
  *   bun run bench/support/stream-subscribers.ts '<PhaseOptions as JSON>'
@@ -12,6 +13,8 @@
  * cost little, and the arrival time is taken when the bytes arrive.
  */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PacedContributions } from './paced-contributions.ts'
 
 export interface PhaseOptions {
   mode: 'none' | 'stream' | 'poll'
@@ -32,6 +35,8 @@ export interface PhaseResult {
   mode: PhaseOptions['mode']
   subscribers: number
   commits: number
+  /** Contributions answered 503 (not applied) while the phase ran. */
+  refused: number
   windowSeconds: number
   /** Server CPU (user + system) over the window, in seconds. */
   serverCpuSeconds: number
@@ -121,30 +126,30 @@ async function connectAll(
   return clients
 }
 
-async function postContributions(options: PhaseOptions) {
-  const sent: number[] = []
-  const acked: number[] = []
-  const start = now()
-  for (let k = 0; now() - start < options.seconds * 1000; k++) {
-    const wait = start + k * options.intervalMs - now()
-    if (wait > 0) await Bun.sleep(wait)
-    const key = `${options.keyPrefix}-${k}`
-    sent.push(now())
-    const response = await fetch(`http://${options.host}:${options.port}/api/v1/contributions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'idempotency-key': key },
-      body: JSON.stringify({
-        gameId: 'stream-bench',
-        playerId: key,
-        wagerCents: 2537,
+/** The contributions, from their own process on either CPU (see paced-contributions.ts). */
+async function postContributions(options: PhaseOptions): Promise<PacedContributions> {
+  const child = Bun.spawn(
+    [
+      'taskset',
+      '-c',
+      '0-1',
+      process.execPath,
+      'run',
+      join(import.meta.dir, 'paced-contributions.ts'),
+      JSON.stringify({
+        url: `http://${options.host}:${options.port}`,
+        apiKey: options.apiKey,
         currency: options.currency,
+        keyPrefix: options.keyPrefix,
+        seconds: options.seconds,
+        intervalMs: options.intervalMs,
       }),
-    })
-    await response.arrayBuffer()
-    acked.push(now())
-    if (response.status !== 201) throw new Error(`contribution ${key} answered ${response.status}`)
-  }
-  return { sent, acked }
+    ],
+    { stdout: 'pipe', stderr: 'inherit' },
+  )
+  const out = await new Response(child.stdout).text()
+  if ((await child.exited) !== 0) throw new Error(`the contributions failed: ${out}`)
+  return JSON.parse(out) as PacedContributions
 }
 
 async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
@@ -209,7 +214,7 @@ async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   const firstEvent = clients.map((client) => client.times.length)
   const cpuStart = serverCpuSeconds(options.serverPid)
   const windowStart = now()
-  const { sent, acked } = await postContributions(options)
+  const { sent, acked, refused } = await postContributions(options)
   // Let the last commit reach everyone (or the last polls go out) before the clock stops.
   await Bun.sleep(Math.max(1000, options.intervalMs))
   const windowSeconds = (now() - windowStart) / 1000
@@ -267,6 +272,7 @@ async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
     mode: options.mode,
     subscribers: options.mode === 'none' ? 0 : options.subscribers,
     commits: sent.length,
+    refused,
     windowSeconds: Math.round(windowSeconds * 100) / 100,
     serverCpuSeconds: Math.round(serverCpu * 100) / 100,
     rssBeforeKb,
