@@ -106,7 +106,15 @@ await describeWith(
       // Changes missed while away: the resumed stream starts with the current state…
       await contribute(a, gameKey)
       await contribute(b, gameKey)
-      const current = await readPools(a)
+      // Both replicas settle on the same state first (each hears the other's change through Redis),
+      // so whichever one the edge picks serves the state compared here.
+      let current = await readPools(a)
+      for (const deadline = performance.now() + 2_000; performance.now() < deadline; ) {
+        const onB = await readPools(b)
+        if (onB.mega === current.mega) break
+        await Bun.sleep(20)
+        current = await readPools(a)
+      }
       const resumed = eventsOf(
         await fetch(`${edge}/api/v1/pools/stream`, { headers: { 'last-event-id': String(seen.id) } }),
       )
