@@ -161,6 +161,11 @@ describe('dashboard end to end in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
     expect(page.url()).not.toContain(viewerToken)
+    // The overview shows the server's own uptime (the `uptime` entry of /health).
+    await page
+      .getByTestId('uptime')
+      .filter({ hasText: /Uptime: \d+ (s|min)/ })
+      .waitFor({ timeout: 10_000 })
     await page.getByRole('link', { name: 'Pools' }).click()
     for (const pool of await apiPools()) await amountShows(pool.slug, pool.amountCents, 5_000)
     // Money is in the pool's currency, formatted by the browser's Intl.
@@ -181,6 +186,19 @@ describe('dashboard end to end in Chromium', () => {
     const mega = (await apiPools()).find((pool) => pool.slug === 'mega')!
     await amountShows('mega', mega.amountCents, 1_000)
     expect(await page.evaluate(() => (window as unknown as { e2eMarker?: number }).e2eMarker)).toBe(marker)
+    // Each pool's growth over 24 h follows, as GET /api/v1/stats/pool-growth has it.
+    const growth = (await (
+      await fetch(`${api}/api/v1/stats/pool-growth`, { headers: { authorization: `Bearer ${viewerToken}` } })
+    ).json()) as { pools: { pool: string; contributedCents: number }[] }
+    const megaGrowth = growth.pools.find((entry) => entry.pool === 'mega')!.contributedCents
+    expect(megaGrowth).toBeGreaterThanOrEqual(625)
+    await page.waitForFunction(
+      (cents) =>
+        document.querySelector('[data-testid="growth-mega"] .money')?.getAttribute('data-cents') ===
+        String(cents),
+      megaGrowth,
+      { timeout: 2_000, polling: 20 },
+    )
   }, 30_000)
 
   test('lists a win in Recent wins within 1 s', async () => {

@@ -10,6 +10,7 @@ import { type App, createApp } from './app.ts'
 import { startBackupResponder } from './backup/backup-responder.ts'
 import type { ServerLogger } from './logger.ts'
 import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
+import { poolRevisionChannel } from './pool-stream/pool-revision-channel.ts'
 import { PoolStreamHub } from './pool-stream/pool-stream-hub.ts'
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit/index.ts'
 import { sharedRateLimiter } from './rate-limit/shared-rate-limiter.ts'
@@ -170,6 +171,24 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     intervalMs: config.LEDGER_VERIFY_INTERVAL_MS,
   })
   closers.push(() => ledgerVerification.stop())
+
+  // Push across replicas: a change shared through Redis is announced on a channel, and every
+  // replica's cache reads it at once, so its streams have it without waiting for the hub's resync.
+  if (redis !== undefined) {
+    const revisions = poolRevisionChannel({
+      commands: redis.commands,
+      subscriber: redis.subscriber,
+      channel: `${config.REDIS_KEY_PREFIX}:pool-stream`,
+      logger,
+    })
+    const stopAnnouncing = poolCache.onShared((snapshot) => revisions.publish(snapshot.revision))
+    const stopHearing = revisions.onRevision((revision) => void poolCache.catchUp(revision))
+    closers.push(() => {
+      stopAnnouncing()
+      stopHearing()
+      return revisions.close()
+    })
+  }
 
   const parts: ServerParts = {
     config,

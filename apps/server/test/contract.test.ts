@@ -49,6 +49,7 @@ const FAULTABLE = new Set([
   'authenticateApiKey',
   'recentWins',
   'topGames',
+  'poolGrowth',
 ])
 
 /** `store` whose data calls throw `fault()` while it returns an error. */
@@ -187,6 +188,7 @@ describe('every documented response is produced and keeps the contract', () => {
       '/api/v1/api-keys',
       '/api/v1/wins/recent',
       '/api/v1/stats/top-games',
+      '/api/v1/stats/pool-growth',
     ]) {
       expect((await send(h, 'GET', path, { bearer: admin })).status).toBe(200)
       expect((await send(h, 'GET', path)).status).toBe(401)
@@ -200,6 +202,7 @@ describe('every documented response is produced and keeps the contract', () => {
     expect((await send(h, 'GET', '/api/v1/audit?limit=0', { bearer: admin })).status).toBe(400)
     expect((await send(h, 'GET', '/api/v1/wins/recent?limit=0', { bearer: admin })).status).toBe(400)
     expect((await send(h, 'GET', '/api/v1/stats/top-games?limit=0', { bearer: admin })).status).toBe(400)
+    expect((await send(h, 'GET', '/api/v1/stats/pool-growth?limit=0', { bearer: admin })).status).toBe(400)
     expect((await send(h, 'GET', '/api/v1/wins/recent?before=nope', { bearer: admin })).status).toBe(400)
     // A cursor shaped right that this route never handed out breaks a rule: 422.
     expect((await send(h, 'GET', '/api/v1/stats/top-games?after=nope', { bearer: admin })).status).toBe(422)
@@ -276,6 +279,7 @@ describe('every documented response is produced and keeps the contract', () => {
       ['GET', '/api/v1/api-keys', { bearer: admin }],
       ['GET', '/api/v1/wins/recent', { bearer: admin }],
       ['GET', '/api/v1/stats/top-games', { bearer: admin }],
+      ['GET', '/api/v1/stats/pool-growth', { bearer: admin }],
       ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
       ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
     ]
@@ -314,6 +318,7 @@ describe('every documented response is produced and keeps the contract', () => {
       [h, 'GET', '/api/v1/api-keys', { bearer: admin }],
       [h, 'GET', '/api/v1/wins/recent', { bearer: admin }],
       [h, 'GET', '/api/v1/stats/top-games', { bearer: admin }],
+      [h, 'GET', '/api/v1/stats/pool-growth', { bearer: admin }],
       [h, 'POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
       [h, 'DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
     ]

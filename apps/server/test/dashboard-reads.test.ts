@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { PoolGrowthPageView } from '../src/views/pool-growth-view.ts'
 import type { RecentWinsPageView } from '../src/views/recent-win-view.ts'
 import type { TopGamesPageView } from '../src/views/top-game-view.ts'
 import type { WinView } from '../src/views/win-view.ts'
@@ -65,15 +66,41 @@ describe('dashboard reads', () => {
     expect(res.body.nextCursor).toBeNull()
   })
 
+  test('shows each pool’s growth over the last 24 h for viewers, a page of pools at a time', async () => {
+    const viewer = { bearer: h.token('viewer') }
+    const res = await h.send<PoolGrowthPageView>('GET', '/api/v1/stats/pool-growth', viewer)
+    expect(res.status).toBe(200)
+    expect(res.body.currency).toBe('EUR')
+    expect(Date.parse(res.body.until) - Date.parse(res.body.since)).toBe(86_400_000)
+    // Wagers 50 000 + 1 000 000 cents so far: minor 100 bp, major 50 bp, mega 25 bp of them.
+    expect(res.body.pools).toEqual([
+      { pool: 'major', contributions: 2, contributedCents: 5_250 },
+      { pool: 'mega', contributions: 2, contributedCents: 2_625 },
+      { pool: 'minor', contributions: 2, contributedCents: 10_500 },
+    ])
+    const first = await h.send<PoolGrowthPageView>('GET', '/api/v1/stats/pool-growth?limit=2', viewer)
+    expect(first.body.pools.map((p) => p.pool)).toEqual(['major', 'mega'])
+    const rest = await h.send<PoolGrowthPageView>(
+      'GET',
+      `/api/v1/stats/pool-growth?limit=2&after=${first.body.nextCursor}`,
+      viewer,
+    )
+    expect(rest.body.pools.map((p) => p.pool)).toEqual(['minor'])
+    expect(rest.body.nextCursor).toBeNull()
+  })
+
   test('needs a token, and answers a bad cursor or limit with a 4xx problem', async () => {
     expect((await h.send('GET', '/api/v1/wins/recent')).status).toBe(401)
     expect((await h.send('GET', '/api/v1/stats/top-games')).status).toBe(401)
+    expect((await h.send('GET', '/api/v1/stats/pool-growth')).status).toBe(401)
     const viewer = { bearer: h.token('viewer') }
     for (const path of [
       '/api/v1/wins/recent?before=nope',
       '/api/v1/wins/recent?limit=0',
       '/api/v1/stats/top-games?after=nope',
       '/api/v1/stats/top-games?limit=501',
+      '/api/v1/stats/pool-growth?limit=0',
+      `/api/v1/stats/pool-growth?after=${'x'.repeat(65)}`,
     ]) {
       const res = await h.send('GET', path, viewer)
       expect(res.status, path).toBeGreaterThanOrEqual(400)

@@ -55,6 +55,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/audit',
         'GET /api/v1/stats',
         'GET /api/v1/stats/top-games',
+        'GET /api/v1/stats/pool-growth',
         'GET /api/v1/wins/recent',
         'POST /api/v1/api-keys',
         'GET /api/v1/api-keys',
@@ -126,6 +127,7 @@ describe('OpenAPI contract for client generators', () => {
         'streamPools',
         'listRecentWins',
         'listTopGames',
+        'listPoolGrowth',
       ].sort(),
     )
   })

@@ -19,6 +19,7 @@ export const DATABASE_OPERATIONS = [
   'stats.read',
   'wins.recent',
   'games.top',
+  'pools.growth',
   'api_keys.create',
   'api_keys.list',
   'api_keys.revoke',

@@ -15,6 +15,7 @@ import type { DomainMetrics } from './domain-metrics.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
+import { type PoolGrowth, type PoolGrowthQuery, readPoolGrowth } from './pool-growth-reader.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
 import { readRecentWins } from './recent-wins-reader.ts'
 import { readStats } from './stats-reader.ts'
@@ -137,6 +138,10 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
 
   topGames(query: TopGamesQuery, now: Date = this.#ctx.now()): Promise<Page<TopGame>> {
     return readTopGames(this.#ctx, query, now)
+  }
+
+  poolGrowth(query: PoolGrowthQuery, now: Date = this.#ctx.now()): Promise<Page<PoolGrowth>> {
+    return readPoolGrowth(this.#ctx, query, now)
   }
 
   createApiKey(input: { name: string; createdBy: string }): Promise<CreatedApiKey> {

@@ -16,6 +16,7 @@ export type {
 } from './jackpot-store.ts'
 export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
+export { POOL_GROWTH_WINDOW_MS, type PoolGrowth, type PoolGrowthQuery } from './pool-growth-reader.ts'
 export {
   type ContributionPoolState,
   type ContributionSplit,

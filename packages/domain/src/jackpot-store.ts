@@ -1,4 +1,5 @@
 import type { DomainMeter } from './domain-metrics.ts'
+import type { PoolGrowth, PoolGrowthQuery } from './pool-growth-reader.ts'
 import type {
   AuditEntry,
   ContributionCommand,
@@ -71,6 +72,8 @@ export interface JackpotStore {
   recentWins(query: RecentWinsQuery): Promise<Page<RecentWin>>
   /** Games by cents contributed since UTC midnight of `now`, a page at a time. @throws InvalidCommandError */
   topGames(query: TopGamesQuery, now?: Date): Promise<Page<TopGame>>
+  /** Each pool's contributions in the 24 h up to `now`, a page of pools at a time. @throws InvalidQueryError */
+  poolGrowth(query: PoolGrowthQuery, now?: Date): Promise<Page<PoolGrowth>>
 
   /**
    * Subscribe to pool changes (contribution, win, config) made through this

@@ -30,8 +30,12 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
   // Sums go through text: the drivers disagree on how they hand back numeric.
   const sumText = (value: unknown, where: SQL | undefined) =>
     sql<string>`coalesce(sum(${value}) filter (where ${where}), 0)::text`
-  const epochMs = (where: SQL) =>
-    sql<string | null>`(extract(epoch from max(${at}) filter (where ${where})) * 1000)::bigint::text`
+  // The newest entry of a kind, through `ledger_entries_kind_id_idx (kind, id)` read backwards:
+  // ids follow application order, so it is the last one applied, found without a scan.
+  const lastOf = (kind: 'contribution' | 'win') =>
+    sql<
+      string | null
+    >`(select (extract(epoch from ${at}) * 1000)::bigint::text from ${ledgerEntries} where ${ledgerEntries.kind} = ${kind} order by ${ledgerEntries.id} desc limit 1)`
 
   return ctx
     .run('stats.read', async () => {
@@ -41,10 +45,12 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
           contributions: count(and(isContribution, today)),
           wagerCents: sumText(ledgerEntries.wagerCents, and(isContribution, today)),
           wins: count(and(isWin, today)),
-          lastContributionMs: epochMs(isContribution),
-          lastWinMs: epochMs(isWin),
+          lastContributionMs: lastOf('contribution'),
+          lastWinMs: lastOf('win'),
         })
         .from(ledgerEntries)
+        // Today's entries only (`ledger_entries_created_at_idx`), never the whole ledger.
+        .where(today)
       const [lines] = await ctx.db
         .select({
           todayContributed: sumText(ledgerLines.contributedDeltaCents, and(isContribution, today)),

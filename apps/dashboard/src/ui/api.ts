@@ -69,6 +69,14 @@ export interface TopGame {
   contributedCents: number
 }
 
+/** `GET /stats/pool-growth`: what each pool gained from wagers in the last 24 h. */
+export interface PoolGrowthPage {
+  since: string
+  until: string
+  pools: { pool: string; contributions: number; contributedCents: number }[]
+  nextCursor: string | null
+}
+
 /** `GET /stats`: money totals are int64 decimal strings (they may pass 2^53 cents). */
 export interface Stats {
   totalAmountCents: string

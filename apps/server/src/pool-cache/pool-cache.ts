@@ -132,6 +132,7 @@ export class PoolCache {
   /** Reads waiting for the snapshot to show the changes committed before they began. */
   #waiters: Waiter[] = []
   readonly #snapshotListeners = new Set<(snapshot: PoolSnapshot) => void>()
+  readonly #sharedListeners = new Set<(snapshot: PoolSnapshot) => void>()
 
   /** @internal Use {@link createPoolCache}. */
   constructor(options: PoolCacheOptions) {
@@ -281,6 +282,37 @@ export class PoolCache {
     }
   }
 
+  /**
+   * Calls `listener` after a snapshot this replica produced (a committed batch,
+   * a re-read) has been written to the cache, and so to Redis and the bus when
+   * there is Redis: the moment to tell the other replicas (see
+   * `poolRevisionChannel`). Returns a disposer.
+   *
+   * @example
+   * const stop = poolCache.onShared((snapshot) => channel.publish(snapshot.revision))
+   */
+  onShared(listener: (snapshot: PoolSnapshot) => void): () => void {
+    const entry = (snapshot: PoolSnapshot) => listener(snapshot)
+    this.#sharedListeners.add(entry)
+    return () => {
+      this.#sharedListeners.delete(entry)
+    }
+  }
+
+  /**
+   * Another replica announced `revision`: unless this replica already has it,
+   * read the snapshot (from Redis: the bus has dropped the old one from
+   * memory), which moves `onSnapshot` listeners forward. One read per replica
+   * however many listen; concurrent calls share it. Never throws.
+   *
+   * @example
+   * channel.onRevision((revision) => void poolCache.catchUp(revision))
+   */
+  async catchUp(revision: number): Promise<void> {
+    if (this.#closed || (this.#latest?.revision ?? -1) >= revision) return
+    await this.snapshot().catch(() => undefined)
+  }
+
   /** The newest snapshot this replica has seen, if any, without touching the cache. */
   latest(): PoolSnapshot | undefined {
     return this.#latest
@@ -299,9 +331,12 @@ export class PoolCache {
     // replica shows, but a re-read that raced it may already have stored a newer one.
     if (this.#latest !== undefined && snapshot.revision <= this.#latest.revision) return
     this.#advance(snapshot)
-    this.#cache.set(KEY, snapshot, this.#writeOptions).catch((error: unknown) => {
-      this.#logger?.warn({ err: error }, 'pool cache: storing a committed batch’s pools failed')
-    })
+    this.#cache.set(KEY, snapshot, this.#writeOptions).then(
+      () => this.#shared(snapshot),
+      (error: unknown) => {
+        this.#logger?.warn({ err: error }, 'pool cache: storing a committed batch’s pools failed')
+      },
+    )
   }
 
   #advance(snapshot: PoolSnapshot): void {
@@ -315,6 +350,18 @@ export class PoolCache {
         listener(snapshot)
       } catch (error) {
         this.#logger?.warn({ err: error }, 'pool cache: a snapshot listener threw')
+      }
+    }
+  }
+
+  #shared(snapshot: PoolSnapshot): void {
+    // Only the newest: a slower write of an older state is no news.
+    if (this.#closed || snapshot !== this.#latest) return
+    for (const listener of this.#sharedListeners) {
+      try {
+        listener(snapshot)
+      } catch (error) {
+        this.#logger?.warn({ err: error }, 'pool cache: a shared-snapshot listener threw')
       }
     }
   }
@@ -356,6 +403,7 @@ export class PoolCache {
         if (chosen === loaded && loaded !== latest) this.#advance(loaded)
         await this.#cache.set(KEY, chosen, this.#writeOptions)
         this.#release(changes)
+        this.#shared(chosen)
       }
     } finally {
       // Synchronously after the last check of #dirty: a refresh() arriving later starts a new drain.

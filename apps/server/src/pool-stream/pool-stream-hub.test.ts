@@ -195,7 +195,7 @@ describe('PoolStreamHub', () => {
     hub.close()
   })
 
-  test('asks the pool cache for its snapshot while anyone listens, and stops when no one does', async () => {
+  test('resyncs from the pool cache while anyone listens (the safety net for a lost push), and stops when no one does', async () => {
     const { clock, fake, open, hub } = hubWith({ pollMs: 100 })
     clock.advance(1_000)
     expect(fake.reads).toBe(0)
@@ -218,7 +218,8 @@ describe('PoolStreamHub', () => {
     const { clock, open, hub } = hubWith({ shuttingDown: () => shuttingDown })
     const client = open()
     shuttingDown = true
-    clock.advance(100)
+    // Noticed at the next resync (1 s by default).
+    clock.advance(1_000)
     await settle()
     expect(client.ended).toBe(true)
     expect(hub.size).toBe(0)

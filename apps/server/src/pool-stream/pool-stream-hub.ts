@@ -20,10 +20,12 @@ export interface PoolStreamHubOptions {
   heartbeatMs?: number | undefined
   /**
    * While anyone listens, how often the hub asks the pool cache for its
-   * snapshot. This is how a change committed on another replica arrives: the
-   * Redis bus drops the snapshot from this replica's memory, and the next
-   * read fetches the new one from Redis (once per replica, not per
-   * subscriber). Defaults to 100 ms.
+   * snapshot: the safety net only. Changes are pushed: this replica's commits
+   * through the cache's `onSnapshot`, another replica's through the Redis
+   * revision channel (`poolRevisionChannel`), which makes the cache read the
+   * new snapshot once. This resync covers what pub/sub can lose (Redis down
+   * or reconnecting): the cache's TTL then lets the read reach Redis or the
+   * database (once per replica, not per subscriber). Defaults to 1 000 ms.
    */
   pollMs?: number | undefined
   /** `retry:` sent to clients: how soon an `EventSource` reconnects. Defaults to 1 000 ms. */
@@ -43,7 +45,7 @@ export const POOL_STREAM_DEFAULTS = {
   maxPerClient: 16,
   minIntervalMs: 100,
   heartbeatMs: 15_000,
-  pollMs: 100,
+  pollMs: 1_000,
   retryMs: 1_000,
   highWaterMarkBytes: 64 * 1024,
 } as const
@@ -272,7 +274,7 @@ export class PoolStreamHub {
     for (const subscriber of [...this.#subscribers]) this.#drop(subscriber)
   }
 
-  /** Heartbeat and polling run only while someone listens, so an idle replica does nothing. */
+  /** Heartbeat and resync run only while someone listens, so an idle replica does nothing. */
   #ensureTimers(): void {
     if (this.#heartbeatTimer === undefined) this.#scheduleHeartbeat()
     if (this.#pollTimer === undefined) this.#schedulePoll()

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { PoolGrowthPageSchema, toPoolGrowthPage } from '../views/pool-growth-view.ts'
 import { RecentWinsPageSchema, toRecentWinsPage } from '../views/recent-win-view.ts'
 import { TopGamesPageSchema, toTopGamesPage } from '../views/top-game-view.ts'
 import type { RouteDeps } from './route-deps.ts'
@@ -10,8 +11,8 @@ const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
 
 /**
  * What the operations dashboard shows and the rest of the API lacks, for
- * viewers: the latest wins, and today's top games. Both read one page through
- * an index, never the whole ledger.
+ * viewers: the latest wins, today's top games, and each pool's growth over
+ * 24 h. Each reads one page through an index, never the whole ledger.
  *
  * @example
  * app.use(dashboardReadRoutes(deps))
@@ -60,6 +61,38 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
           summary: "Today's top games",
           description:
             "Games by cents their wagers contributed to the pools since UTC midnight, largest first (ties by game id). Pass a page's nextCursor as 'after' to continue.",
+        },
+      },
+    )
+    .get(
+      '/stats/pool-growth',
+      async ({ query }) => {
+        const now = new Date()
+        return toPoolGrowthPage(
+          await store.poolGrowth({ after: query.after, limit: query.limit }, now),
+          store.currency,
+          now,
+        )
+      },
+      {
+        auth: 'viewer',
+        query: t.Object({
+          after: t.Optional(
+            t.String({
+              minLength: 1,
+              maxLength: 64,
+              description: "A previous page's nextCursor (a pool slug)",
+            }),
+          ),
+          limit: PageLimit(),
+        }),
+        response: { 200: PoolGrowthPageSchema, ...Errors },
+        detail: {
+          tags: ['stats'],
+          operationId: 'listPoolGrowth',
+          summary: 'Growth of each pool over 24 h',
+          description:
+            "Per pool, by slug: the wagers that reached it in the 24 h up to now and the cents they added (a pool with none shows 0). Reads one day of contributions through an index. Pass a page's nextCursor as 'after' for the next pools.",
         },
       },
     )

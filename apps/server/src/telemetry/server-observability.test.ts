@@ -86,6 +86,7 @@ describe('createServerObservability', () => {
       'event-loop',
       'jackpot',
       'shutdown',
+      'uptime',
       'write-queue',
     ])
     expect((await probe('/health/jackpot')).checks).toEqual(['jackpot'])

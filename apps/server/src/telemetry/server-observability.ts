@@ -21,6 +21,7 @@ import { type JackpotCheckOptions, jackpotCheck } from './jackpot-check.ts'
 import { PoolGauges } from './pool-gauges.ts'
 import { rateLimitDecisions } from './rate-limit-decisions.ts'
 import { SERVER_VERSION } from './server-version.ts'
+import { uptimeCheck } from './uptime-check.ts'
 import { writeQueueCheck } from './write-queue-check.ts'
 
 /** Checks with a route of their own under `/health/`. */
@@ -116,6 +117,7 @@ export function createServerObservability(options: ServerObservabilityOptions): 
   const loop = eventLoopCheck()
   health.register(loop.check)
   health.register(circuitBreakersCheck({ registry, kinds: [] }))
+  health.register(uptimeCheck(options.clock))
 
   let watched = false
   const unwatch: (() => void)[] = []

@@ -92,4 +92,38 @@ export function dashboardReadCases(h: StoreHarness): void {
       await expect(h.store.topGames({ after: 'garbage' })).rejects.toBeInstanceOf(InvalidCommandError)
     })
   })
+
+  describe('pool growth', () => {
+    test('sums what each pool gained from wagers in the last 24 h, leaving out older wagers and wins', async () => {
+      h.clock.set(new Date(h.clock.now().getTime() - 25 * HOUR))
+      await contribute('old', 'poker', 10_000_000n)
+      h.clock.advance(25 * HOUR)
+      await contribute('a1', 'slots', 10_000n) // minor 100, major 50, mega 25 cents
+      await contribute('a2', 'poker', 30_000n) // minor 300, major 150, mega 75 cents
+      await win('w1', 'minor', 'slots')
+
+      const growth = await h.store.poolGrowth({})
+      expect(growth.entries).toEqual([
+        { pool: 'major', contributions: 2, contributedCents: 200n },
+        { pool: 'mega', contributions: 2, contributedCents: 100n },
+        { pool: 'minor', contributions: 2, contributedCents: 400n },
+      ])
+      expect(growth.nextCursor).toBeNull()
+    })
+
+    test('shows a pool with no wager in the window as 0, pages by slug, and refuses a bad limit', async () => {
+      const page1 = await h.store.poolGrowth({ limit: 2 })
+      expect(page1.entries).toEqual([
+        { pool: 'major', contributions: 0, contributedCents: 0n },
+        { pool: 'mega', contributions: 0, contributedCents: 0n },
+      ])
+      expect(page1.nextCursor).toBe('mega')
+      const page2 = await h.store.poolGrowth({ limit: 2, after: page1.nextCursor! })
+      expect(page2).toEqual({
+        entries: [{ pool: 'minor', contributions: 0, contributedCents: 0n }],
+        nextCursor: null,
+      })
+      await expect(h.store.poolGrowth({ limit: 0 })).rejects.toBeInstanceOf(InvalidQueryError)
+    })
+  })
 }

@@ -31,6 +31,8 @@ export function OverviewView({ token, live, health, onUnauthorized }: ViewProps)
   const totalCents = live.pools.reduce((sum, pool) => sum + pool.amountCents, 0)
   const checks = Object.entries(health?.health.checks ?? {})
   const latest = summary.data?.latest
+  // The server's own `uptime` entry of /health (seconds since the replica started).
+  const uptimeSeconds = health?.health.checks?.uptime?.[0]?.observedValue
 
   return (
     <section aria-labelledby="overview-title">
@@ -40,6 +42,9 @@ export function OverviewView({ token, live, health, onUnauthorized }: ViewProps)
           <h3>Status</h3>
           <p class="big">
             <Badge tone={toneOfStatus(health?.health.status)}>{health?.health.status ?? 'unknown'}</Badge>
+          </p>
+          <p data-testid="uptime">
+            Uptime: {typeof uptimeSeconds === 'number' ? formatDuration(uptimeSeconds * 1000) : '—'}
           </p>
           <p class="muted">
             Reachable for {health?.upSince ? formatDuration(Date.now() - health.upSince) : '—'}

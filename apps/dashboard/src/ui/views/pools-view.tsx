@@ -1,11 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { getJson, type PoolView, type Stats } from '../api.ts'
+import { getJson, type PoolGrowthPage, type PoolView, type Stats } from '../api.ts'
 import type { ViewProps } from '../app.tsx'
 import { Money, When } from '../parts.tsx'
 import { usePoll } from '../use-poll.ts'
 
 export function PoolsView({ token, live, onUnauthorized }: ViewProps) {
   const stats = usePoll(() => getJson<Stats>('/api/v1/stats', token), 10_000, onUnauthorized, live.revision)
+  // Refetched on each stream revision (usePoll coalesces), so growth follows the live amounts.
+  const growth = usePoll(
+    () => getJson<PoolGrowthPage>('/api/v1/stats/pool-growth?limit=500', token),
+    10_000,
+    onUnauthorized,
+    live.revision,
+  )
+  const growthOf = new Map(growth.data?.pools.map((entry) => [entry.pool, entry.contributedCents]))
   const currency = live.pools[0]?.currency ?? 'EUR'
   return (
     <section aria-labelledby="pools-title">
@@ -28,7 +36,7 @@ export function PoolsView({ token, live, onUnauthorized }: ViewProps) {
       )}
       <div class="pools">
         {live.pools.map((pool) => (
-          <PoolCard key={pool.slug} pool={pool} />
+          <PoolCard key={pool.slug} pool={pool} growthCents={growthOf.get(pool.slug)} />
         ))}
       </div>
     </section>
@@ -36,7 +44,7 @@ export function PoolsView({ token, live, onUnauthorized }: ViewProps) {
 }
 
 /** A pool's card; its amount flashes when it changes (the visible tick). */
-function PoolCard({ pool }: { pool: PoolView }) {
+function PoolCard({ pool, growthCents }: { pool: PoolView; growthCents: number | undefined }) {
   const [ticked, setTicked] = useState(false)
   const previous = useRef(pool.amountCents)
   useEffect(() => {
@@ -64,6 +72,10 @@ function PoolCard({ pool }: { pool: PoolView }) {
         <dt>Ceiling</dt>
         <dd>
           {pool.ceilingCents === null ? 'none' : <Money cents={pool.ceilingCents} currency={pool.currency} />}
+        </dd>
+        <dt>Growth 24 h</dt>
+        <dd data-testid={`growth-${pool.slug}`}>
+          {growthCents === undefined ? '—' : <Money cents={growthCents} currency={pool.currency} />}
         </dd>
         <dt>Rate</dt>
         <dd>{(pool.contributionBp / 100).toFixed(2)} % of each wager</dd>

@@ -1,0 +1,44 @@
+import { type Page, POOL_GROWTH_WINDOW_MS, type PoolGrowth } from '@jackpot/domain'
+import { t } from 'elysia'
+import { Cents, centsToJson } from '../http/money.ts'
+
+export const PoolGrowthSchema = t.Object({
+  pool: t.String({ examples: ['mega'] }),
+  contributions: t.Integer({ description: 'Wagers that reached the pool in the window' }),
+  contributedCents: Cents({
+    description: 'Cents they added to the pool (ceiling overflow to its reserve included)',
+  }),
+})
+
+export const PoolGrowthPageSchema = t.Object({
+  since: t.String({
+    format: 'date-time',
+    description: 'Start of the window (exclusive): 24 h before `until`',
+  }),
+  until: t.String({
+    format: 'date-time',
+    description: 'End of the window (inclusive): the time of the read',
+  }),
+  currency: t.String({ examples: ['EUR'] }),
+  pools: t.Array(PoolGrowthSchema),
+  nextCursor: t.Union([t.String(), t.Null()], {
+    description: "Pass as 'after' for the next page; null at the end",
+  }),
+})
+
+/** @example toPoolGrowthPage(await store.poolGrowth({}, now), store.currency, now) */
+export function toPoolGrowthPage(page: Page<PoolGrowth>, currency: string, now: Date) {
+  return {
+    since: new Date(now.getTime() - POOL_GROWTH_WINDOW_MS).toISOString(),
+    until: now.toISOString(),
+    currency,
+    pools: page.entries.map((growth) => ({
+      pool: growth.pool,
+      contributions: growth.contributions,
+      contributedCents: centsToJson(growth.contributedCents),
+    })),
+    nextCursor: page.nextCursor,
+  }
+}
+
+export type PoolGrowthPageView = ReturnType<typeof toPoolGrowthPage>
