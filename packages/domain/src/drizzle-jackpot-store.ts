@@ -196,7 +196,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })
