@@ -17,6 +17,8 @@ import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
 import { readRecentWins } from './recent-wins-reader.ts'
+import { checkRollups, type RollupCheck } from './rollup-check.ts'
+import { type SeededHistory, type SeedHistoryOptions, seedHistory } from './seed-history.ts'
 import { readStats } from './stats-reader.ts'
 import type { StoreContext } from './store-context.ts'
 import { readTopGames } from './top-games-reader.ts'
@@ -192,6 +194,23 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    *
    * @internal
    */
+  /**
+   * Compares the rollups with the whole ledger (see `rollup-check.ts`). A
+   * maintenance check: it reads all of history, so no request path calls it.
+   */
+  checkRollups(): Promise<RollupCheck> {
+    return checkRollups(this.#ctx.db)
+  }
+
+  /**
+   * Fills this (empty) database with a back-dated history through the real
+   * write path, for capacity tests (`bun run cli seed-history`). Bypasses the
+   * group-commit writer, so run it only while nothing else writes.
+   */
+  seedHistory(options: SeedHistoryOptions): Promise<SeededHistory> {
+    return seedHistory(this.#ctx.db, options)
+  }
+
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {

@@ -3,6 +3,7 @@ export { DATABASE_OPERATIONS, type DatabaseOperation } from './database-operatio
 export { isConnectionFailure } from './db/database-errors.ts'
 export { DEFAULT_POOLS } from './default-pools.ts'
 export type { DomainMeter } from './domain-metrics.ts'
+export { DrizzleJackpotStore } from './drizzle-jackpot-store.ts'
 export * from './errors.ts'
 export type {
   JackpotStore,
@@ -13,6 +14,7 @@ export type {
 } from './jackpot-store.ts'
 export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
+export type { RollupCheck } from './rollup-check.ts'
 export {
   type ContributionPoolState,
   type ContributionSplit,
@@ -29,6 +31,11 @@ export {
   validatePoolDefinition,
 } from './rules/pool-config.ts'
 export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
+export {
+  HistoryNotEmptyError,
+  type SeededHistory,
+  type SeedHistoryOptions,
+} from './seed-history.ts'
 export type * from './types.ts'
 export { type LedgerDivergence, type LedgerVerification, verifyLedger } from './verify-ledger.ts'
 export {
