@@ -1,6 +1,6 @@
-import { and, gte, lte, max, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, lte, type SQL, sql } from 'drizzle-orm'
 import { gameDayStats, poolMinuteStats, pools } from './db/schema.ts'
-import { selectPools } from './pool-rows.ts'
+import { toPool } from './pool-rows.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Stats } from './types.ts'
 
@@ -31,35 +31,35 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
   const last24h = and(gte(minute, dayAgo), lte(minute, now))
   const previous24h = and(gte(minute, twoDaysAgo), lte(minute, new Date(dayAgo.getTime() - 1)))
   // Sums go through text: the drivers disagree on how they hand back numeric.
+  const todayRow = eq(gameDayStats.day, now.toISOString().slice(0, 10))
   const sumText = (value: unknown, where: SQL | undefined) =>
     sql<string>`coalesce(sum(${value}) filter (where ${where}), 0)::text`
 
   return ctx
     .run('stats.read', async () => {
-      const poolList = await selectPools(ctx.db)
-      const [minutes] = await ctx.db
+      // Two round trips: the pools (totals and last times), then both rollups in one statement.
+      const rows = await ctx.db.select().from(pools).orderBy(asc(pools.slug))
+      const [figures] = await ctx.db
         .select({
           todayContributed: sumText(poolMinuteStats.contributedCents, today),
           todayWins: sumText(poolMinuteStats.wins, today),
           todayPaidOut: sumText(poolMinuteStats.paidOutCents, today),
           last24h: sumText(poolMinuteStats.contributedCents, last24h),
           previous24h: sumText(poolMinuteStats.contributedCents, previous24h),
+          todayContributions: sql<string>`(select coalesce(sum(${gameDayStats.contributions}), 0)::text from ${gameDayStats} where ${todayRow})`,
+          todayWager: sql<string>`(select coalesce(sum(${gameDayStats.wagerCents}), 0)::text from ${gameDayStats} where ${todayRow})`,
         })
         .from(poolMinuteStats)
         .where(and(gte(minute, windowStart), lte(minute, now)))
-      const [games] = await ctx.db
-        .select({
-          contributions: sql<string>`coalesce(sum(${gameDayStats.contributions}), 0)::text`,
-          wagerCents: sql<string>`coalesce(sum(${gameDayStats.wagerCents}), 0)::text`,
-        })
-        .from(gameDayStats)
-        .where(sql`${gameDayStats.day} = ${now.toISOString().slice(0, 10)}`)
-      const [last] = await ctx.db
-        .select({ contribution: max(pools.lastContributionAt), win: max(pools.lastWinAt) })
-        .from(pools)
-      return { poolList, minutes: minutes!, games: games!, last: last! }
+      return { rows, minutes: figures! }
     })
-    .then(({ poolList, minutes, games, last }) => {
+    .then(({ rows, minutes }) => {
+      const poolList = rows.map(toPool)
+      const latest = (pick: (row: (typeof rows)[number]) => Date | null) =>
+        rows.reduce<Date | null>((max, row) => {
+          const at = pick(row)
+          return at !== null && (max === null || at > max) ? at : max
+        }, null)
       const sum = (pick: (p: (typeof poolList)[number]) => bigint) =>
         poolList.reduce((s, p) => s + pick(p), 0n)
       const last24hCents = BigInt(minutes.last24h)
@@ -75,9 +75,9 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
         contributions: poolList.reduce((max, p) => Math.max(max, p.totals.contributions), 0),
         wins: poolList.reduce((s, p) => s + p.totals.wins, 0),
         today: {
-          contributions: Number(games.contributions),
+          contributions: Number(minutes.todayContributions),
           contributedCents: BigInt(minutes.todayContributed),
-          wagerCents: BigInt(games.wagerCents),
+          wagerCents: BigInt(minutes.todayWager),
           wins: Number(minutes.todayWins),
           paidOutCents: BigInt(minutes.todayPaidOut),
         },
@@ -86,14 +86,8 @@ export async function readStats(ctx: StoreContext, now: Date): Promise<Stats> {
           previous24hCents,
           ratio: previous24hCents === 0n ? null : Number(last24hCents) / Number(previous24hCents),
         },
-        lastContributionAt: toDate(last.contribution),
-        lastWinAt: toDate(last.win),
+        lastContributionAt: latest((row) => row.lastContributionAt),
+        lastWinAt: latest((row) => row.lastWinAt),
       }
     })
-}
-
-/** max() over a timestamptz comes back as a Date or a string, depending on the driver. */
-function toDate(value: Date | string | null): Date | null {
-  if (value === null) return null
-  return value instanceof Date ? value : new Date(value)
 }
