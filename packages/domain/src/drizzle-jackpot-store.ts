@@ -15,6 +15,7 @@ import type { DomainMetrics } from './domain-metrics.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
+import { poolGrowthSince } from './pool-growth.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
 import { readRecentWins } from './recent-wins-reader.ts'
 import { checkRollups, type RollupCheck } from './rollup-check.ts'
@@ -194,6 +195,11 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    *
    * @internal
    */
+  /** Cents contributed per pool since `since` (minute granularity), from the rollup: see `pool-growth.ts`. */
+  poolGrowthSince(since: Date, now: Date = this.#ctx.now()): Promise<Map<PoolSlug, bigint>> {
+    return poolGrowthSince(this.#ctx, since, now)
+  }
+
   /**
    * Compares the rollups with the whole ledger (see `rollup-check.ts`). A
    * maintenance check: it reads all of history, so no request path calls it.

@@ -81,6 +81,15 @@ export function rollupCases(h: StoreHarness): void {
       expect(stats.lastContributionAt).toEqual(now)
       expect(stats.lastWinAt).toEqual(now)
 
+      // Per-pool growth over the last 11 h 30 min: only the last two waves, from the minute rollup.
+      const since = new Date(now.getTime() - 11 * HOUR - 30 * MINUTE)
+      const growth = await drizzleStore(h).poolGrowthSince(since)
+      const expected = new Map<string, bigint>()
+      for (const e of ledger.filter((e) => e.kind === 'contribution' && e.createdAt >= since))
+        for (const l of e.lines)
+          expected.set(l.pool, (expected.get(l.pool) ?? 0n) + l.amountDeltaCents + l.reserveDeltaCents)
+      expect(growth).toEqual(expected)
+
       const top = await h.store.topGames({ limit: 100 })
       const byGame = new Map<string, { contributions: number; contributedCents: bigint }>()
       for (const e of contributions) {
