@@ -128,5 +128,8 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
     contributions += size
     options.onProgress?.({ contributions, wins, of: total, at })
   }
+  // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
+  // so the first reads plan with the real table sizes (as a database that grew slowly would).
+  await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
   return { contributions, wins, batches, from, until }
 }
