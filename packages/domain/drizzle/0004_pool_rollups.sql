@@ -18,6 +18,8 @@ CREATE TABLE "pool_minute_stats" (
 	CONSTRAINT "pool_minute_stats_pk" PRIMARY KEY("pool_slug","minute")
 );
 --> statement-breakpoint
+-- Top games now read game_day_stats: the partial index 0003 made for them is only a cost.
+DROP INDEX "ledger_entries_contribution_day_idx";--> statement-breakpoint
 ALTER TABLE "pools" ADD COLUMN "last_contribution_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "pools" ADD COLUMN "last_win_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "pool_minute_stats" ADD CONSTRAINT "pool_minute_stats_pool_slug_pools_slug_fk" FOREIGN KEY ("pool_slug") REFERENCES "public"."pools"("slug") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

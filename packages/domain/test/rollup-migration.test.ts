@@ -64,6 +64,7 @@ describe('migration 0004 (rollups)', () => {
     await pg.exec(`
       DROP TABLE pool_minute_stats; DROP TABLE game_day_stats;
       ALTER TABLE pools DROP COLUMN last_contribution_at; ALTER TABLE pools DROP COLUMN last_win_at;
+      CREATE INDEX ledger_entries_contribution_day_idx ON ledger_entries (created_at, game_id) WHERE kind = 'contribution';
       DELETE FROM drizzle.__drizzle_migrations
         WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations);`)
     await pg.close()

@@ -105,10 +105,6 @@ export const ledgerEntries = pgTable(
     index('ledger_entries_kind_id_idx').on(t.kind, t.id),
     index('ledger_entries_created_at_idx').on(t.createdAt),
     index('ledger_entries_parent_id_idx').on(t.parentId),
-    // Today's top games read one day of contributions, never the whole ledger.
-    index('ledger_entries_contribution_day_idx')
-      .on(t.createdAt, t.gameId)
-      .where(sql`${t.kind} = 'contribution'`),
   ],
 )
 
