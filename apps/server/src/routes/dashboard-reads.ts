@@ -10,8 +10,8 @@ const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
 
 /**
  * What the operations dashboard shows and the rest of the API lacks, for
- * viewers: the latest wins, and today's top games. Both read one page through
- * an index, never the whole ledger.
+ * viewers: the latest wins (one page through an index), and today's top games
+ * (today's rows of the game-day rollup). Neither reads the whole ledger.
  *
  * @example
  * app.use(dashboardReadRoutes(deps))
