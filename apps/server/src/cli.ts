@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '@jackpot/config'
-import { openJackpot, verifyLedger } from '@jackpot/domain'
+import { DrizzleJackpotStore, HistoryNotEmptyError, openJackpot, verifyLedger } from '@jackpot/domain'
 import { signJwt } from './auth/jwt.ts'
 import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
 import { parseTtl } from './auth/ttl.ts'
@@ -26,7 +26,15 @@ Game servers use API keys instead: an admin creates them with POST /api/v1/api-k
        bun run cli verify-ledger
 
 Replays the ledger of the configured database and checks every pool against it;
-exits 1 naming the first divergent entry.
+exits 1 naming the first divergent entry. Then checks the rollups (per pool
+per minute, per game per day, last contribution and win) against the ledger.
+
+       bun run cli seed-history --contributions <N> [--days <D>] [--batch <B>] [--database-url <url>]
+
+Fills an EMPTY database (only the pools' seed entries) with N contributions and
+a win every 2 000, spread over the D days before now (default 1), through the
+real write path in batches of B (default 5 000), printing progress to stderr.
+Refuses a database that already has contributions or wins. For capacity tests.
 
        bun run cli backup --out <file> [--timeout <seconds>]
 
@@ -107,7 +115,7 @@ async function verifyLedgerCommand(): Promise<number> {
     const result = await verifyLedger(store)
     if (result.ok) {
       console.log(`ledger verified: ${result.entries} entries, ${result.pools} pools agree`)
-      return 0
+      return await verifyRollups(store)
     }
     const { entryId, pool, reason } = result.divergence
     console.error(`ledger divergence at entry ${entryId ?? '(none)'} (pool ${pool}): ${reason}`)
@@ -163,9 +171,105 @@ async function restore(args: string[]): Promise<string> {
   })
 }
 
+/** Runs after a successful replay: the rollups the figures read must equal the ledger. */
+async function verifyRollups(store: unknown): Promise<number> {
+  if (!(store instanceof DrizzleJackpotStore)) return 0
+  const check = await store.checkRollups()
+  if (check.ok) {
+    console.log(`rollups verified: ${check.poolMinutes} pool-minutes, ${check.gameDays} game-days agree`)
+    return 0
+  }
+  console.error(`rollup divergence in ${check.table} at ${check.key}: ${check.reason}`)
+  return 1
+}
+
+/**
+ * `bun run cli seed-history --contributions N [--days D] [--batch B] [--database-url URL]`:
+ * fills an empty database with a back-dated history through the real write path.
+ */
+async function seedHistoryCommand(argv: string[]): Promise<number> {
+  let values: {
+    contributions?: string
+    days?: string
+    batch?: string
+    'database-url'?: string
+    help?: boolean
+  }
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      options: {
+        contributions: { type: 'string' },
+        days: { type: 'string', default: '1' },
+        batch: { type: 'string', default: '5000' },
+        'database-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }))
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const contributions = Number(values.contributions)
+  const days = Number(values.days)
+  const batchSize = Number(values.batch)
+  if (!Number.isSafeInteger(contributions) || contributions < 1)
+    throw new UsageError('--contributions must be a positive integer')
+  if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days must be a positive number')
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
+    throw new UsageError('--batch must be an integer from 1 to 50000')
+  const config = loadConfig()
+  const store = await openJackpot({
+    databaseUrl: values['database-url'] ?? config.DATABASE_URL,
+    pgliteDataDir: config.PGLITE_DATA_DIR,
+    poolSize: 1,
+    currency: config.JACKPOT_CURRENCY,
+    statementTimeoutMs: 0,
+  })
+  try {
+    if (!(store instanceof DrizzleJackpotStore))
+      throw new Error('seed-history needs a store made by openJackpot')
+    const started = performance.now()
+    let lastReport = 0
+    const seeded = await store.seedHistory({
+      contributions,
+      days,
+      batchSize,
+      onProgress: ({ contributions: done, wins, of, at }) => {
+        const now = performance.now()
+        if (now - lastReport < 1_000 && done < of) return
+        lastReport = now
+        const rate = Math.round(done / ((now - started) / 1000))
+        console.error(
+          `seed-history: ${done}/${of} contributions (${Math.floor((done / of) * 100)} %), ${wins} wins, up to ${at.toISOString()}, ${rate}/s`,
+        )
+      },
+    })
+    const seconds = (performance.now() - started) / 1000
+    console.log(
+      `seeded ${seeded.contributions} contributions and ${seeded.wins} wins from ${seeded.from.toISOString()} to ${seeded.until.toISOString()} in ${seeded.batches} batches, ${seconds.toFixed(1)} s (${Math.round(seeded.contributions / seconds)}/s)`,
+    )
+    return 0
+  } catch (error) {
+    if (error instanceof HistoryNotEmptyError) {
+      console.error(`error: ${error.message}`)
+      return 1
+    }
+    throw error
+  } finally {
+    await store.close()
+  }
+}
+
 try {
   const [command, ...rest] = process.argv.slice(2)
   if (command === 'verify-ledger') process.exit(await verifyLedgerCommand())
+  else if (command === 'seed-history') process.exit(await seedHistoryCommand(rest))
   else if (command === 'backup') console.log(await backup(rest))
   else if (command === 'restore') console.log(await restore(rest))
   else console.log(run(process.argv.slice(2)))

@@ -56,7 +56,8 @@ function assertContribution(ctx: StoreContext, command: ContributionCommand): vo
   assertWager(command.wagerCents)
 }
 
-function contributionHash(command: ContributionCommand): string {
+/** The fingerprint a contribution is stored with (also used by `seedHistory`, so its keys replay like real ones). */
+export function contributionHash(command: ContributionCommand): string {
   return requestHash([
     'contribution',
     command.gameId,

@@ -16,8 +16,11 @@ import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from '
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { type PoolGrowth, type PoolGrowthQuery, readPoolGrowth } from './pool-growth-reader.ts'
+import { poolGrowthSince } from './pool-growth.ts'
 import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
 import { readRecentWins } from './recent-wins-reader.ts'
+import { checkRollups, type RollupCheck } from './rollup-check.ts'
+import { type SeededHistory, type SeedHistoryOptions, seedHistory } from './seed-history.ts'
 import { readStats } from './stats-reader.ts'
 import type { StoreContext } from './store-context.ts'
 import { readTopGames } from './top-games-reader.ts'
@@ -204,11 +207,33 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    *
    * @internal
    */
+  /** Cents contributed per pool since `since` (minute granularity), from the rollup: see `pool-growth.ts`. */
+  poolGrowthSince(since: Date, now: Date = this.#ctx.now()): Promise<Map<PoolSlug, bigint>> {
+    return poolGrowthSince(this.#ctx, since, now)
+  }
+
+  /**
+   * Compares the rollups with the whole ledger (see `rollup-check.ts`). A
+   * maintenance check: it reads all of history, so no request path calls it.
+   */
+  checkRollups(): Promise<RollupCheck> {
+    return checkRollups(this.#ctx.db)
+  }
+
+  /**
+   * Fills this (empty) database with a back-dated history through the real
+   * write path, for capacity tests (`bun run cli seed-history`). Bypasses the
+   * group-commit writer, so run it only while nothing else writes.
+   */
+  seedHistory(options: SeedHistoryOptions): Promise<SeededHistory> {
+    return seedHistory(this.#ctx.db, options)
+  }
+
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })

@@ -6,6 +6,7 @@ export { liveLockHolder } from './db/pglite-lock.ts'
 export { RestoreTargetNotEmptyError, restorePgliteDataDir } from './db/restore-pglite.ts'
 export { DEFAULT_POOLS } from './default-pools.ts'
 export type { DomainMeter } from './domain-metrics.ts'
+export { DrizzleJackpotStore } from './drizzle-jackpot-store.ts'
 export * from './errors.ts'
 export type {
   JackpotStore,
@@ -17,6 +18,7 @@ export type {
 export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
 export { POOL_GROWTH_WINDOW_MS, type PoolGrowth, type PoolGrowthQuery } from './pool-growth-reader.ts'
+export type { RollupCheck } from './rollup-check.ts'
 export {
   type ContributionPoolState,
   type ContributionSplit,
@@ -33,6 +35,11 @@ export {
   validatePoolDefinition,
 } from './rules/pool-config.ts'
 export { computeWinPayout, type WinPayout, type WinPoolState } from './rules/win-payout.ts'
+export {
+  HistoryNotEmptyError,
+  type SeededHistory,
+  type SeedHistoryOptions,
+} from './seed-history.ts'
 export type * from './types.ts'
 export { type LedgerDivergence, type LedgerVerification, verifyLedger } from './verify-ledger.ts'
 export {

@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm'
-import { ledgerEntries, ledgerLines } from './db/schema.ts'
+import { and, gte, inArray, lte, sql } from 'drizzle-orm'
+import { poolMinuteStats } from './db/schema.ts'
 import { pageLimit } from './page-cursor.ts'
 import { selectPools } from './pool-rows.ts'
 import type { StoreContext } from './store-context.ts'
@@ -29,11 +29,10 @@ export interface PoolGrowth {
  * Each pool's growth over the last 24 h, (now − 24 h, now], a page of pools
  * at a time in slug order (pools with no contribution in the window show 0).
  *
- * Reads only that day of contributions, through the partial index
- * `ledger_entries_contribution_day_idx (created_at, game_id) WHERE kind =
- * 'contribution'`, then the page's lines by their primary key: the cost grows
- * with one day's traffic, never with the ledger. (Kept in its own file so a
- * per-minute rollup can replace the query without touching its callers.)
+ * Reads the pool-minute rollup (`pool_minute_stats`, kept by every write
+ * batch): at most 1 440 rows per pool, whatever the ledger's size or the day's
+ * traffic. The window is therefore at minute granularity: the minute that holds
+ * `now − 24 h` counts whole.
  *
  * @throws InvalidQueryError for a bad limit.
  * @example
@@ -46,7 +45,8 @@ export async function readPoolGrowth(
   now: Date,
 ): Promise<Page<PoolGrowth>> {
   const limit = pageLimit(query.limit)
-  const dayAgo = new Date(now.getTime() - POOL_GROWTH_WINDOW_MS)
+  const minuteMs = 60_000
+  const dayAgo = new Date(Math.floor((now.getTime() - POOL_GROWTH_WINDOW_MS) / minuteMs) * minuteMs)
   return ctx.run('pools.growth', async () => {
     // Pools are a configured handful: their slugs are read whole and paged here.
     const slugs = (await selectPools(ctx.db))
@@ -58,22 +58,20 @@ export async function readPoolGrowth(
         ? []
         : await ctx.db
             .select({
-              pool: ledgerLines.poolSlug,
-              contributions: sql<number>`count(*)::int`,
+              pool: poolMinuteStats.poolSlug,
+              contributions: sql<number>`sum(${poolMinuteStats.contributions})::int`,
               // Through text: the drivers disagree on how they hand back numeric.
-              contributedCents: sql<string>`coalesce(sum(${ledgerLines.contributedDeltaCents}), 0)::text`,
+              contributedCents: sql<string>`coalesce(sum(${poolMinuteStats.contributedCents}), 0)::text`,
             })
-            .from(ledgerEntries)
-            .innerJoin(ledgerLines, eq(ledgerLines.entryId, ledgerEntries.id))
+            .from(poolMinuteStats)
             .where(
               and(
-                eq(ledgerEntries.kind, 'contribution'),
-                gt(ledgerEntries.createdAt, dayAgo),
-                lte(ledgerEntries.createdAt, now),
-                inArray(ledgerLines.poolSlug, page),
+                gte(poolMinuteStats.minute, dayAgo),
+                lte(poolMinuteStats.minute, now),
+                inArray(poolMinuteStats.poolSlug, page),
               ),
             )
-            .groupBy(ledgerLines.poolSlug)
+            .groupBy(poolMinuteStats.poolSlug)
     const bySlug = new Map(rows.map((row) => [row.pool, row]))
     return {
       entries: page.map((pool) => ({

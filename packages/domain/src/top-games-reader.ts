@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm'
-import { ledgerEntries, ledgerLines } from './db/schema.ts'
+import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm'
+import { gameDayStats } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
 import { pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
@@ -10,9 +10,9 @@ import type { Page, TopGame, TopGamesQuery } from './types.ts'
  * UTC midnight of `now`), largest first, ties by game id; keyset-paginated on
  * that order (`after` is the previous page's `nextCursor`).
  *
- * Reads only today's contributions, through the partial index
- * `ledger_entries_contribution_day_idx (created_at, game_id) WHERE kind =
- * 'contribution'`: the cost grows with one day's traffic, never with the ledger.
+ * Reads today's rows of the `game_day_stats` rollup (one per game that played
+ * today), which every write batch keeps: the cost grows with the number of
+ * games, never with the ledger or the day's traffic.
  *
  * @throws InvalidCommandError for a bad cursor or limit.
  * @example
@@ -25,38 +25,34 @@ export async function readTopGames(
 ): Promise<Page<TopGame>> {
   const limit = pageLimit(query.limit)
   const after = query.after === undefined ? undefined : decodeRankCursor(query.after)
-  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
-  const contributed = sql<string>`sum(${ledgerLines.contributedDeltaCents})`
-  const having: SQL | undefined =
+  const contributed = gameDayStats.contributedCents
+  const isToday = eq(gameDayStats.day, now.toISOString().slice(0, 10))
+  const where: SQL | undefined =
     after === undefined
-      ? undefined
-      : sql`(${contributed} < ${after.contributedCents.toString()}::numeric or (${contributed} = ${after.contributedCents.toString()}::numeric and ${ledgerEntries.gameId} > ${after.gameId}))`
+      ? isToday
+      : and(
+          isToday,
+          or(
+            lt(contributed, after.contributedCents),
+            and(eq(contributed, after.contributedCents), gt(gameDayStats.gameId, after.gameId)),
+          ),
+        )
 
   return ctx.run('games.top', async () => {
-    const base = ctx.db
+    const rows = await ctx.db
       .select({
-        gameId: ledgerEntries.gameId,
-        // Every contribution touches every pool: distinct entries, not lines, count the wagers.
-        contributions: sql<number>`count(distinct ${ledgerEntries.id})::int`,
-        contributedCents: sql<string>`${contributed}::text`,
+        gameId: gameDayStats.gameId,
+        contributions: gameDayStats.contributions,
+        contributedCents: contributed,
       })
-      .from(ledgerEntries)
-      .innerJoin(ledgerLines, eq(ledgerLines.entryId, ledgerEntries.id))
-      .where(
-        and(
-          eq(ledgerEntries.kind, 'contribution'),
-          gte(ledgerEntries.createdAt, midnight),
-          lt(ledgerEntries.createdAt, new Date(midnight.getTime() + 86_400_000)),
-        ),
-      )
-      .groupBy(ledgerEntries.gameId)
-    const rows = await (having === undefined ? base : base.having(having))
-      .orderBy(desc(contributed), ledgerEntries.gameId)
+      .from(gameDayStats)
+      .where(where)
+      .orderBy(desc(contributed), asc(gameDayStats.gameId))
       .limit(limit + 1)
     const page = rows.slice(0, limit).map((row) => ({
-      gameId: row.gameId ?? '',
-      contributions: row.contributions,
-      contributedCents: BigInt(row.contributedCents),
+      gameId: row.gameId,
+      contributions: Number(row.contributions),
+      contributedCents: row.contributedCents,
     }))
     const last = page.at(-1)
     return {

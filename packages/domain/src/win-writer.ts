@@ -17,7 +17,7 @@ export async function writeWin(ctx: StoreContext, command: WinCommand): Promise<
   assertIdempotencyKey(command.idempotencyKey)
   if (command.gameId.length === 0) throw new InvalidCommandError('gameId must not be empty', 'gameId')
   if (command.playerId.length === 0) throw new InvalidCommandError('playerId must not be empty', 'playerId')
-  const hash = requestHash(['win', command.pool, command.gameId, command.playerId])
+  const hash = winHash(command)
   // Wins take the same ordered path as contributions: the group-commit writer.
   const outcome = await ctx.writer.submit({ kind: 'win', command, scope: command.caller ?? '', hash })
   // Counters are recorded per batch, after commit (see DomainMetrics.batchCommitted).
@@ -37,4 +37,9 @@ export async function writeWin(ctx: StoreContext, command: WinCommand): Promise<
     )
   }
   return outcome
+}
+
+/** The fingerprint a win is stored with (also used by `seedHistory`). */
+export function winHash(command: WinCommand): string {
+  return requestHash(['win', command.pool, command.gameId, command.playerId])
 }

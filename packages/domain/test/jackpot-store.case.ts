@@ -6,6 +6,7 @@ import { contributionCases } from './cases/contribution.case.ts'
 import { dashboardReadCases } from './cases/dashboard-reads.case.ts'
 import { interceptorCases } from './cases/interceptor.case.ts'
 import { ledgerCases } from './cases/ledger.case.ts'
+import { rollupCases } from './cases/rollup.case.ts'
 import { statsCases } from './cases/stats.case.ts'
 import { useStoreHarness } from './cases/store-harness.ts'
 import { winCases } from './cases/win.case.ts'
@@ -24,6 +25,7 @@ export function describeJackpotStore(backend: StoreBackend): void {
     configCases(harness)
     ledgerCases(harness)
     statsCases(harness)
+    rollupCases(harness)
     dashboardReadCases(harness)
     apiKeyCases(harness)
     interceptorCases(harness)

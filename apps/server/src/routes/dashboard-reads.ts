@@ -11,8 +11,9 @@ const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
 
 /**
  * What the operations dashboard shows and the rest of the API lacks, for
- * viewers: the latest wins, today's top games, and each pool's growth over
- * 24 h. Each reads one page through an index, never the whole ledger.
+ * viewers: the latest wins (one page through an index), today's top games
+ * (today's rows of the game-day rollup) and each pool's growth over 24 h (the
+ * minute rollup). None reads the whole ledger.
  *
  * @example
  * app.use(dashboardReadRoutes(deps))

@@ -17,8 +17,8 @@ const defaults = { minSuccessRate: 0.95, ttlMs: 5_000, timeoutMs: 2_000 }
 /**
  * The non-critical `jackpot` check: the pools can be read (through the database
  * breaker, so an open breaker shows here), when this replica last saw a
- * contribution and a win (read once from the ledger's stats, then kept in
- * process), and the success rate of contribution and win calls over the
+ * contribution and a win (read once from the pools' `last_contribution_at` /
+ * `last_win_at`, O(1) whatever the history, then kept in process), and the success rate of contribution and win calls over the
  * activity's window. It warns rather than fails the report: the `database` check
  * already decides readiness, and quiet tables are not an outage.
  *
@@ -50,7 +50,8 @@ export function jackpotCheck(
       try {
         pools = (await store.listPools()).length
         if (!seeded) {
-          // stats() aggregates the ledger: once per process is enough.
+          // stats() reads the rollups and the pools' last-activity columns (its cost does not
+          // grow with the ledger); after that the activity tracker keeps the times in process.
           activity.seed(await store.stats())
           seeded = true
         }

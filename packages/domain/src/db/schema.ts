@@ -47,6 +47,9 @@ export const pools = pgTable(
      */
     version: integer('version').notNull().default(1),
     updatedAt: at('updated_at').notNull(),
+    /** When the latest contribution / win touched this pool: kept by the writer so the read is O(1). */
+    lastContributionAt: at('last_contribution_at'),
+    lastWinAt: at('last_win_at'),
   },
   (t) => [
     check('pools_amount_not_negative', sql`${t.amountCents} >= 0`),
@@ -102,10 +105,6 @@ export const ledgerEntries = pgTable(
     index('ledger_entries_kind_id_idx').on(t.kind, t.id),
     index('ledger_entries_created_at_idx').on(t.createdAt),
     index('ledger_entries_parent_id_idx').on(t.parentId),
-    // Today's top games read one day of contributions, never the whole ledger.
-    index('ledger_entries_contribution_day_idx')
-      .on(t.createdAt, t.gameId)
-      .where(sql`${t.kind} = 'contribution'`),
   ],
 )
 
@@ -138,6 +137,49 @@ export const ledgerLines = pgTable(
   ],
 )
 
+/**
+ * Per pool per UTC minute: what the ledger's contributions and wins added up
+ * to. Upserted by every write batch in the same statement as its pool update
+ * (see `write-batch/apply-write-batch.ts`), so figures read a bounded number of
+ * rows (at most 2 880 minutes per pool for 48 h) whatever the ledger's size.
+ * `wager_cents` is each contribution's whole wager, counted once per pool it touched.
+ */
+export const poolMinuteStats = pgTable(
+  'pool_minute_stats',
+  {
+    poolSlug: text('pool_slug')
+      .notNull()
+      .references(() => pools.slug),
+    minute: at('minute').notNull(),
+    contributions: bigint('contributions', { mode: 'number' }).notNull().default(0),
+    wagerCents: cents('wager_cents').notNull().default(sql`0`),
+    contributedCents: cents('contributed_cents').notNull().default(sql`0`),
+    wins: bigint('wins', { mode: 'number' }).notNull().default(0),
+    paidOutCents: cents('paid_out_cents').notNull().default(sql`0`),
+  },
+  (t) => [
+    primaryKey({ name: 'pool_minute_stats_pk', columns: [t.poolSlug, t.minute] }),
+    // Windows across every pool ("the last 24 h") read by time first.
+    index('pool_minute_stats_minute_idx').on(t.minute),
+  ],
+)
+
+/**
+ * Per game per UTC day: contributions, their wagers and the cents they added to
+ * all pools together. "Today's top games" reads one day's rows.
+ */
+export const gameDayStats = pgTable(
+  'game_day_stats',
+  {
+    day: text('day').notNull(),
+    gameId: text('game_id').notNull(),
+    contributions: bigint('contributions', { mode: 'number' }).notNull().default(0),
+    wagerCents: cents('wager_cents').notNull().default(sql`0`),
+    contributedCents: cents('contributed_cents').notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ name: 'game_day_stats_pk', columns: [t.day, t.gameId] })],
+)
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'bigint' }).primaryKey(),
   actor: text('actor').notNull(),
@@ -167,4 +209,4 @@ export const apiKeys = pgTable(
   (t) => [check('api_keys_role', sql`${t.role} IN ('game')`)],
 )
 
-export const schema = { pools, ledgerEntries, ledgerLines, auditLog, apiKeys }
+export const schema = { pools, ledgerEntries, ledgerLines, poolMinuteStats, gameDayStats, auditLog, apiKeys }

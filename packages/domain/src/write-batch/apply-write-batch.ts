@@ -1,6 +1,6 @@
 import { asc, sql } from 'drizzle-orm'
 import type { Transaction } from '../db/database.ts'
-import { ledgerEntries, pools } from '../db/schema.ts'
+import { gameDayStats, ledgerEntries, poolMinuteStats, pools } from '../db/schema.ts'
 import { IdempotencyConflictError, PoolNotFoundError } from '../errors.ts'
 import type { LedgerEntryRow } from '../idempotency.ts'
 import { type PoolRow, toPool } from '../pool-rows.ts'
@@ -58,6 +58,15 @@ interface PoolDraft {
   seededByHouseDelta: bigint
   contributions: number
   wins: number
+  /** Wagers of the batch's contributions (each counted once per pool, as the minute rollup keeps them). */
+  wagerCents: bigint
+}
+
+/** One game's share of the batch, for its UTC day's rollup row. */
+interface GameDraft {
+  contributions: number
+  wagerCents: bigint
+  contributedCents: bigint
 }
 
 /** A key this batch has already seen: claimed by an earlier item, or committed before. */
@@ -107,8 +116,10 @@ export async function applyWriteBatch(
       seededByHouseDelta: 0n,
       contributions: 0,
       wins: 0,
+      wagerCents: 0n,
     })
   }
+  const games = new Map<string, GameDraft>()
   const seen = await committedKeys(tx, items)
   const entries: EntryDraft[] = []
   const lines: LineDraft[] = []
@@ -142,6 +153,13 @@ export async function applyWriteBatch(
         currency: command.currency,
       })
       const entryLines: LineDraft[] = []
+      let game = games.get(command.gameId)
+      if (game === undefined) {
+        game = { contributions: 0, wagerCents: 0n, contributedCents: 0n }
+        games.set(command.gameId, game)
+      }
+      game.contributions++
+      game.wagerCents += command.wagerCents
       for (const draft of drafts.values()) {
         const split = splitContribution(draft.row, command.wagerCents)
         draft.row.amountCents = split.amountCents
@@ -150,6 +168,8 @@ export async function applyWriteBatch(
         draft.row.contributedCents += split.contributedCents
         draft.contributedDelta += split.contributedCents
         draft.contributions++
+        draft.wagerCents += command.wagerCents
+        game.contributedCents += split.contributedCents
         draft.changed = true
         entryLines.push({
           entry,
@@ -273,11 +293,13 @@ export async function applyWriteBatch(
   await insertEntries(tx, entries, now)
   await insertLines(tx, lines)
   const changed = [...drafts.values()].filter((draft) => draft.changed)
-  await updatePools(tx, changed, now)
+  await updatePools(tx, changed, games, now)
   for (const draft of changed) {
     draft.row.contributionsCount += draft.contributions
     draft.row.winsCount += draft.wins
     draft.row.updatedAt = now
+    if (draft.contributions > 0) draft.row.lastContributionAt = now
+    if (draft.wins > 0) draft.row.lastWinAt = now
   }
   return {
     outcomes: outcomes.map((outcome) => outcome()),
@@ -412,19 +434,58 @@ async function insertLines(tx: Transaction, lines: LineDraft[]): Promise<void> {
 }
 
 /**
- * Every changed pool's final state and total deltas in one statement. Totals
- * are added to what the row holds (not overwritten), the same arithmetic the
- * conservation CHECK then verifies.
+ * Every changed pool's final state and total deltas, and the batch's rollups
+ * (its UTC minute per pool, its UTC day per game), in one statement: the
+ * rollups are upserts in WITH clauses of the pool UPDATE, so keeping them costs
+ * no extra round trip and they commit or roll back with the ledger lines they
+ * summarise. Totals are added to what the rows hold (not overwritten), the same
+ * arithmetic the conservation CHECK then verifies.
  */
-async function updatePools(tx: Transaction, changed: PoolDraft[], now: Date): Promise<void> {
+async function updatePools(
+  tx: Transaction,
+  changed: PoolDraft[],
+  games: ReadonlyMap<string, GameDraft>,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString()
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString()
   const values = sql.join(
     changed.map(
       (d) =>
-        sql`(${d.row.slug}, ${d.row.amountCents.toString()}::bigint, ${d.row.reserveCents.toString()}::bigint, ${d.row.residue}::int, ${d.contributedDelta.toString()}::bigint, ${d.paidOutDelta.toString()}::bigint, ${d.seededByHouseDelta.toString()}::bigint, ${d.contributions}::bigint, ${d.wins}::bigint)`,
+        sql`(${d.row.slug}, ${d.row.amountCents.toString()}::bigint, ${d.row.reserveCents.toString()}::bigint, ${d.row.residue}::int, ${d.contributedDelta.toString()}::bigint, ${d.paidOutDelta.toString()}::bigint, ${d.seededByHouseDelta.toString()}::bigint, ${d.contributions}::bigint, ${d.wins}::bigint, ${d.wagerCents.toString()}::bigint)`,
     ),
     sql`, `,
   )
+  const gameRollup =
+    games.size === 0
+      ? sql``
+      : sql`, game_rollup AS (
+      INSERT INTO ${gameDayStats} (day, game_id, contributions, wager_cents, contributed_cents)
+      VALUES ${sql.join(
+        [...games].map(
+          ([gameId, g]) =>
+            sql`(${at.slice(0, 10)}, ${gameId}, ${g.contributions}::bigint, ${g.wagerCents.toString()}::bigint, ${g.contributedCents.toString()}::bigint)`,
+        ),
+        sql`, `,
+      )}
+      ON CONFLICT (day, game_id) DO UPDATE SET
+        contributions = ${gameDayStats.contributions} + excluded.contributions,
+        wager_cents = ${gameDayStats.wagerCents} + excluded.wager_cents,
+        contributed_cents = ${gameDayStats.contributedCents} + excluded.contributed_cents
+    )`
   await tx.execute(sql`
+    WITH v(slug, amount, reserve, residue, contributed, paid_out, seeded, contributions, wins, wager) AS (
+      VALUES ${values}
+    ), minute_rollup AS (
+      INSERT INTO ${poolMinuteStats} (pool_slug, minute, contributions, wager_cents, contributed_cents, wins, paid_out_cents)
+      SELECT v.slug, ${minute}::timestamptz, v.contributions, v.wager, v.contributed, v.wins, v.paid_out FROM v
+      ON CONFLICT (pool_slug, minute) DO UPDATE SET
+        contributions = ${poolMinuteStats.contributions} + excluded.contributions,
+        wager_cents = ${poolMinuteStats.wagerCents} + excluded.wager_cents,
+        contributed_cents = ${poolMinuteStats.contributedCents} + excluded.contributed_cents,
+        wins = ${poolMinuteStats.wins} + excluded.wins,
+        paid_out_cents = ${poolMinuteStats.paidOutCents} + excluded.paid_out_cents
+    )${gameRollup}
     UPDATE ${pools} SET
       amount_cents = v.amount,
       reserve_cents = v.reserve,
@@ -434,7 +495,9 @@ async function updatePools(tx: Transaction, changed: PoolDraft[], now: Date): Pr
       seeded_by_house_cents = ${pools.seededByHouseCents} + v.seeded,
       contributions_count = ${pools.contributionsCount} + v.contributions,
       wins_count = ${pools.winsCount} + v.wins,
-      updated_at = ${now.toISOString()}::timestamptz
-    FROM (VALUES ${values}) AS v(slug, amount, reserve, residue, contributed, paid_out, seeded, contributions, wins)
+      updated_at = ${at}::timestamptz,
+      last_contribution_at = CASE WHEN v.contributions > 0 THEN ${at}::timestamptz ELSE ${pools.lastContributionAt} END,
+      last_win_at = CASE WHEN v.wins > 0 THEN ${at}::timestamptz ELSE ${pools.lastWinAt} END
+    FROM v
     WHERE ${pools.slug} = v.slug`)
 }

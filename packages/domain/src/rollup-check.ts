@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm'
+import type { Executor } from './db/database.ts'
+import { resultRows } from './write-batch/sql-arrays.ts'
+
+/** The first rollup row that disagrees with the ledger, or none. */
+export type RollupCheck =
+  | { ok: true; poolMinutes: number; gameDays: number }
+  | { ok: false; table: 'pool_minute_stats' | 'game_day_stats' | 'pools'; key: string; reason: string }
+
+/**
+ * Recomputes the rollups from the whole ledger and compares them with what the
+ * writer kept: every pool-minute and game-day row, and each pool's last
+ * contribution and win time. A maintenance check (it reads all of history);
+ * `verify-ledger` runs it after the replay. Sums are compared as text, so
+ * totals beyond 2^53 stay exact.
+ *
+ * @example
+ * const check = await checkRollups(db)
+ */
+export async function checkRollups(db: Executor): Promise<RollupCheck> {
+  const minutes = resultRows<{ key: string; kept: string | null; ledger: string | null }>(
+    await db.execute(sql`
+      WITH ledger AS (
+        SELECT l.pool_slug,
+               date_trunc('minute', e.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS minute,
+               count(*) FILTER (WHERE e.kind = 'contribution') AS contributions,
+               coalesce(sum(e.wager_cents) FILTER (WHERE e.kind = 'contribution'), 0) AS wager_cents,
+               coalesce(sum(l.contributed_delta_cents) FILTER (WHERE e.kind = 'contribution'), 0) AS contributed_cents,
+               count(*) FILTER (WHERE e.kind = 'win') AS wins,
+               coalesce(sum(l.paid_out_delta_cents) FILTER (WHERE e.kind = 'win'), 0) AS paid_out_cents
+        FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
+        WHERE e.kind IN ('contribution', 'win')
+        GROUP BY 1, 2
+      ),
+      kept AS (
+        SELECT pool_slug, minute, contributions, wager_cents, contributed_cents, wins, paid_out_cents
+        FROM pool_minute_stats
+      )
+      SELECT coalesce(k.pool_slug, g.pool_slug) || ' ' || to_char(coalesce(k.minute, g.minute) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') AS key,
+             CASE WHEN k.pool_slug IS NULL THEN NULL
+                  ELSE concat_ws('/', k.contributions, k.wager_cents, k.contributed_cents, k.wins, k.paid_out_cents) END AS kept,
+             CASE WHEN g.pool_slug IS NULL THEN NULL
+                  ELSE concat_ws('/', g.contributions, g.wager_cents, g.contributed_cents, g.wins, g.paid_out_cents) END AS ledger
+      FROM kept k FULL OUTER JOIN ledger g ON g.pool_slug = k.pool_slug AND g.minute = k.minute
+      ORDER BY 1`),
+  )
+  const minuteDivergence = firstDivergence(minutes)
+  if (minuteDivergence) return { ok: false, table: 'pool_minute_stats', ...minuteDivergence }
+
+  const days = resultRows<{ key: string; kept: string | null; ledger: string | null }>(
+    await db.execute(sql`
+      WITH ledger AS (
+        SELECT to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, e.game_id,
+               count(*) AS contributions, coalesce(sum(e.wager_cents), 0) AS wager_cents,
+               coalesce(sum(c.cents), 0) AS contributed_cents
+        FROM ledger_entries e
+        LEFT JOIN LATERAL (
+          SELECT sum(l.contributed_delta_cents) AS cents FROM ledger_lines l WHERE l.entry_id = e.id
+        ) c ON true
+        WHERE e.kind = 'contribution'
+        GROUP BY 1, 2
+      )
+      SELECT coalesce(k.day, g.day) || ' ' || coalesce(k.game_id, g.game_id) AS key,
+             CASE WHEN k.day IS NULL THEN NULL
+                  ELSE concat_ws('/', k.contributions, k.wager_cents, k.contributed_cents) END AS kept,
+             CASE WHEN g.day IS NULL THEN NULL
+                  ELSE concat_ws('/', g.contributions, g.wager_cents, g.contributed_cents) END AS ledger
+      FROM game_day_stats k FULL OUTER JOIN ledger g ON g.day = k.day AND g.game_id = k.game_id
+      ORDER BY 1`),
+  )
+  const dayDivergence = firstDivergence(days)
+  if (dayDivergence) return { ok: false, table: 'game_day_stats', ...dayDivergence }
+
+  const lasts = resultRows<{ key: string; kept: string | null; ledger: string | null }>(
+    await db.execute(sql`
+      SELECT p.slug AS key,
+             concat_ws('/', coalesce(p.last_contribution_at::text, '-'), coalesce(p.last_win_at::text, '-')) AS kept,
+             concat_ws('/',
+               coalesce((SELECT max(e.created_at) FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
+                         WHERE l.pool_slug = p.slug AND e.kind = 'contribution')::text, '-'),
+               coalesce((SELECT max(e.created_at) FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
+                         WHERE l.pool_slug = p.slug AND e.kind = 'win')::text, '-')) AS ledger
+      FROM pools p ORDER BY p.slug`),
+  )
+  const lastDivergence = firstDivergence(lasts)
+  if (lastDivergence) return { ok: false, table: 'pools', ...lastDivergence }
+  return { ok: true, poolMinutes: minutes.length, gameDays: days.length }
+}
+
+function firstDivergence(
+  rows: readonly { key: string; kept: string | null; ledger: string | null }[],
+): { key: string; reason: string } | null {
+  const row = rows.find((r) => r.kept !== r.ledger)
+  if (row === undefined) return null
+  return {
+    key: row.key,
+    reason: `kept ${row.kept ?? 'nothing'}, the ledger sums to ${row.ledger ?? 'nothing'} (contributions/wager/contributed[/wins/paid out])`,
+  }
+}
