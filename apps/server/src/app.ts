@@ -80,6 +80,7 @@ export function createApp(parts: ServerParts) {
   // they are there when the rate limiter or the body limit answers early.
   return new Elysia({ name: 'jackpot-server', normalize: false })
     .use(telemetry.plugin())
+    .use(parts.tracing?.plugin() ?? new Elysia({ name: 'jackpot/trace-context' }))
     .use(errorHandler())
     .use(securityHeaders({ docsPath: DOCS_PATH }))
     .use(cors({ origins: config.corsOrigins }))

@@ -18,6 +18,7 @@ import {
   type ServerObservability,
   type ServerObservabilityOptions,
 } from './telemetry/server-observability.ts'
+import { createServerTracing, type ServerTracing } from './telemetry/server-tracing.ts'
 
 /** What `createApp` assembles: every store-facing part, built once by {@link buildServer}. */
 export interface ServerParts {
@@ -31,6 +32,8 @@ export interface ServerParts {
   poolCache: PoolCache
   /** The live feed behind `GET /pools/stream`. */
   poolStream: PoolStreamHub
+  /** Spans per request and database call; undefined when `config.TRACING_ENABLED` is false. */
+  tracing?: ServerTracing | undefined
   /** Limits requests per client; undefined when `config.RATE_LIMIT_ENABLED` is false. */
   rateLimiter: RateLimiter | undefined
   /** Clock in milliseconds for token expiry checks. Defaults to Date.now. */
@@ -95,8 +98,12 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     for (const closer of closers.splice(0).reverse()) await closer()
   }
 
+  // Built first and closed last, so the store's final write batches are exported.
+  const tracing = createServerTracing(config)
+  if (tracing !== undefined) closers.push(() => tracing.shutdown())
   const telemetry = createServerObservability({
     config,
+    tracer: tracing?.tracer,
     ...overrides.observability,
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
   })
@@ -106,7 +113,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
 
   let store: OpenedJackpot
   try {
-    store = overrides.store ?? (await openStore(config, telemetry, overrides.database))
+    store = overrides.store ?? (await openStore(config, telemetry, tracing, overrides.database))
   } catch (error) {
     await close()
     throw error
@@ -162,6 +169,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     poolCache,
     poolStream,
     rateLimiter,
+    tracing,
     now: overrides.now,
   }
   return { app: createApp(parts), parts, store, redis, close }
@@ -170,6 +178,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
 function openStore(
   config: Config,
   telemetry: ServerObservability,
+  tracing: ServerTracing | undefined,
   database: Partial<OpenJackpotOptions> = {},
 ): Promise<OpenedJackpot> {
   return openJackpot({
@@ -187,6 +196,6 @@ function openStore(
     ...database,
     logger: telemetry.logger,
     meter: telemetry.metrics.meter,
-    interceptor: telemetry.interceptor,
+    interceptor: tracing === undefined ? telemetry.interceptor : tracing.traced(telemetry.interceptor),
   })
 }

@@ -1,3 +1,4 @@
+import { type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api'
 import type { Database } from '../db/database.ts'
 import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
 import type { DatabaseRunner } from '../db/database-runner.ts'
@@ -54,6 +55,8 @@ interface Pending {
   enqueuedAt: number
   resolve: (value: never) => void
   reject: (error: unknown) => void
+  /** The caller's span (its request's server span) when tracing is on: the batch span links to it. */
+  caller: SpanContext | undefined
 }
 
 /** Where a batch's transaction stands, shared between the writer and the transaction. */
@@ -148,6 +151,7 @@ export class GroupCommitWriter {
         enqueuedAt: this.#monotonic(),
         resolve: resolve as (value: never) => void,
         reject,
+        caller: trace.getActiveSpan()?.spanContext(),
       })
       if (!this.#draining) {
         this.#draining = true
@@ -201,7 +205,24 @@ export class GroupCommitWriter {
     return live
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  /**
+   * One span per batch, the root of a trace of its own (it serves many requests, so
+   * it is no request's child) with a link to the span of every request it carried;
+   * its database call (the interceptor's span) nests under it. Without a registered
+   * tracer provider the global tracer is a no-op, so this costs nothing when tracing is off.
+   */
+  #commit(batch: Pending[]): Promise<void> {
+    const links: Link[] = []
+    for (const { caller } of batch) if (caller !== undefined) links.push({ context: caller })
+    return tracer().startActiveSpan(
+      'write batch',
+      { root: true, links, attributes: { 'db.operation.batch.size': batch.length } },
+      ROOT_CONTEXT,
+      (span) => this.#commitBatch(batch).finally(() => span.end()),
+    )
+  }
+
+  async #commitBatch(batch: Pending[]): Promise<void> {
     const items = batch.map((pending) => pending.item)
     const phase: BatchPhase = { committing: false, abandoned: false, settled: false }
     let transaction: Promise<AppliedBatch> | undefined
@@ -302,6 +323,9 @@ export class GroupCommitWriter {
     }
   }
 }
+
+/** The global tracer, looked up per batch so a provider registered after the store opened is used. */
+const tracer = () => trace.getTracer('@jackpot/domain')
 
 /** The interceptor's operation name: what the batch carried. */
 function operationOf(items: readonly WriteItem[]): 'contribution.write' | 'win.write' | 'write.batch' {
