@@ -194,7 +194,8 @@ export const EnvSchema = T.Object({
   OTEL_EXPORTER_OTLP_ENDPOINT: T.String({
     default: 'http://localhost:4318',
     pattern: '^https?://',
-    description: 'an http(s):// OTLP/HTTP base URL; traces go to <it>/v1/traces (used when TRACING_ENABLED=true)',
+    description:
+      'an http(s):// OTLP/HTTP base URL; traces go to <it>/v1/traces (used when TRACING_ENABLED=true)',
   }),
   TRACING_SAMPLE_RATIO: T.Number({
     default: 1,

@@ -18,6 +18,8 @@ export interface ServerTracing {
    * (so a trace is found from an `X-Request-Id`). Use it after the observability plugin.
    */
   plugin(): ReturnType<typeof traceContext>
+  /** Exports the spans batched so far. */
+  forceFlush(): Promise<void>
   /** Exports the spans still batched and releases the global registration. */
   shutdown(): Promise<void>
 }
@@ -47,6 +49,7 @@ export function createServerTracing(config: Config): ServerTracing | undefined {
     tracer,
     traced: (interceptor) => tracedInterceptor(tracer, interceptor),
     plugin: traceContext,
+    forceFlush: () => tracing.forceFlush(),
     shutdown: () => tracing.shutdown(),
   }
 }
