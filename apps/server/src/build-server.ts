@@ -103,7 +103,6 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
   if (tracing !== undefined) closers.push(() => tracing.shutdown())
   const telemetry = createServerObservability({
     config,
-    tracer: tracing?.tracer,
     ...overrides.observability,
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
   })

@@ -11,7 +11,6 @@ import {
   type Metrics,
 } from '@jackpot/observability'
 import { observability } from '@jackpot/observability/elysia'
-import type { Tracer } from '@opentelemetry/api'
 import { createServerLogger, type ServerLogger } from '../logger.ts'
 import type { RateLimitDecision } from '../rate-limit/index.ts'
 import { type DatabaseGuardOptions, databaseGuard } from '../resilience/database-guard.ts'
@@ -47,8 +46,6 @@ export interface ServerObservabilityOptions {
   databaseCheck?: DatabaseCheckOptions
   /** Defaults to a 5 s result TTL and a 95 % success-rate floor. */
   jackpotCheck?: JackpotCheckOptions
-  /** Opens a server span per request (see `createServerTracing`). Defaults to none: no tracing. */
-  tracer?: Tracer | undefined
 }
 
 /**
@@ -157,7 +154,6 @@ export function createServerObservability(options: ServerObservabilityOptions): 
         metrics,
         health,
         healthChecks: NAMED_HEALTH_CHECKS,
-        ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
       }),
     async close() {
       if (closed) return

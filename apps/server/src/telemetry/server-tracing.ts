@@ -1,23 +1,22 @@
 import type { Config } from '@jackpot/config'
 import type { DatabaseInterceptor } from '@jackpot/domain'
-import { getRequestContext } from '@jackpot/observability'
-import { createTracing, type Tracing } from '@jackpot/observability/tracing'
+import { createTracing, requestTracing, type Tracing } from '@jackpot/observability/tracing'
 import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
-import { Elysia } from 'elysia'
 import { SERVER_VERSION } from './server-version.ts'
 
 /** Tracing of the server, built by {@link createServerTracing} when `TRACING_ENABLED` is true. */
 export interface ServerTracing {
-  /** Hand to the observability plugin's `tracer`: a server span per request. */
+  /** Spans of the server: its requests' (through `plugin`) and its database calls'. */
   readonly tracer: Tracer
   /** Wraps the store's interceptor so each database call is a child span of the active span. */
   traced(interceptor: DatabaseInterceptor): DatabaseInterceptor
   /**
-   * Plugin that answers every traced request with its `traceparent` (so a caller
-   * holds the trace id) and puts the request id on the server span as `request.id`
-   * (so a trace is found from an `X-Request-Id`). Use it after the observability plugin.
+   * The SDK's `requestTracing` plugin: a server span per request named after its
+   * route, continuing an incoming `traceparent`, answered with its own `traceparent`,
+   * with the request id as `request.id` (a trace is found from an `X-Request-Id`).
+   * Used after the observability plugin, so the access line carries `trace_id`.
    */
-  plugin(): ReturnType<typeof traceContext>
+  plugin(): ReturnType<typeof requestTracing>
   /** Exports the spans batched so far. */
   forceFlush(): Promise<void>
   /** Exports the spans still batched and releases the global registration. */
@@ -33,7 +32,7 @@ export interface ServerTracing {
  *
  * @example
  * const tracing = createServerTracing(config)
- * const telemetry = createServerObservability({ config, tracer: tracing?.tracer })
+ * const app = new Elysia().use(telemetry.plugin()).use(tracing?.plugin() ?? new Elysia())
  */
 export function createServerTracing(config: Config): ServerTracing | undefined {
   if (!config.TRACING_ENABLED) return undefined
@@ -48,22 +47,10 @@ export function createServerTracing(config: Config): ServerTracing | undefined {
   return {
     tracer,
     traced: (interceptor) => tracedInterceptor(tracer, interceptor),
-    plugin: traceContext,
+    plugin: () => requestTracing({ tracer }),
     forceFlush: () => tracing.forceFlush(),
     shutdown: () => tracing.shutdown(),
   }
-}
-
-/** See {@link ServerTracing.plugin}. onRequest runs inside the observability plugin's wrap, where the span is active. */
-function traceContext() {
-  return new Elysia({ name: 'jackpot/trace-context' }).onRequest(({ set }) => {
-    const span = trace.getActiveSpan()
-    if (span === undefined) return
-    const { traceId, spanId, traceFlags } = span.spanContext()
-    set.headers.traceparent = `00-${traceId}-${spanId}-0${traceFlags.toString(16)}`
-    const requestId = getRequestContext()?.requestId
-    if (typeof requestId === 'string') span.setAttribute('request.id', requestId)
-  })
 }
 
 /**
