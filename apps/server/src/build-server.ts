@@ -196,5 +196,6 @@ function openStore(
     logger: telemetry.logger,
     meter: telemetry.metrics.meter,
     interceptor: tracing === undefined ? telemetry.interceptor : tracing.traced(telemetry.interceptor),
+    tracer: tracing?.tracer,
   })
 }

@@ -1,4 +1,4 @@
-import { type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api'
+import { type Link, ROOT_CONTEXT, type SpanContext, type Tracer, trace } from '@opentelemetry/api'
 import type { Database } from '../db/database.ts'
 import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
 import type { DatabaseRunner } from '../db/database-runner.ts'
@@ -106,6 +106,7 @@ export class GroupCommitWriter {
   readonly #onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
   readonly #onSettled: ((writes: readonly SettledWrite[]) => void) | undefined
   readonly #logger: DomainLogger | undefined
+  readonly #tracer: Tracer | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
   #waiting: Pending[] = []
   #inFlight = 0
@@ -120,6 +121,8 @@ export class GroupCommitWriter {
     /** Told every write's outcome before it is answered: once per batch, once per refused write. */
     onSettled?: ((writes: readonly SettledWrite[]) => void) | undefined
     logger?: DomainLogger | undefined
+    /** Makes each batch a span linked to its writers' spans. Defaults to none: no tracing work. */
+    tracer?: Tracer | undefined
     /** Milliseconds for deadlines. Defaults to `performance.now`. */
     monotonic?: (() => number) | undefined
     options?: GroupCommitOptions | undefined
@@ -131,6 +134,7 @@ export class GroupCommitWriter {
     this.#onCommitted = deps.onCommitted
     this.#onSettled = deps.onSettled
     this.#logger = deps.logger
+    this.#tracer = deps.tracer
     this.#settings = resolveGroupCommitOptions(deps.options)
   }
 
@@ -151,7 +155,7 @@ export class GroupCommitWriter {
         enqueuedAt: this.#monotonic(),
         resolve: resolve as (value: never) => void,
         reject,
-        caller: trace.getActiveSpan()?.spanContext(),
+        caller: this.#tracer === undefined ? undefined : trace.getActiveSpan()?.spanContext(),
       })
       if (!this.#draining) {
         this.#draining = true
@@ -206,15 +210,16 @@ export class GroupCommitWriter {
   }
 
   /**
-   * One span per batch, the root of a trace of its own (it serves many requests, so
-   * it is no request's child) with a link to the span of every request it carried;
-   * its database call (the interceptor's span) nests under it. Without a registered
-   * tracer provider the global tracer is a no-op, so this costs nothing when tracing is off.
+   * With a tracer, one span per batch, the root of a trace of its own (it serves many
+   * requests, so it is no request's child) with a link to the span of every request
+   * it carried; its database call (the interceptor's span) nests under it.
    */
   #commit(batch: Pending[]): Promise<void> {
+    const tracer = this.#tracer
+    if (tracer === undefined) return this.#commitBatch(batch)
     const links: Link[] = []
     for (const { caller } of batch) if (caller !== undefined) links.push({ context: caller })
-    return tracer().startActiveSpan(
+    return tracer.startActiveSpan(
       'write batch',
       { root: true, links, attributes: { 'db.operation.batch.size': batch.length } },
       ROOT_CONTEXT,
@@ -323,9 +328,6 @@ export class GroupCommitWriter {
     }
   }
 }
-
-/** The global tracer, looked up per batch so a provider registered after the store opened is used. */
-const tracer = () => trace.getTracer('@jackpot/domain')
 
 /** The interceptor's operation name: what the batch carried. */
 function operationOf(items: readonly WriteItem[]): 'contribution.write' | 'win.write' | 'write.batch' {
