@@ -23,8 +23,8 @@
  */
 import { openSync } from 'node:fs'
 import { batchedDestination, createLogger } from '@jackpot/observability'
-import { observability } from '@jackpot/observability/elysia'
-import { createTracing, requestTracing } from '@jackpot/observability/tracing'
+import { observability, requestTracing } from '@jackpot/observability/elysia'
+import { createTracing } from '@jackpot/observability/tracing'
 import { type Tracer, trace } from '@opentelemetry/api'
 import { Elysia } from 'elysia'
 import { measure } from 'mitata'

@@ -1,6 +1,7 @@
 import type { Config } from '@jackpot/config'
 import type { DatabaseInterceptor } from '@jackpot/domain'
-import { createTracing, requestTracing, type Tracing } from '@jackpot/observability/tracing'
+import { requestTracing } from '@jackpot/observability/elysia'
+import { createTracing, type Tracing } from '@jackpot/observability/tracing'
 import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import { SERVER_VERSION } from './server-version.ts'
 

@@ -1,3 +1,2 @@
 export { AsyncContextManager } from './async-context-manager.ts'
 export { createTracing, type Tracing, type TracingOptions } from './create-tracing.ts'
-export { type RequestTracingOptions, requestTracing } from './request-tracing.ts'

@@ -28,7 +28,8 @@ type Traced = Request & { [ROUTE]?: string; [ERROR]?: unknown }
  *
  * Use it **after** `observability()`: Elysia runs the wrapper registered last
  * outermost, so the span is then active while the access line is written too.
- * Without it (no tracing) the request path holds no tracing code at all.
+ * Without it (no tracing) the request path holds no tracing code at all. Exported from
+ * `./elysia`, not `./tracing`, so that tracing without Elysia needs no Elysia installed.
  *
  * @example
  * const tracing = createTracing({ service: 'shop' })
