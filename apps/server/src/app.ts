@@ -78,15 +78,19 @@ export function createApp(parts: ServerParts) {
   // metrics see every response, 429s and 413s included). The security and CORS headers
   // are Elysia default headers, in every response's `set.headers` from the start, so
   // they are there when the rate limiter or the body limit answers early.
-  return new Elysia({ name: 'jackpot-server', normalize: false })
-    .use(telemetry.plugin())
-    .use(errorHandler())
-    .use(securityHeaders({ docsPath: DOCS_PATH }))
-    .use(cors({ origins: config.corsOrigins }))
-    .use(limits?.plugin ?? new Elysia({ name: 'jackpot/rate-limit' }))
-    .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.BODY_TIMEOUT_MS }))
-    .use(openApiDocs())
-    .use(api)
+  return (
+    new Elysia({ name: 'jackpot-server', normalize: false })
+      .use(telemetry.plugin())
+      // After observability: the span wraps it, so the access line carries trace_id.
+      .use(parts.tracing?.plugin() ?? new Elysia({ name: 'jackpot/tracing-off' }))
+      .use(errorHandler())
+      .use(securityHeaders({ docsPath: DOCS_PATH }))
+      .use(cors({ origins: config.corsOrigins }))
+      .use(limits?.plugin ?? new Elysia({ name: 'jackpot/rate-limit' }))
+      .use(jsonBody({ maxBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.BODY_TIMEOUT_MS }))
+      .use(openApiDocs())
+      .use(api)
+  )
 }
 
 export type App = ReturnType<typeof createApp>

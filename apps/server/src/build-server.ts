@@ -21,6 +21,7 @@ import {
   type ServerObservability,
   type ServerObservabilityOptions,
 } from './telemetry/server-observability.ts'
+import { createServerTracing, type ServerTracing } from './telemetry/server-tracing.ts'
 
 /** What `createApp` assembles: every store-facing part, built once by {@link buildServer}. */
 export interface ServerParts {
@@ -34,6 +35,8 @@ export interface ServerParts {
   poolCache: PoolCache
   /** The live feed behind `GET /pools/stream`. */
   poolStream: PoolStreamHub
+  /** Spans per request and database call; undefined when `config.TRACING_ENABLED` is false. */
+  tracing?: ServerTracing | undefined
   /** Limits requests per client; undefined when `config.RATE_LIMIT_ENABLED` is false. */
   rateLimiter: RateLimiter | undefined
   /** Clock in milliseconds for token expiry checks. Defaults to Date.now. */
@@ -98,6 +101,9 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     for (const closer of closers.splice(0).reverse()) await closer()
   }
 
+  // Built first and closed last, so the store's final write batches are exported.
+  const tracing = createServerTracing(config)
+  if (tracing !== undefined) closers.push(() => tracing.shutdown())
   const telemetry = createServerObservability({
     config,
     ...overrides.observability,
@@ -109,7 +115,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
 
   let store: OpenedJackpot
   try {
-    store = overrides.store ?? (await openStore(config, telemetry, overrides.database))
+    store = overrides.store ?? (await openStore(config, telemetry, tracing, overrides.database))
   } catch (error) {
     await close()
     throw error
@@ -198,6 +204,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     poolCache,
     poolStream,
     rateLimiter,
+    tracing,
     now: overrides.now,
   }
   return { app: createApp(parts), parts, store, redis, close }
@@ -206,6 +213,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
 function openStore(
   config: Config,
   telemetry: ServerObservability,
+  tracing: ServerTracing | undefined,
   database: Partial<OpenJackpotOptions> = {},
 ): Promise<OpenedJackpot> {
   return openJackpot({
@@ -223,6 +231,7 @@ function openStore(
     ...database,
     logger: telemetry.logger,
     meter: telemetry.metrics.meter,
-    interceptor: telemetry.interceptor,
+    interceptor: tracing === undefined ? telemetry.interceptor : tracing.traced(telemetry.interceptor),
+    tracer: tracing?.tracer,
   })
 }

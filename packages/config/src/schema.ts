@@ -194,6 +194,23 @@ export const EnvSchema = T.Object({
       'proxies in front of the server that append to X-Forwarded-For (read right to left), 1..10; used when TRUST_PROXY=true',
   }),
 
+  TRACING_ENABLED: T.Boolean({
+    default: false,
+    description: 'true to export a span per request and per database call over OTLP/HTTP',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: T.String({
+    default: 'http://localhost:4318',
+    pattern: '^https?://',
+    description:
+      'an http(s):// OTLP/HTTP base URL; traces go to <it>/v1/traces (used when TRACING_ENABLED=true)',
+  }),
+  TRACING_SAMPLE_RATIO: T.Number({
+    default: 1,
+    minimum: 0,
+    maximum: 1,
+    description: 'share of new traces recorded, 0..1; a sampled incoming traceparent is always kept',
+  }),
+
   SHUTDOWN_GRACE_MS: T.Integer({
     default: 10_000,
     minimum: 0,

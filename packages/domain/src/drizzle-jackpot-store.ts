@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api'
 import { sql } from 'drizzle-orm'
 import { ApiKeyCache } from './api-key-cache.ts'
 import {
@@ -73,6 +74,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       logger: DomainLogger | undefined
       metrics: DomainMetrics
       writes?: GroupCommitOptions | undefined
+      tracer?: Tracer | undefined
     },
   ) {
     this.kind = database.kind
@@ -84,6 +86,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       now: settings.now,
       logger: settings.logger,
       options: settings.writes,
+      tracer: settings.tracer,
       onCommitted: (batch) => {
         settings.metrics.batchCommitted(batch.outcomes)
         if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api'
 import type { DomainMeter } from './domain-metrics.ts'
 import type { PoolGrowth, PoolGrowthQuery } from './pool-growth-reader.ts'
 import type {
@@ -127,6 +128,11 @@ export interface OpenJackpotOptions {
    * payouts, replays). Defaults to none: no domain metrics.
    */
   meter?: DomainMeter | undefined
+  /**
+   * Tracer of the write batches: each batch is one span, linked to the span of every
+   * request it carried. Defaults to none: the writer does no tracing work at all.
+   */
+  tracer?: Tracer | undefined
   /** Batch size, queue bound and deadline of the group-commit writer. */
   writes?: GroupCommitOptions | undefined
   /** Seconds to wait for a PostgreSQL connection. Defaults to 5. */

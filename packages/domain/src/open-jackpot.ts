@@ -84,7 +84,12 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Ope
     await database.close().catch(() => {})
     throw error
   }
-  return new DrizzleJackpotStore(database, { ...settings, run, metrics: new DomainMetrics(options.meter) })
+  return new DrizzleJackpotStore(database, {
+    ...settings,
+    run,
+    metrics: new DomainMetrics(options.meter),
+    tracer: options.tracer,
+  })
 }
 
 function validateSettings(settings: {

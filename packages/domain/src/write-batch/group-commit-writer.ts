@@ -1,3 +1,4 @@
+import { type Link, ROOT_CONTEXT, type SpanContext, type Tracer, trace } from '@opentelemetry/api'
 import type { Database } from '../db/database.ts'
 import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
 import type { DatabaseRunner } from '../db/database-runner.ts'
@@ -54,6 +55,8 @@ interface Pending {
   enqueuedAt: number
   resolve: (value: never) => void
   reject: (error: unknown) => void
+  /** The caller's span (its request's server span) when tracing is on: the batch span links to it. */
+  caller: SpanContext | undefined
 }
 
 /** Where a batch's transaction stands, shared between the writer and the transaction. */
@@ -103,6 +106,7 @@ export class GroupCommitWriter {
   readonly #onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
   readonly #onSettled: ((writes: readonly SettledWrite[]) => void) | undefined
   readonly #logger: DomainLogger | undefined
+  readonly #tracer: Tracer | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
   #waiting: Pending[] = []
   #inFlight = 0
@@ -117,6 +121,8 @@ export class GroupCommitWriter {
     /** Told every write's outcome before it is answered: once per batch, once per refused write. */
     onSettled?: ((writes: readonly SettledWrite[]) => void) | undefined
     logger?: DomainLogger | undefined
+    /** Makes each batch a span linked to its writers' spans. Defaults to none: no tracing work. */
+    tracer?: Tracer | undefined
     /** Milliseconds for deadlines. Defaults to `performance.now`. */
     monotonic?: (() => number) | undefined
     options?: GroupCommitOptions | undefined
@@ -128,6 +134,7 @@ export class GroupCommitWriter {
     this.#onCommitted = deps.onCommitted
     this.#onSettled = deps.onSettled
     this.#logger = deps.logger
+    this.#tracer = deps.tracer
     this.#settings = resolveGroupCommitOptions(deps.options)
   }
 
@@ -148,6 +155,7 @@ export class GroupCommitWriter {
         enqueuedAt: this.#monotonic(),
         resolve: resolve as (value: never) => void,
         reject,
+        caller: this.#tracer === undefined ? undefined : trace.getActiveSpan()?.spanContext(),
       })
       if (!this.#draining) {
         this.#draining = true
@@ -201,7 +209,25 @@ export class GroupCommitWriter {
     return live
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  /**
+   * With a tracer, one span per batch, the root of a trace of its own (it serves many
+   * requests, so it is no request's child) with a link to the span of every request
+   * it carried; its database call (the interceptor's span) nests under it.
+   */
+  #commit(batch: Pending[]): Promise<void> {
+    const tracer = this.#tracer
+    if (tracer === undefined) return this.#commitBatch(batch)
+    const links: Link[] = []
+    for (const { caller } of batch) if (caller !== undefined) links.push({ context: caller })
+    return tracer.startActiveSpan(
+      'write batch',
+      { root: true, links, attributes: { 'db.operation.batch.size': batch.length } },
+      ROOT_CONTEXT,
+      (span) => this.#commitBatch(batch).finally(() => span.end()),
+    )
+  }
+
+  async #commitBatch(batch: Pending[]): Promise<void> {
     const items = batch.map((pending) => pending.item)
     const phase: BatchPhase = { committing: false, abandoned: false, settled: false }
     let transaction: Promise<AppliedBatch> | undefined
