@@ -123,7 +123,9 @@ function successLineRenderer(logger: Logger) {
     return (
       keys.requestId +
       quote(record.requestId) +
-      (parts.samePath !== undefined && path === record.route ? parts.samePath : parts.head + keys.path + quote(path)) +
+      (parts.samePath !== undefined && path === record.route
+        ? parts.samePath
+        : parts.head + keys.path + quote(path)) +
       statusAndDuration(record.status) +
       String(durationMs)
     )
