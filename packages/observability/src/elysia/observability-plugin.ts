@@ -161,18 +161,21 @@ export function observability(options: ObservabilityOptions = {}) {
           route: (request as Observed)[ROUTE],
           error: (request as Observed)[ERROR],
         }))
-  // Elysia calls the wrapper per request with the same `handle`; building the
-  // observed function once per `handle` spares a closure per request.
-  let wrappedHandle: ((request: Request) => unknown) | undefined
-  let observed: ((request: Observed) => unknown) | undefined
+  // Elysia calls the wrapper per request with its `handle` — under Bun one compiled
+  // function per route, plus the general one — so the observed function is built
+  // once per `handle` and kept on it: no closure per request, and no rebuilding
+  // when consecutive requests hit different routes.
+  const OBSERVED = Symbol('@jackpot/observability observed handle')
+  type Handle = ((request: Request) => unknown) & { [OBSERVED]?: (request: Observed) => unknown }
 
   const app = new Elysia({ name: '@jackpot/observability' })
     // `wrap` receives Elysia's whole request handling as `handle`; returning a
     // wrapped version gives an "around" hook that Elysia's lifecycle lacks.
-    .wrap((handle: (request: Request) => unknown) => {
-      if (handle !== wrappedHandle || observed === undefined) {
-        wrappedHandle = handle
+    .wrap((handle: Handle) => {
+      let observed = handle[OBSERVED]
+      if (observed === undefined) {
         observed = observe(handle)
+        handle[OBSERVED] = observed
       }
       return observed
     })

@@ -88,23 +88,27 @@ function successLineRenderer(logger: Logger) {
     keys[field] = key
   }
   // Bounded: route templates × the common methods, and status codes.
-  const byRoute = new Map<string | undefined, Map<string, string>>()
+  const byRoute = new Map<string | undefined, Map<string, RouteParts>>()
   const byStatus = new Map<number, string>()
-  const methodAndRoute = (method: string, route: string | undefined) => {
-    const routePart = route === undefined ? '' : keys.route + quote(route)
+  const routeParts = (method: string, route: string | undefined): RouteParts => {
+    const head = keys.method + quote(method) + (route === undefined ? '' : keys.route + quote(route))
+    // The path of a route without parameters is usually the template itself.
+    return { head, samePath: route === undefined ? undefined : head + keys.path + quote(route) }
+  }
+  const partsOf = (method: string, route: string | undefined): RouteParts => {
     // A client may invent methods (and reach an `.all()` route with them): not kept.
-    if (!COMMON_METHODS.has(method)) return keys.method + quote(method) + routePart
+    if (!COMMON_METHODS.has(method)) return routeParts(method, route)
     let forRoute = byRoute.get(route)
     if (forRoute === undefined) {
       forRoute = new Map()
       byRoute.set(route, forRoute)
     }
-    let rendered = forRoute.get(method)
-    if (rendered === undefined) {
-      rendered = keys.method + quote(method) + routePart
-      forRoute.set(method, rendered)
+    let parts = forRoute.get(method)
+    if (parts === undefined) {
+      parts = routeParts(method, route)
+      forRoute.set(method, parts)
     }
-    return rendered
+    return parts
   }
   const statusAndDuration = (status: number) => {
     let rendered = byStatus.get(status)
@@ -114,12 +118,22 @@ function successLineRenderer(logger: Logger) {
     }
     return rendered
   }
-  return (record: AccessRecord, path: string, durationMs: number) =>
-    keys.requestId +
-    quote(record.requestId) +
-    methodAndRoute(record.method, record.route) +
-    keys.path +
-    quote(path) +
-    statusAndDuration(record.status) +
-    String(durationMs)
+  return (record: AccessRecord, path: string, durationMs: number) => {
+    const parts = partsOf(record.method, record.route)
+    return (
+      keys.requestId +
+      quote(record.requestId) +
+      (parts.samePath !== undefined && path === record.route
+        ? parts.samePath
+        : parts.head + keys.path + quote(path)) +
+      statusAndDuration(record.status) +
+      String(durationMs)
+    )
+  }
+}
+
+/** `,"method":…,"route":…` of a line, and the same followed by `,"path":…` when the path is the route. */
+interface RouteParts {
+  head: string
+  samePath: string | undefined
 }

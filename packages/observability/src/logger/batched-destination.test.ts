@@ -23,7 +23,7 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
 describe('batchedDestination', () => {
   test('writes the lines of one event-loop turn together when the turn ends, in order', async () => {
     const { fd, read } = file('tick.log')
-    const destination = batchedDestination({ fd })
+    const destination = batchedDestination({ fd, minWriteIntervalMs: 0 })
     destination.write('one\n')
     destination.write('two\n')
     expect(read()).toBe('')
@@ -32,6 +32,30 @@ describe('batchedDestination', () => {
     destination.write('three\n')
     await endOfTick()
     expect(read()).toBe('one\ntwo\nthree\n')
+  })
+
+  test('holds the lines of later turns until the interval after the last write has passed', async () => {
+    const { fd, read } = file('held.log')
+    const destination = batchedDestination({ fd, minWriteIntervalMs: 60_000 })
+    destination.write('first\n')
+    await endOfTick()
+    expect(read()).toBe('first\n')
+    destination.write('second\n')
+    destination.write('third\n')
+    await endOfTick()
+    expect(read()).toBe('first\n')
+    destination.flushSync()
+    expect(read()).toBe('first\nsecond\nthird\n')
+  })
+
+  test('writes held lines by itself once the interval has passed', async () => {
+    const { fd, read } = file('interval.log')
+    const destination = batchedDestination({ fd, minWriteIntervalMs: 20 })
+    destination.write('first\n')
+    await endOfTick()
+    destination.write('second\n')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(read()).toBe('first\nsecond\n')
   })
 
   test('writes at once when the buffer reaches its limit', () => {

@@ -5,8 +5,15 @@ import type { DestinationStream } from 'pino'
 export interface BatchedDestinationOptions {
   /** File descriptor written to. Defaults to 1 (stdout). */
   fd?: number
-  /** Write at once when this many bytes are waiting, instead of at the end of the tick. Defaults to 64 KiB. */
+  /** Write at once when this many characters are waiting, instead of at the end of the tick. Defaults to 64 KiB. */
   maxBufferedBytes?: number
+  /**
+   * At most one write per this many milliseconds: lines arriving sooner after a
+   * write wait (at most this long) for the next one, so a busy server writes its
+   * lines in batches instead of once per event-loop turn. `0` writes at the end of
+   * every turn that logged. Defaults to 5.
+   */
+  minWriteIntervalMs?: number
 }
 
 /** A pino destination that can be flushed on demand. */
@@ -18,17 +25,21 @@ export interface BatchedDestination extends DestinationStream {
 const RETRY_SLEEP = new Int32Array(new SharedArrayBuffer(4))
 
 /**
- * A pino destination that collects the lines written during one turn of the event
- * loop and writes them with a single synchronous `write(2)` when the turn ends
- * (`setImmediate`), when 64 KiB are waiting, and on process exit.
+ * A pino destination that collects lines and writes them with a single synchronous
+ * `write(2)`: at the end of the event-loop turn that logged (`setImmediate`) — or,
+ * when the previous write was less than 5 ms ago, once those 5 ms have passed —
+ * when 64 KiB are waiting, and on process exit. A quiet service writes each line
+ * within its turn; a busy one about 200 times a second, whatever its request rate:
+ * a server under load handles a request or two per turn, and one `write(2)` per
+ * turn measured a fifth of the Elysia plugin's CPU per request over a socket.
  *
  * Why not pino's default: under Bun it writes through `process.stdout`, one
  * synchronous write per line, which profiling put at ~30 % of a trivial route's CPU
  * with one access line per request; under Node, sonic-boom's async writes go through
- * the thread pool. Batching per tick keeps lines in order and on disk within the
- * same turn, with no worker thread (pino's transports keep Bun from exiting).
+ * the thread pool. Batching keeps lines in order and on disk within
+ * milliseconds, with no worker thread (pino's transports keep Bun from exiting).
  * Lines still in the buffer are lost only if the process is killed without an
- * `exit` event (SIGKILL, or a signal with no handler) during that turn.
+ * `exit` event (SIGKILL, or a signal with no handler) before their write.
  *
  * @example
  * const logger = createLogger({ destination: batchedDestination({ fd: 2 }) })
@@ -36,32 +47,40 @@ const RETRY_SLEEP = new Int32Array(new SharedArrayBuffer(4))
 export function batchedDestination(options: BatchedDestinationOptions = {}): BatchedDestination {
   const fd = options.fd ?? 1
   const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024
-  let pending: string[] = []
-  let pendingBytes = 0
+  const minWriteIntervalMs = options.minWriteIntervalMs ?? 5
+  let lastWrite = Number.NEGATIVE_INFINITY
+  // One string grown by concatenation: cheaper under Bun than an array joined at
+  // the end of the tick, and written as a string, with no Buffer allocated per batch.
+  let pending = ''
   let scheduled = false
 
   const flushSync = () => {
     scheduled = false
-    if (pending.length === 0) return
-    const text = pending.join('')
-    pending = []
-    pendingBytes = 0
+    if (pending === '') return
+    const text = pending
+    pending = ''
+    if (minWriteIntervalMs > 0) lastWrite = performance.now()
     writeText(fd, text)
   }
   const onTickEnd = () => {
     if (scheduled) flushSync()
   }
+  const schedule = () => {
+    scheduled = true
+    const wait = minWriteIntervalMs > 0 ? lastWrite + minWriteIntervalMs - performance.now() : 0
+    if (wait <= 0) setImmediate(onTickEnd)
+    // Unreferenced: waiting lines never keep a process alive; `exit` writes them.
+    else setTimeout(onTickEnd, wait).unref()
+  }
   process.once('exit', flushSync)
 
   return {
     write(line: string) {
-      pending.push(line)
-      pendingBytes += line.length
-      if (pendingBytes >= maxBufferedBytes) {
+      pending += line
+      if (pending.length >= maxBufferedBytes) {
         flushSync()
       } else if (!scheduled) {
-        scheduled = true
-        setImmediate(onTickEnd)
+        schedule()
       }
     },
     flushSync,
@@ -86,11 +105,20 @@ function writeFully(fd: number, data: Buffer): void {
   }
 }
 
-// Encoding the batch once gives both the bytes and their count: writing the string
-// and then measuring it (Buffer.byteLength) to detect a short write scanned every
-// batch twice.
+// The string is written as it is — no Buffer allocated and copied per batch — and
+// only a short write (or EAGAIN before anything was written) falls back to encoding
+// it and writing the rest: measured ~30 % cheaper per line than encoding every batch.
 function writeText(fd: number, text: string): void {
-  writeFully(fd, Buffer.from(text))
+  let written = 0
+  try {
+    written = writeSync(fd, text)
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'EPIPE') return
+    if (code !== 'EAGAIN') throw error
+  }
+  if (written === Buffer.byteLength(text)) return
+  writeFully(fd, Buffer.from(text).subarray(written))
 }
 
 const shared = new Map<number, BatchedDestination>()

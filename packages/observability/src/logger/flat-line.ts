@@ -192,8 +192,16 @@ export function logRendered(logger: Logger, level: 'info' | 'warn', fields: stri
   const support = (logger as Instance)[FLAT_LINES] as FlatLineSupport
   if (!logger.isLevelEnabled(level)) return
   support.correlation.mixin(NO_FIELDS, 0, logger)
-  const line = `{"level":"${level}","time":${Date.now()}${(logger as Instance)[chindingsSym] as string}${fields},"msg":${quote(message)}}\n`
+  // Callers pass the same message line after line: its JSON is rendered once.
+  if (message !== lastMessage) {
+    lastMessage = message
+    lastMessageEnd = `,"msg":${quote(message)}}\n`
+  }
+  const line = `{"level":"${level}","time":${Date.now()}${(logger as Instance)[chindingsSym] as string}${fields}${lastMessageEnd}`
   ;((logger as Instance)[streamSym] as { write(line: string): void }).write(line)
 }
+
+let lastMessage = ''
+let lastMessageEnd = ',"msg":""}\n'
 
 const NO_FIELDS: object = Object.freeze({})
