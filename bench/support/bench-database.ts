@@ -4,7 +4,7 @@
  * side by side never share rows, and nothing is left behind.
  */
 import { randomBytes } from 'node:crypto'
-import { testServices } from '@jackpot/config'
+import { testServices } from '@jackpot/test-kit'
 import { openJackpot } from '@jackpot/domain'
 import { SQL } from 'bun'
 
