@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { RecentWinsPageSchema, toRecentWinsPage } from '../views/recent-win-view.ts'
 import { TopGamesPageSchema, toTopGamesPage } from '../views/top-game-view.ts'
 import type { RouteDeps } from './route-deps.ts'
@@ -31,6 +32,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         query: t.Object({ before: Cursor("A previous page's nextCursor: older wins"), limit: PageLimit() }),
         response: { 200: RecentWinsPageSchema, ...Errors },
         detail: {
+          ...limitedAs('staff'),
           tags: ['stats'],
           operationId: 'listRecentWins',
           summary: 'Latest wins',
@@ -55,6 +57,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         // 422: a cursor that decodes but was not handed out by this route (the domain refuses it).
         response: { 200: TopGamesPageSchema, ...Errors, 422: ProblemSchema },
         detail: {
+          ...limitedAs('staff'),
           tags: ['stats'],
           operationId: 'listTopGames',
           summary: "Today's top games",
