@@ -22,7 +22,7 @@
  * Prints the ratio of the server's CPU, polling over streaming.
  */
 import { join } from 'node:path'
-import { testServices } from '@jackpot/config'
+import { testServices } from '@jackpot/test-kit'
 import { benchFlags, machineLine, wholeNumber } from './support/bench-args.ts'
 import { createBenchDatabase } from './support/bench-database.ts'
 import { createGameApiKey } from './support/game-api-key.ts'

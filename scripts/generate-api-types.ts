@@ -4,15 +4,15 @@
  * one, from a server built in this process on an in-memory database.
  */
 import { loadConfig } from '@jackpot/config'
+import { createLogger } from '@jackpot/observability'
 import { buildServer } from '../apps/server/src/build-server.ts'
-import { silentLogger } from '../apps/server/src/logger.ts'
 import { API_TYPES_FILE, renderApiTypes } from '../examples/render-api-types.ts'
 
 async function servedDocument(url: string | undefined): Promise<object> {
   if (url !== undefined) return (await (await fetch(url)).json()) as object
   const config = loadConfig({ NODE_ENV: 'test' })
   const server = await buildServer(config, {
-    logger: silentLogger,
+    logger: createLogger({ level: 'silent' }),
     database: { pgliteDataDir: 'memory://' },
     observability: { globalMetrics: false },
   })

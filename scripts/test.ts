@@ -6,7 +6,7 @@
  * Extra arguments go to `bun test` (e.g. `bun run test packages/domain`).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { UNAVAILABLE_REPORT } from '@jackpot/config'
+import { UNAVAILABLE_REPORT } from '@jackpot/test-kit'
 
 if (process.argv.includes('--help')) {
   console.log(

@@ -4,8 +4,8 @@
  * side by side never share rows, and nothing is left behind.
  */
 import { randomBytes } from 'node:crypto'
-import { testServices } from '@jackpot/config'
 import { openJackpot } from '@jackpot/domain'
+import { testServices } from '@jackpot/test-kit'
 import { SQL } from 'bun'
 
 export interface BenchDatabase {

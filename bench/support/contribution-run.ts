@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serviceAnswers, testServices } from '@jackpot/config'
+import { serviceAnswers, testServices } from '@jackpot/test-kit'
 import Redis from 'ioredis'
 import { type BenchDatabase, createBenchDatabase } from './bench-database.ts'
 import { createGameApiKey } from './game-api-key.ts'

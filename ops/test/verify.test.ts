@@ -1,19 +1,17 @@
-import { describe, expect, test } from 'bun:test'
-import { appendFileSync } from 'node:fs'
-import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
+import { expect, test } from 'bun:test'
+import { describeWithServices, redisNeed, testServices } from '@jackpot/test-kit'
 import { verifyOps } from '../verify/verify-ops.ts'
 
 // End-to-end: a real server process, Debian's nginx as the edge, Debian's Prometheus and
 // Redis (cache L2, invalidation bus and shared rate limits are part of what the dashboards
 // show; a short outage of the server's link to it produces the L2 errors and breaker states).
 const services = testServices()
-const redisUp = await serviceAnswers(services.redisUrl, 6379)
 
-if (redisUp || services.servicesRequired) {
-  describe('ops:verify (end-to-end: server, Prometheus, Redis)', () => {
+await describeWithServices(
+  'ops:verify (end-to-end: server, Prometheus, Redis)',
+  [redisNeed(services)],
+  () => {
     test('every dashboard panel and recording rule returns data from a live server', async () => {
-      if (!redisUp)
-        throw new Error(`Redis is required under CI=true but not reachable at ${services.redisUrl}`)
       const report = await verifyOps({ redisUrl: services.redisUrl })
       const failures = report.failures.map((check) => `${check.kind}: ${check.source} — ${check.problem}`)
       expect(failures).toEqual([])
@@ -29,9 +27,5 @@ if (redisUp || services.servicesRequired) {
         ]),
       )
     }, 180_000)
-  })
-} else {
-  const line = `ops:verify end-to-end suite: no Redis at ${services.redisUrl}`
-  appendFileSync(UNAVAILABLE_REPORT, `${line}\n`)
-  console.warn(`not run: ${line}`)
-}
+  },
+)

@@ -51,6 +51,8 @@ export function createApp(parts: ServerParts) {
       ? rateLimits({
           limiter: parts.rateLimiter,
           groups: rateLimitGroupsFromConfig(config),
+          // Read at the first request, once every route below has declared its group.
+          routes: () => api.routes,
           trustedProxyHops: trustedProxyHops(config),
           onDecision: telemetry.onRateLimitDecision,
         })

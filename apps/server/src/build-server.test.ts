@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { loadConfig } from '@jackpot/config'
 import { type ApiKeyStore, type OpenedJackpot, openJackpot } from '@jackpot/domain'
 import { CircuitBreakerRegistry } from '@jackpot/observability'
+import { silentLogger } from '@jackpot/test-kit'
 import { buildServer } from './build-server.ts'
-import { silentLogger } from './logger.ts'
 
 const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ENABLED: 'false' })
 const quiet = {

@@ -40,6 +40,3 @@ export function createServerLogger(
     ...(options.destination === undefined ? {} : { destination: options.destination }),
   })
 }
-
-/** A logger that drops everything, for tests. */
-export const silentLogger: ServerLogger = createLogger({ level: 'silent' })

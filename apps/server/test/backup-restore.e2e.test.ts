@@ -2,12 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testServices } from '@jackpot/config'
 import {
   createTestPostgresDatabase,
   missingLedgerEntries,
-  postgresAvailable,
-  reportUnavailable,
+  runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
 import { type ServerProcess, startServerProcess, TEST_JWT_SECRET } from './support/server-process.ts'
@@ -94,8 +92,7 @@ async function backupUnderLoad(
   return { acknowledgedBefore, acknowledgedDuring, wins, backup }
 }
 
-const onPostgres = (await postgresAvailable()) || testServices().servicesRequired
-if (!onPostgres) reportUnavailable('apps/server backup/restore drill on PostgreSQL: no PostgreSQL')
+const onPostgres = await runPostgresSuite('apps/server backup/restore drill')
 
 const work = mkdtempSync(join(tmpdir(), 'jackpot-backup-drill-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))

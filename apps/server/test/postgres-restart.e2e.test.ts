@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
 import {
   missingLedgerEntries,
   type PrivatePostgres,
   privatePostgresAvailable,
-  reportUnavailable,
   startPrivatePostgres,
 } from '@jackpot/domain/testing'
+import { runWithServices } from '@jackpot/test-kit'
 import { type ServerProcess, startServerProcess } from './support/server-process.ts'
 
 const WRITERS = 20
@@ -21,10 +20,9 @@ interface Outcome {
   at: number
 }
 
-const runnable = privatePostgresAvailable() || testServices().servicesRequired
-if (!runnable) {
-  reportUnavailable('apps/server PostgreSQL restart e2e: no /usr/lib/postgresql/*/bin/initdb or not root')
-}
+const runnable = await runWithServices('apps/server PostgreSQL restart e2e', [
+  { what: '/usr/lib/postgresql/*/bin/initdb run as root', available: privatePostgresAvailable },
+])
 
 describe.if(runnable)('end-to-end: PostgreSQL restarts under write load', () => {
   let cluster: PrivatePostgres

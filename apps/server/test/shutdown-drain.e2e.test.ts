@@ -2,12 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testServices } from '@jackpot/config'
 import {
   createTestPostgresDatabase,
   missingLedgerEntries,
-  postgresAvailable,
-  reportUnavailable,
+  runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
 import { type ServerProcess, startServerProcess } from './support/server-process.ts'
@@ -67,8 +65,7 @@ function expectDrained({ sent, exitCode }: { sent: Sent[]; exitCode: number }, o
   for (const s of sent) expect([201, 503]).toContain(s.status)
 }
 
-const onPostgres = (await postgresAvailable()) || testServices().servicesRequired
-if (!onPostgres) reportUnavailable('apps/server shutdown drain on PostgreSQL: no PostgreSQL')
+const onPostgres = await runPostgresSuite('apps/server shutdown drain')
 
 const dataDir = mkdtempSync(join(tmpdir(), 'jackpot-drain-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { loadConfig } from '@jackpot/config'
 import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
+import { silentLogger } from '@jackpot/test-kit'
 import { type Browser, chromium } from 'playwright-core'
 import { buildServer } from '../src/build-server.ts'
-import { silentLogger } from '../src/logger.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 

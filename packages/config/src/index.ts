@@ -8,4 +8,3 @@ export {
   loadConfig,
 } from './load-config.ts'
 export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_KID, type Env, EnvSchema, SECRET_VARIABLES } from './schema.ts'
-export { serviceAnswers, type TestServices, testServices, UNAVAILABLE_REPORT } from './test-services.ts'

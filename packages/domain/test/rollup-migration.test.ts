@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { seededRandom } from '@jackpot/test-kit'
 import { type DrizzleJackpotStore, openJackpot, verifyLedger } from '../src/index.ts'
 import { manualClock } from './support/manual-clock.ts'
-import { seededRandom } from './support/seeded-random.ts'
 
 // PGlite starts three times on one directory.
 setDefaultTimeout(120_000)

@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
+import { seededRandom } from '@jackpot/test-kit'
 import { type JackpotStore, openJackpot } from '../src/index.ts'
 import { conservationGap, figuresOf, readWholeLedger, replayLedger } from './support/ledger-replay.ts'
 import {
   createTestPostgresDatabase,
-  postgresAddress,
-  postgresAvailable,
+  runPostgresSuite,
   type TestPostgresDatabase,
 } from './support/postgres-test-database.ts'
-import { reportUnavailable } from './support/report-unavailable.ts'
-import { seededRandom } from './support/seeded-random.ts'
 
 const WRITERS_PER_REPLICA = 40
 const WRITES_PER_WRITER = 15
 
 // Under CI=true a missing PostgreSQL fails this suite (createTestPostgresDatabase throws); elsewhere it is reported.
-const runs = (await postgresAvailable()) || testServices().servicesRequired
-if (!runs) reportUnavailable(`packages/domain two-replica suite: no PostgreSQL at ${postgresAddress()}`)
+const runs = await runPostgresSuite('packages/domain two-replica')
 
 describe.skipIf(!runs)('two replicas on one PostgreSQL', () => {
   let database: TestPostgresDatabase

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { silentLogger } from '../logger.ts'
+import { silentLogger } from '@jackpot/test-kit'
 import { backupRequestsDir } from './backup-requests.ts'
 import { type BackupResponder, startBackupResponder } from './backup-responder.ts'
 

@@ -1,6 +1,13 @@
 export { FallbackRateLimiter, type Guard } from './fallback-rate-limiter.ts'
 export { MemoryRateLimiter } from './memory-rate-limiter.ts'
-export { policyFor, type RateLimitGroups, rateLimitGroupsFromConfig } from './rate-limit-groups.ts'
+export {
+  declaredGroupOf,
+  limitedAs,
+  policyLookup,
+  type RateLimitGroupName,
+  type RateLimitGroups,
+  rateLimitGroupsFromConfig,
+} from './rate-limit-groups.ts'
 export {
   principalKey,
   type RateLimitPluginOptions,

@@ -6,7 +6,7 @@ import { createAuthenticator } from '../auth/authenticator.ts'
 import { signJwt } from '../auth/jwt.ts'
 import { errorHandler } from '../http/error-handler.ts'
 import { MemoryRateLimiter } from './memory-rate-limiter.ts'
-import type { RateLimitGroups } from './rate-limit-groups.ts'
+import { limitedAs, type RateLimitGroups } from './rate-limit-groups.ts'
 import { pathOf, rateLimits } from './rate-limit-plugin.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
@@ -48,6 +48,7 @@ function app(options: { trustedProxyHops?: number; limiter?: RateLimiter } = {})
     limiter: options.limiter ?? new MemoryRateLimiter(),
     groups,
     trustedProxyHops: options.trustedProxyHops ?? 0,
+    routes: () => server.routes,
   })
   const auth = authPlugin(
     createAuthenticator({ apiKeys: store, jwtKeys, jwtIssuer: issuer, jwtAudience: 'jackpot-api' }),
@@ -57,9 +58,15 @@ function app(options: { trustedProxyHops?: number; limiter?: RateLimiter } = {})
     .use(errorHandler())
     .use(limits.plugin)
     .use(auth)
-    .get('/api/v1/pools', () => ({ pools: [] }))
-    .post('/api/v1/contributions', ({ principal }) => ({ by: principal.kind }), { auth: 'game' })
-    .get('/api/v1/stats', ({ principal }) => ({ by: principal.kind }), { auth: 'viewer' })
+    .get('/api/v1/pools', () => ({ pools: [] }), { detail: { ...limitedAs('public'), summary: 'pools' } })
+    .post('/api/v1/contributions', ({ principal }) => ({ by: principal.kind }), {
+      auth: 'game',
+      detail: { ...limitedAs('game'), summary: 'contribute' },
+    })
+    .get('/api/v1/stats', ({ principal }) => ({ by: principal.kind }), {
+      auth: 'viewer',
+      detail: { ...limitedAs('staff'), summary: 'stats' },
+    })
     .get('/health/live', () => 'ok')
   return { server, store }
 }

@@ -3,12 +3,22 @@ import { Elysia } from 'elysia'
 import type { Principal } from '../auth/principal.ts'
 import { clientIp, type RequestIpSource } from '../http/client-ip.ts'
 import { HttpProblem, type Problem, problem } from '../http/problem.ts'
-import { policyFor, type RateLimitGroups } from './rate-limit-groups.ts'
+import {
+  type DeclaredRoute,
+  type PolicyLookup,
+  policyLookup,
+  type RateLimitGroups,
+} from './rate-limit-groups.ts'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
 
 export interface RateLimitPluginOptions {
   limiter: RateLimiter
   groups: RateLimitGroups
+  /**
+   * The app's routes (Elysia's `app.routes`), read once at the first request: each
+   * declares its group in its `detail` (`limitedAs`).
+   */
+  routes: () => readonly DeclaredRoute[]
   /**
    * Proxies in front of the server that append to X-Forwarded-For; the client IP is
    * read right to left through this many entries (see clientAddress). 0: the socket peer. Defaults to 0.
@@ -44,11 +54,16 @@ interface Reservation {
  * carries the `RateLimit-*` headers of the budget that decided.
  *
  * @example
- * const limits = rateLimits({ limiter: new MemoryRateLimiter(), groups: rateLimitGroupsFromConfig(config) })
+ * const limits = rateLimits({ limiter, groups: rateLimitGroupsFromConfig(config), routes: () => api.routes })
  * app.use(limits.plugin).use(authPlugin(authenticator, { onVerified: limits.verified }))
  */
 export function rateLimits(options: RateLimitPluginOptions) {
   const { limiter, groups, onDecision } = options
+  let lookup: PolicyLookup | undefined
+  const policyFor = (method: string, path: string) => {
+    lookup ??= policyLookup(options.routes(), groups)
+    return lookup(method, path)
+  }
   const trustedHops = options.trustedProxyHops ?? 0
   const reservations = new WeakMap<Request, Reservation>()
   // Every request under /api pays for this hook: no URL parsing, no promise when the
@@ -128,7 +143,7 @@ export function rateLimits(options: RateLimitPluginOptions) {
   // *look* asynchronous either: no `return f(...)` or `=> f(...)` in its text.
   const inMemory = ({ request, server, set }: HookContext): Response | undefined => {
     const path = pathOf(request.url)
-    const policy = policyFor(request.method, path, groups)
+    const policy = policyFor(request.method, path)
     if (!policy) return undefined
     const key = ipKey(clientIp(request, server, trustedHops))
     // biome-ignore lint/style/useConst: a `const` is folded into the `return` by Bun's transpiler, which Elysia would then read as asynchronous.
@@ -138,7 +153,7 @@ export function rateLimits(options: RateLimitPluginOptions) {
   }
   const shared = async ({ request, server, set }: HookContext): Promise<Response | undefined> => {
     const path = pathOf(request.url)
-    const policy = policyFor(request.method, path, groups)
+    const policy = policyFor(request.method, path)
     if (!policy) return undefined
     const key = ipKey(clientIp(request, server, trustedHops))
     const decision = await limiter.consume(key, policy)

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import { appendFileSync } from 'node:fs'
-import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
+import { describeWithServices, redisNeed, seededRandom, testServices } from '@jackpot/test-kit'
 import Redis from 'ioredis'
-import { seededRandom } from '../../test/support/random.ts'
 import { FallbackRateLimiter } from './fallback-rate-limiter.ts'
 import { MemoryRateLimiter } from './memory-rate-limiter.ts'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './rate-limiter.ts'
@@ -110,96 +108,80 @@ describe('FallbackRateLimiter', () => {
 
 // End-to-end against the real Redis: two connections stand in for two replicas.
 const services = testServices()
-const redisUp = await serviceAnswers(services.redisUrl, 6379)
 
-if (redisUp || services.servicesRequired) {
-  describe('RedisRateLimiter (real Redis)', () => {
-    const replicas = [new Redis(services.redisUrl), new Redis(services.redisUrl)]
-    const keyPrefix = `jackpot-test:${crypto.randomUUID()}:ratelimit:`
-    afterAll(async () => {
-      const keys = await replicas[0]!.keys(`${keyPrefix}*`)
-      if (keys.length > 0) await replicas[0]!.del(...keys)
-      for (const redis of replicas) redis.disconnect()
-    })
-    const requireRedis = () => {
-      if (!redisUp)
-        throw new Error(`Redis is required under CI=true but not reachable at ${services.redisUrl}`)
-    }
-
-    limiterCases(() => {
-      requireRedis()
-      return {
-        limiter: new RedisRateLimiter(replicas[0]!, { keyPrefix }),
-        policy: { ...policy, group: `cases-${crypto.randomUUID()}` },
-      }
-    })
-
-    test('two replicas sharing Redis allow the limit in total, not twice it', async () => {
-      requireRedis()
-      const shared: RateLimitPolicy = { group: `e2e-${crypto.randomUUID()}`, limit: 50, windowMs: 60_000 }
-      const [a, b] = replicas.map((redis) => new RedisRateLimiter(redis, { keyPrefix }))
-      const decisions = await Promise.all(
-        Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b)!.consume('game-server-1', shared)),
-      )
-      // A fresh key has no previous window to weigh, so the counter is exact here: 50, not about 50.
-      expect(decisions.filter((d) => d.allowed)).toHaveLength(50)
-      const refused = decisions.find((d) => !d.allowed)
-      expect(refused?.retryAfterMs).toBeGreaterThan(0)
-      expect(refused?.source).toBe('redis')
-    })
-
-    test('holds one small key per client: its size does not grow with the requests it counts', async () => {
-      requireRedis()
-      const redis = replicas[0]!
-      let now = 1_000_000
-      const limiter = new RedisRateLimiter(redis, { keyPrefix, now: () => now })
-      const busy: RateLimitPolicy = {
-        group: `memory-${crypto.randomUUID()}`,
-        limit: 1_000_000,
-        windowMs: 1000,
-      }
-      const key = limiter.keyOf('client', busy)
-      const sizes: number[] = []
-      for (const requests of [10, 1_000, 5_000]) {
-        for (let i = 0; i < requests; i++) {
-          now += 1
-          await limiter.consume('client', busy)
-        }
-        sizes.push(Number(await redis.memory('USAGE', key)))
-        expect(await redis.keys(`${keyPrefix}${busy.group}:*`)).toEqual([key])
-      }
-      expect(sizes[1]).toBe(sizes[0])
-      expect(sizes[2]).toBe(sizes[0])
-      expect(await redis.hgetall(key)).toEqual({ w: String(Math.floor(now / 1000)), c: '11', p: '1000' }) // 6 010 requests, 1 ms apart from 1 000 000
-    })
-
-    test('decides exactly as the memory limiter on the same clock (the Lua script is the same algorithm)', async () => {
-      requireRedis()
-      const seed = Date.now()
-      const random = seededRandom(seed)
-      let now = 5_000_000
-      const memory = new MemoryRateLimiter({ now: () => now })
-      const redis = new RedisRateLimiter(replicas[1]!, { keyPrefix, now: () => now })
-      const p: RateLimitPolicy = { group: `same-${crypto.randomUUID()}`, limit: 7, windowMs: 1000 }
-      const last = new Map<string, RateLimitDecision>()
-      for (let i = 0; i < 600; i++) {
-        now += random.int(0, 120)
-        const key = random.pick(['a', 'b', 'c'])
-        const from = random.pick(['a', 'b', 'c'])
-        const previous = last.get(from)
-        const refund =
-          random.next() < 0.2 && previous?.allowed && from !== key
-            ? { key: from, window: previous.window, source: 'local' as const }
-            : undefined
-        const local = memory.consumeSync(key, p, refund)
-        const shared = await redis.consume(key, p, refund && { ...refund, source: 'redis' })
-        last.set(key, local)
-        expect({ ...shared, source: 'local' }, `seed ${seed}, step ${i}`).toEqual(local)
-      }
-    })
+await describeWithServices('apps/server RedisRateLimiter (real Redis)', [redisNeed(services)], () => {
+  const replicas = [new Redis(services.redisUrl), new Redis(services.redisUrl)]
+  const keyPrefix = `jackpot-test:${crypto.randomUUID()}:ratelimit:`
+  afterAll(async () => {
+    const keys = await replicas[0]!.keys(`${keyPrefix}*`)
+    if (keys.length > 0) await replicas[0]!.del(...keys)
+    for (const redis of replicas) redis.disconnect()
   })
-} else {
-  const line = `apps/server rate-limit Redis suite: no Redis at ${services.redisUrl}`
-  appendFileSync(UNAVAILABLE_REPORT, `${line}\n`)
-  console.warn(`not run: ${line}`)
-}
+  limiterCases(() => {
+    return {
+      limiter: new RedisRateLimiter(replicas[0]!, { keyPrefix }),
+      policy: { ...policy, group: `cases-${crypto.randomUUID()}` },
+    }
+  })
+
+  test('two replicas sharing Redis allow the limit in total, not twice it', async () => {
+    const shared: RateLimitPolicy = { group: `e2e-${crypto.randomUUID()}`, limit: 50, windowMs: 60_000 }
+    const [a, b] = replicas.map((redis) => new RedisRateLimiter(redis, { keyPrefix }))
+    const decisions = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b)!.consume('game-server-1', shared)),
+    )
+    // A fresh key has no previous window to weigh, so the counter is exact here: 50, not about 50.
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(50)
+    const refused = decisions.find((d) => !d.allowed)
+    expect(refused?.retryAfterMs).toBeGreaterThan(0)
+    expect(refused?.source).toBe('redis')
+  })
+
+  test('holds one small key per client: its size does not grow with the requests it counts', async () => {
+    const redis = replicas[0]!
+    let now = 1_000_000
+    const limiter = new RedisRateLimiter(redis, { keyPrefix, now: () => now })
+    const busy: RateLimitPolicy = {
+      group: `memory-${crypto.randomUUID()}`,
+      limit: 1_000_000,
+      windowMs: 1000,
+    }
+    const key = limiter.keyOf('client', busy)
+    const sizes: number[] = []
+    for (const requests of [10, 1_000, 5_000]) {
+      for (let i = 0; i < requests; i++) {
+        now += 1
+        await limiter.consume('client', busy)
+      }
+      sizes.push(Number(await redis.memory('USAGE', key)))
+      expect(await redis.keys(`${keyPrefix}${busy.group}:*`)).toEqual([key])
+    }
+    expect(sizes[1]).toBe(sizes[0])
+    expect(sizes[2]).toBe(sizes[0])
+    expect(await redis.hgetall(key)).toEqual({ w: String(Math.floor(now / 1000)), c: '11', p: '1000' }) // 6 010 requests, 1 ms apart from 1 000 000
+  })
+
+  test('decides exactly as the memory limiter on the same clock (the Lua script is the same algorithm)', async () => {
+    const seed = Date.now()
+    const random = seededRandom(seed)
+    let now = 5_000_000
+    const memory = new MemoryRateLimiter({ now: () => now })
+    const redis = new RedisRateLimiter(replicas[1]!, { keyPrefix, now: () => now })
+    const p: RateLimitPolicy = { group: `same-${crypto.randomUUID()}`, limit: 7, windowMs: 1000 }
+    const last = new Map<string, RateLimitDecision>()
+    for (let i = 0; i < 600; i++) {
+      now += random.int(0, 120)
+      const key = random.pick(['a', 'b', 'c'])
+      const from = random.pick(['a', 'b', 'c'])
+      const previous = last.get(from)
+      const refund =
+        random.next() < 0.2 && previous?.allowed && from !== key
+          ? { key: from, window: previous.window, source: 'local' as const }
+          : undefined
+      const local = memory.consumeSync(key, p, refund)
+      const shared = await redis.consume(key, p, refund && { ...refund, source: 'redis' })
+      last.set(key, local)
+      expect({ ...shared, source: 'local' }, `seed ${seed}, step ${i}`).toEqual(local)
+    }
+  })
+})

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import { actorOf } from '../auth/principal.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import {
   ApiKeyListSchema,
   ApiKeySchema,
@@ -34,6 +35,7 @@ export function apiKeyRoutes({ apiKeys, auth }: RouteDeps) {
         ),
         response: { 201: CreatedApiKeySchema, 400: ProblemSchema, ...errors },
         detail: {
+          ...limitedAs('staff'),
           tags: ['api-keys'],
           operationId: 'createApiKey',
           summary: 'Create a game-server API key',
@@ -45,6 +47,7 @@ export function apiKeyRoutes({ apiKeys, auth }: RouteDeps) {
       auth: 'admin',
       response: { 200: ApiKeyListSchema, ...errors },
       detail: {
+        ...limitedAs('staff'),
         tags: ['api-keys'],
         operationId: 'listApiKeys',
         summary: 'List API keys (without the secrets)',
@@ -59,6 +62,7 @@ export function apiKeyRoutes({ apiKeys, auth }: RouteDeps) {
         params: t.Object({ id: Text({ minLength: 1, maxLength: 64 }) }),
         response: { 200: ApiKeySchema, 404: ProblemSchema, ...errors },
         detail: {
+          ...limitedAs('staff'),
           tags: ['api-keys'],
           operationId: 'revokeApiKey',
           summary: 'Revoke an API key',

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { CursorText } from '../http/text.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { AuditPageSchema, toAuditEntryView } from '../views/audit-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -21,6 +22,7 @@ export function auditRoutes({ store, auth }: RouteDeps) {
       }),
       response: { 200: AuditPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {
+        ...limitedAs('staff'),
         tags: ['config'],
         operationId: 'listAuditEntries',
         summary: 'Read the audit trail of configuration changes',

@@ -3,6 +3,7 @@ import { actorOf } from '../auth/principal.ts'
 import { ContributionBp, PoolSlug } from '../http/domain-schemas.ts'
 import { Cents, centsFromJson, StrictInteger } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { PoolSchema, toPoolView } from '../views/pool-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -35,7 +36,12 @@ export function configRoutes({ store, auth }: RouteDeps) {
           401: ProblemSchema,
           403: ProblemSchema,
         },
-        detail: { tags: ['config'], operationId: 'getConfig', summary: 'Read the pool configuration' },
+        detail: {
+          ...limitedAs('staff'),
+          tags: ['config'],
+          operationId: 'getConfig',
+          summary: 'Read the pool configuration',
+        },
       },
     )
     .put(
@@ -69,6 +75,7 @@ export function configRoutes({ store, auth }: RouteDeps) {
           422: ProblemSchema,
         },
         detail: {
+          ...limitedAs('staff'),
           tags: ['config'],
           operationId: 'updatePoolConfig',
           summary: "Change a pool's configuration",

@@ -4,6 +4,7 @@ import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/i
 import { centsFromJson } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { ContributionSchema, toContributionView } from '../views/contribution-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -50,6 +51,7 @@ export function contributionRoutes({ store, auth }: RouteDeps) {
         422: ProblemSchema,
       },
       detail: {
+        ...limitedAs('game'),
         tags: ['game'],
         operationId: 'createContribution',
         summary: 'Contribute a wager to the pools',

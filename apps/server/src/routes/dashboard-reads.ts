@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { PageLimit } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { PoolGrowthPageSchema, toPoolGrowthPage } from '../views/pool-growth-view.ts'
 import { RecentWinsPageSchema, toRecentWinsPage } from '../views/recent-win-view.ts'
 import { TopGamesPageSchema, toTopGamesPage } from '../views/top-game-view.ts'
@@ -33,6 +34,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         query: t.Object({ before: Cursor("A previous page's nextCursor: older wins"), limit: PageLimit() }),
         response: { 200: RecentWinsPageSchema, ...Errors },
         detail: {
+          ...limitedAs('staff'),
           tags: ['stats'],
           operationId: 'listRecentWins',
           summary: 'Latest wins',
@@ -57,6 +59,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         // 422: a cursor that decodes but was not handed out by this route (the domain refuses it).
         response: { 200: TopGamesPageSchema, ...Errors, 422: ProblemSchema },
         detail: {
+          ...limitedAs('staff'),
           tags: ['stats'],
           operationId: 'listTopGames',
           summary: "Today's top games",
@@ -89,6 +92,7 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
         }),
         response: { 200: PoolGrowthPageSchema, ...Errors },
         detail: {
+          ...limitedAs('staff'),
           tags: ['stats'],
           operationId: 'listPoolGrowth',
           summary: 'Growth of each pool over 24 h',

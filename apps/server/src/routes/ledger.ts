@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import { PageLimit, PoolSlug } from '../http/domain-schemas.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { CursorText } from '../http/text.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { LedgerKind, LedgerPageSchema, toLedgerEntryView } from '../views/ledger-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -34,6 +35,7 @@ export function ledgerRoutes({ store, auth }: RouteDeps) {
       query: LedgerQuery,
       response: { 200: LedgerPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {
+        ...limitedAs('staff'),
         tags: ['ledger'],
         operationId: 'listLedgerEntries',
         summary: 'Read the ledger',

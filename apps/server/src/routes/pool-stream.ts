@@ -3,6 +3,7 @@ import { clientIp, type RequestIpSource, trustedProxyHops } from '../http/client
 import { HttpProblem, problem } from '../http/problem.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
 import type { PoolStreamHub } from '../pool-stream/pool-stream-hub.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import type { RouteDeps } from './route-deps.ts'
 
 export interface PoolStreamRouteOptions {
@@ -59,6 +60,7 @@ export function poolStreamRoutes({ config }: RouteDeps, { poolCache, hub }: Pool
     },
     {
       detail: {
+        ...limitedAs('public'),
         tags: ['pools'],
         operationId: 'streamPools',
         summary: 'Stream pool changes (Server-Sent Events)',

@@ -5,6 +5,7 @@ import { ProblemSchema } from '../http/problem.ts'
 import { ResponseHeaders } from '../http/response-headers.ts'
 import type { PoolCache } from '../pool-cache/pool-cache.ts'
 import type { CachedJson } from '../pool-cache/pool-snapshot.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { RATE_LIMIT_VOLATILE_HEADERS } from '../rate-limit/rate-limit-plugin.ts'
 import { PoolListSchema, PoolSchema } from '../views/pool-view.ts'
 import type { RouteDeps } from './route-deps.ts'
@@ -45,6 +46,7 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
     .get('/pools', async ({ request, set }) => respond(await poolCache.list(), request, set), {
       response: { 200: PoolListSchema },
       detail: {
+        ...limitedAs('public'),
         tags: ['pools'],
         operationId: 'listPools',
         summary: 'List pools',
@@ -58,6 +60,7 @@ export function poolRoutes({ config }: RouteDeps, poolCache: PoolCache) {
         params: t.Object({ slug: Slug }),
         response: { 200: PoolSchema, 404: ProblemSchema },
         detail: {
+          ...limitedAs('public'),
           tags: ['pools'],
           operationId: 'getPool',
           summary: 'Read one pool',

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia'
 import { ProblemSchema } from '../http/problem.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { StatsSchema, toStatsView } from '../views/stats-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -11,6 +12,7 @@ export function statsRoutes({ store, auth }: RouteDeps) {
       auth: 'viewer',
       response: { 200: StatsSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {
+        ...limitedAs('staff'),
         tags: ['stats'],
         operationId: 'getStats',
         summary: "Totals, today's contributions and growth",

@@ -3,6 +3,7 @@ import { PoolSlug } from '../http/domain-schemas.ts'
 import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
+import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { toWinView, WinSchema } from '../views/win-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
@@ -46,6 +47,7 @@ export function winRoutes({ store, auth }: RouteDeps) {
         413: ProblemSchema,
       },
       detail: {
+        ...limitedAs('game'),
         tags: ['game'],
         operationId: 'createWin',
         summary: 'Record a jackpot win',

@@ -8,8 +8,8 @@ import {
   type WritesListener,
 } from '@jackpot/domain'
 import { CircuitBreakerRegistry } from '@jackpot/observability'
+import { silentLogger } from '@jackpot/test-kit'
 import { Elysia } from 'elysia'
-import { silentLogger } from '../logger.ts'
 import { createServerObservability, type ServerObservability } from './server-observability.ts'
 
 const config = loadConfig({ NODE_ENV: 'test' })

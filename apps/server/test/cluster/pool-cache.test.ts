@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
 import { type JackpotStore, openJackpot, type Pool, PoolNotFoundError } from '@jackpot/domain'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '@jackpot/domain/testing'
 import { type CacheBus, memoryBus } from '@jackpot/observability/cache'
 import { ManualClock } from '@jackpot/observability/testing'
+import { testServices } from '@jackpot/test-kit'
 import { freePort } from '../../../../ops/verify/free-port.ts'
 import {
   createPoolCache,

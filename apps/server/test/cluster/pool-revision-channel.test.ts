@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
 import { type JackpotStore, openJackpot } from '@jackpot/domain'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '@jackpot/domain/testing'
+import { testServices } from '@jackpot/test-kit'
 import { createPoolCache, type PoolCache } from '../../src/pool-cache/index.ts'
 import type { PoolSnapshot } from '../../src/pool-cache/pool-snapshot.ts'
 import { parseAnnouncement, poolRevisionChannel } from '../../src/pool-stream/pool-revision-channel.ts'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '@jackpot/domain/testing'
+import { testServices } from '@jackpot/test-kit'
 import { type LocalCluster, startLocalCluster } from '../../../../ops/cluster/local-cluster.ts'
 import { eventsOf } from '../support/sse-client.ts'
 import { clusterToken, contribute, createGameKey, readPools, within } from './support/cluster-client.ts'

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { testServices } from '@jackpot/config'
 import {
   createTestPostgresDatabase,
   runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
 import { TcpProxy } from '@jackpot/observability/testing'
+import { testServices } from '@jackpot/test-kit'
 import { contribute, type ObservedServer, startObservedServer } from '../support/observed-server.ts'
 
 // Short enough for a test, in the same proportions as the defaults; the timeouts leave room

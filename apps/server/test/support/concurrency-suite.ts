@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { loadConfig } from '@jackpot/config'
 import { MAX_WAGER_CENTS, type OpenedJackpot } from '@jackpot/domain'
+import { seededRandom, silentLogger } from '@jackpot/test-kit'
 import { signJwt } from '../../src/auth/jwt.ts'
 import { buildServer } from '../../src/build-server.ts'
-import { silentLogger } from '../../src/logger.ts'
 import type { ContributionView } from '../../src/views/contribution-view.ts'
 import type { LedgerEntryView } from '../../src/views/ledger-view.ts'
 import type { PoolView } from '../../src/views/pool-view.ts'
 import { type CheckedFetch, contractFetch } from './contract-fetch.ts'
-import { seededRandom } from './random.ts'
 
 export interface ConcurrencySuiteOptions {
   /** Opens a fresh, empty store; `close` closes it and drops its database. */

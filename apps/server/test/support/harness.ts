@@ -1,11 +1,11 @@
 import { type Config, loadConfig } from '@jackpot/config'
 import type { OpenedJackpot } from '@jackpot/domain'
 import { CircuitBreakerRegistry } from '@jackpot/observability'
+import { silentLogger } from '@jackpot/test-kit'
 import type { App } from '../../src/app.ts'
 import { signJwt } from '../../src/auth/jwt.ts'
 import type { StaffRole } from '../../src/auth/roles.ts'
 import { buildServer } from '../../src/build-server.ts'
-import { silentLogger } from '../../src/logger.ts'
 import { ContractValidator } from './contract-validator.ts'
 
 export interface Harness {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { seededRandom } from '../../test/support/seeded-random.ts'
+import { seededRandom } from '@jackpot/test-kit'
 import { InvalidCommandError } from '../errors.ts'
 import { type ContributionPoolState, MAX_WAGER_CENTS, splitContribution } from './contribution-split.ts'
 import { computeWinPayout } from './win-payout.ts'

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { seededRandom } from '@jackpot/test-kit'
 import {
   type ContributionReceipt,
   IdempotencyConflictError,
@@ -6,7 +7,6 @@ import {
   type WinReceipt,
 } from '../../src/index.ts'
 import { conservationGap, figuresOf, readWholeLedger, replayLedger } from '../support/ledger-replay.ts'
-import { seededRandom } from '../support/seeded-random.ts'
 import type { StoreHarness } from './store-harness.ts'
 
 const CONTRIBUTIONS = 500

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { seededRandom } from '@jackpot/test-kit'
 import {
   CurrencyMismatchError,
   IdempotencyConflictError,
@@ -6,7 +7,6 @@ import {
   type PoolDefinition,
 } from '../../src/index.ts'
 import { conservationGap, readWholeLedger } from '../support/ledger-replay.ts'
-import { seededRandom } from '../support/seeded-random.ts'
 import type { StoreHarness } from './store-harness.ts'
 
 export const CAPPED: PoolDefinition = {

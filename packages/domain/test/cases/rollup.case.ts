@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
+import { seededRandom } from '@jackpot/test-kit'
 import { DrizzleJackpotStore, HistoryNotEmptyError, verifyLedger } from '../../src/index.ts'
 import { readWholeLedger } from '../support/ledger-replay.ts'
-import { seededRandom } from '../support/seeded-random.ts'
 import type { StoreHarness } from './store-harness.ts'
 
 const MINUTE = 60_000

@@ -14,6 +14,7 @@ export {
   createTestPostgresDatabase,
   postgresAddress,
   postgresAvailable,
+  postgresNeed,
   runPostgresSuite,
   type TestPostgresDatabase,
 } from './postgres-test-database.ts'
@@ -26,8 +27,6 @@ export {
   startPrivatePostgres,
 } from './private-postgres.ts'
 export { recordingMeter } from './recording-meter.ts'
-export { reportUnavailable } from './report-unavailable.ts'
-export { seededRandom } from './seeded-random.ts'
 export {
   pgliteBackend,
   postgresBackend,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { testServices } from '@jackpot/config'
+import { runWithServices, type ServiceNeed, testServices } from '@jackpot/test-kit'
 import postgres from 'postgres'
-import { reportUnavailable } from './report-unavailable.ts'
 
 let availability: Promise<boolean> | undefined
 
@@ -80,16 +79,18 @@ function adminClient() {
   return postgres(testServices().postgresUrl, { max: 1, connect_timeout: 1, onnotice: () => {} })
 }
 
+/** The test PostgreSQL as a need for test-kit's suite rule (answers `select 1`, not just its port). */
+export function postgresNeed(): ServiceNeed {
+  return { what: `PostgreSQL at ${postgresAddress()}`, available: postgresAvailable }
+}
+
 /**
- * Whether a PostgreSQL-only suite should be defined: yes when PostgreSQL is
- * reachable, and yes under CI=true even when it is not (its tests then fail,
- * never skip). Otherwise it reports the suite as not run and says no.
+ * Whether a PostgreSQL-only suite should be defined: test-kit's one rule (yes
+ * when reachable or under CI=true, where its tests then fail; else reported).
  *
  * @example
  * if (await runPostgresSuite('packages/domain startup')) describe('on PostgreSQL', () => { ... })
  */
-export async function runPostgresSuite(suite: string): Promise<boolean> {
-  if ((await postgresAvailable()) || testServices().servicesRequired) return true
-  reportUnavailable(`${suite} PostgreSQL suite: no PostgreSQL at ${postgresAddress()}`)
-  return false
+export function runPostgresSuite(suite: string): Promise<boolean> {
+  return runWithServices(`${suite} PostgreSQL suite`, [postgresNeed()])
 }

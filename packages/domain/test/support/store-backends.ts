@@ -1,4 +1,4 @@
-import { testServices } from '@jackpot/config'
+import { reportUnavailable, servicesVerdict } from '@jackpot/test-kit'
 import { DrizzleJackpotStore } from '../../src/drizzle-jackpot-store.ts'
 import {
   DEFAULT_POOLS,
@@ -7,8 +7,7 @@ import {
   openJackpot,
   type PoolDefinition,
 } from '../../src/index.ts'
-import { createTestPostgresDatabase, postgresAddress, postgresAvailable } from './postgres-test-database.ts'
-import { reportUnavailable } from './report-unavailable.ts'
+import { createTestPostgresDatabase, postgresNeed } from './postgres-test-database.ts'
 
 /** Options a backend passes through to `openJackpot`; the backend picks the database. */
 export type TestStoreOptions = Omit<OpenJackpotOptions, 'databaseUrl' | 'pgliteDataDir'>
@@ -70,19 +69,16 @@ export const postgresBackend: StoreBackend = {
  */
 export async function storeBackends(options: { suite?: string } = {}): Promise<StoreBackend[]> {
   const suite = options.suite ?? 'packages/domain'
-  if (await postgresAvailable()) return [pgliteBackend, postgresBackend]
-  const where = postgresAddress()
-  if (testServices().servicesRequired) {
+  const verdict = await servicesVerdict([postgresNeed()])
+  if (verdict.run) return [pgliteBackend, postgresBackend]
+  const missing = verdict.missing.join(', ')
+  if (verdict.required) {
     return [
       pgliteBackend,
-      {
-        name: 'postgres',
-        open: () =>
-          Promise.reject(new Error(`PostgreSQL is required under CI=true but not reachable at ${where}`)),
-      },
+      { name: 'postgres', open: () => Promise.reject(new Error(`required under CI=true: ${missing}`)) },
     ]
   }
-  reportUnavailable(`${suite} PostgreSQL suite: no PostgreSQL at ${where} (ran on PGlite only)`)
+  reportUnavailable(`${suite} PostgreSQL suite: missing ${missing} (ran on PGlite only)`)
   return [pgliteBackend]
 }
 

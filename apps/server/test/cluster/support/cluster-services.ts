@@ -1,7 +1,6 @@
-import { describe, test } from 'bun:test'
 import { existsSync } from 'node:fs'
-import { serviceAnswers, testServices } from '@jackpot/config'
-import { postgresAddress, postgresAvailable, reportUnavailable } from '@jackpot/domain/testing'
+import { postgresAddress, postgresAvailable } from '@jackpot/domain/testing'
+import { describeWithServices, redisNeed, type ServiceNeed } from '@jackpot/test-kit'
 import { privateRedisAvailable, REDIS_SERVER } from '../../../../../ops/cluster/private-redis.ts'
 import { DEFAULT_NGINX } from '../../../../../ops/edge/start-edge.ts'
 
@@ -16,32 +15,22 @@ export interface ClusterNeeds {
 }
 
 /**
- * Declares `body` when what the suite needs is here. Otherwise it fails under
- * CI=true (a missing service never passes silently there) or reports the
- * suite as not run.
+ * Declares `body` when what the suite needs is here; otherwise test-kit's one
+ * rule (fail under CI=true, else report not run).
  *
  * @example
  * await describeWith('pool cache', { postgres: true, redis: true }, () => { test(…) })
  */
-export async function describeWith(name: string, needs: ClusterNeeds, body: () => void): Promise<void> {
-  const missing: string[] = []
-  if (needs.postgres && !(await postgresAvailable())) missing.push(`PostgreSQL at ${postgresAddress()}`)
-  if (needs.redis && !(await serviceAnswers(testServices().redisUrl, 6379)))
-    missing.push(`Redis at ${testServices().redisUrl}`)
-  if (needs.redisServer && !privateRedisAvailable()) missing.push(`redis-server at ${REDIS_SERVER}`)
-  if (needs.nginx && !existsSync(DEFAULT_NGINX)) missing.push(`nginx at ${DEFAULT_NGINX}`)
-  if (missing.length === 0) {
-    describe(name, body)
-  } else if (testServices().servicesRequired) {
-    test(`${name}: its services are here (CI=true)`, () => {
-      throw new Error(`missing: ${missing.join(', ')}`)
-    })
-  } else {
-    reportUnavailable(`apps/server ${name}: missing ${missing.join(', ')}`)
-  }
+export function describeWith(name: string, needs: ClusterNeeds, body: () => void): Promise<void> {
+  const wanted: ServiceNeed[] = []
+  if (needs.postgres)
+    wanted.push({ what: `PostgreSQL at ${postgresAddress()}`, available: postgresAvailable })
+  if (needs.redis) wanted.push(redisNeed())
+  if (needs.redisServer)
+    wanted.push({ what: `redis-server at ${REDIS_SERVER}`, available: privateRedisAvailable })
+  if (needs.nginx)
+    wanted.push({ what: `nginx at ${DEFAULT_NGINX}`, available: () => existsSync(DEFAULT_NGINX) })
+  return describeWithServices(`apps/server ${name}`, wanted, body)
 }
 
-/** A prefix no other run uses, so suites share the test Redis without clashing. */
-export function uniquePrefix(label: string): string {
-  return `test:${label}:${crypto.randomUUID()}`
-}
+export { uniquePrefix } from '@jackpot/test-kit'

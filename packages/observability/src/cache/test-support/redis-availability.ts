@@ -1,6 +1,4 @@
-import { describe, test } from 'bun:test'
-import { appendFileSync } from 'node:fs'
-import { serviceAnswers, testServices, UNAVAILABLE_REPORT } from '@jackpot/config'
+import { describeWithServices, serviceAnswers, testServices } from '@jackpot/test-kit'
 
 /** Where the Redis suites run, and whether a missing Redis must fail them (CI). */
 export interface RedisForTests {
@@ -22,40 +20,22 @@ export async function redisForTests(): Promise<RedisForTests> {
   return { url: services.redisUrl, host, port, available, required: services.servicesRequired }
 }
 
-/**
- * Says plainly that a suite did not run (Redis missing outside CI): prints the
- * line and appends it to the report `bun run test` prints at the end. The
- * SDK cannot depend on `@jackpot/domain/testing`, so this mirrors its helper.
- */
-export function reportUnavailable(line: string): void {
-  console.warn(`[not run] ${line}`)
-  appendFileSync(UNAVAILABLE_REPORT, `${line}\n`)
-}
-
-/** A prefix no other run uses, so suites share the real Redis without clashing. */
-export function uniquePrefix(label: string): string {
-  return `test:${label}:${crypto.randomUUID()}`
-}
+export { uniquePrefix } from '@jackpot/test-kit'
 
 /**
- * Declares `body` when the test Redis is reachable; otherwise fails under CI
- * (a missing service must never pass silently there) or reports the suite as
- * not run.
+ * Declares `body` when the test Redis is reachable; otherwise test-kit's one
+ * rule (fail under CI=true, else report the suite as not run).
  *
  * @example
  * await describeWithRedis('cache outages', (redis) => { test('…', async () => { … }) })
  */
 export async function describeWithRedis(name: string, body: (redis: RedisForTests) => void): Promise<void> {
   const redis = await redisForTests()
-  if (redis.available) {
-    describe(name, () => body(redis))
-  } else if (redis.required) {
-    test(`${name}: Redis is reachable (CI=true)`, () => {
-      throw new Error(`no Redis at ${redis.url}: "${name}" must run under CI`)
-    })
-  } else {
-    reportUnavailable(`observability ${name}: no Redis at ${redis.url}`)
-  }
+  await describeWithServices(
+    `observability ${name}`,
+    [{ what: `Redis at ${redis.url}`, available: () => redis.available }],
+    () => body(redis),
+  )
 }
 
 /**

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
- * Where the test suites find PostgreSQL and Redis. Lives here because only this
- * package reads the environment.
+ * Where the test suites find PostgreSQL and Redis. Test code only: production
+ * configuration lives in `@jackpot/config`, which never learns about tests.
  */
 export interface TestServices {
   /** An admin connection URL; suites create and drop their own databases through it. */

@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs'
-import { UNAVAILABLE_REPORT } from '@jackpot/config'
+import { UNAVAILABLE_REPORT } from './test-services.ts'
 
 /**
  * Says plainly that a suite could not run here (a service missing outside CI):

@@ -1,0 +1,4 @@
+import { createLogger, type Logger } from '@jackpot/observability'
+
+/** A logger that drops everything, for tests (kept out of the server's production modules). */
+export const silentLogger: Logger = createLogger({ level: 'silent' })
