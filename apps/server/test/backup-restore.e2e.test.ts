@@ -8,26 +8,13 @@ import {
   runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
+import { type CliRun, runCli } from './support/run-cli.ts'
 import { type ServerProcess, startServerProcess, TEST_JWT_SECRET } from './support/server-process.ts'
 
-const CLI = join(import.meta.dir, '../src/cli.ts')
 const WRITERS = 8
 
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; out: string; err: string }> {
-  const child = Bun.spawn([process.execPath, CLI, ...args], {
-    env: { LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
-  return { code, out, err }
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { JWT_SECRET: TEST_JWT_SECRET, ...env })
 }
 
 /**

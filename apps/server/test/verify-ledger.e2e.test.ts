@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { join } from 'node:path'
 import { type JackpotStore, openJackpot } from '@jackpot/domain'
 import {
   createTestPostgresDatabase,
@@ -7,21 +6,10 @@ import {
   runSql,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
+import { type CliRun, runCli } from './support/run-cli.ts'
 
-const CLI = join(import.meta.dir, '../src/cli.ts')
-
-async function verifyCli(databaseUrl: string): Promise<{ code: number; out: string; err: string }> {
-  const child = Bun.spawn([process.execPath, CLI, 'verify-ledger'], {
-    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
-  return { code, out, err }
+function verifyCli(databaseUrl: string): Promise<CliRun> {
+  return runCli(['verify-ledger'], { DATABASE_URL: databaseUrl })
 }
 
 if (await runPostgresSuite('apps/server verify-ledger')) {
