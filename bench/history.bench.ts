@@ -20,6 +20,7 @@
  */
 import { parseArgs } from 'node:util'
 import { openJackpot } from '@jackpot/domain'
+import { testServices } from '@jackpot/test-kit'
 import { SQL } from 'bun'
 import { signJwt } from '../apps/server/src/auth/jwt.ts'
 import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
@@ -113,7 +114,7 @@ async function routeLatencies(database: BenchDatabase, requests: number): Promis
   const jwtSecret = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`
   const server = await startPinnedServer({
     databaseUrl: database.url,
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: testServices().redisUrl,
     redisKeyPrefix: `bench-history-${process.pid}-${Date.now()}:`,
     jwtSecret,
   })
