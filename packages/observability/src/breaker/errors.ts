@@ -1,4 +1,6 @@
 import { ObservabilityError } from '../errors/observability-error.ts'
+import { OptionError } from '../errors/option-error.ts'
+import { OverrunError } from '../errors/overrun-error.ts'
 import type { CircuitState } from './circuit-state.ts'
 
 /**
@@ -11,9 +13,8 @@ import type { CircuitState } from './circuit-state.ts'
  *   set.headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1_000))
  * }
  */
-export class BrokenCircuitError extends ObservabilityError {
+export class BrokenCircuitError extends ObservabilityError<'E_CIRCUIT_OPEN'> {
   static readonly code = 'E_CIRCUIT_OPEN'
-  readonly code = BrokenCircuitError.code
   override readonly name = 'BrokenCircuitError'
 
   constructor(
@@ -25,35 +26,29 @@ export class BrokenCircuitError extends ObservabilityError {
     readonly retryAfterMs: number,
     options?: ErrorOptions,
   ) {
-    super(`circuit breaker "${breaker}" is ${state.replace('_', '-')}`, options)
+    super(BrokenCircuitError.code, `circuit breaker "${breaker}" is ${state.replace('_', '-')}`, options)
   }
 }
 
 /** The failure a call gets when it overruns the breaker's `timeoutMs`; also the abort reason of its signal. */
-export class CircuitTimeoutError extends ObservabilityError {
+export class CircuitTimeoutError extends OverrunError<'E_CIRCUIT_TIMEOUT'> {
   static readonly code = 'E_CIRCUIT_TIMEOUT'
-  readonly code = CircuitTimeoutError.code
   override readonly name = 'CircuitTimeoutError'
 
   constructor(
     readonly breaker: string,
-    readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
-    super(`call through circuit breaker "${breaker}" timed out after ${timeoutMs} ms`)
+    super(CircuitTimeoutError.code, `call through circuit breaker "${breaker}"`, timeoutMs)
   }
 }
 
 /** Thrown by {@link circuitBreaker} for an option out of range, naming the option. */
-export class CircuitBreakerOptionError extends ObservabilityError {
+export class CircuitBreakerOptionError extends OptionError<'E_CIRCUIT_OPTION'> {
   static readonly code = 'E_CIRCUIT_OPTION'
-  readonly code = CircuitBreakerOptionError.code
   override readonly name = 'CircuitBreakerOptionError'
 
-  constructor(
-    readonly option: string,
-    expected: string,
-    received: unknown,
-  ) {
-    super(`circuit breaker option "${option}" must be ${expected}, received ${String(received)}`)
+  constructor(option: string, expected: string, received: unknown) {
+    super(CircuitBreakerOptionError.code, 'circuit breaker', option, expected, received)
   }
 }

@@ -24,12 +24,6 @@ export type CacheErrorCode =
  *   if (error instanceof CacheError && error.code === 'E_CACHE_SERIALIZE') { … }
  * }
  */
-export class CacheError extends ObservabilityError {
+export class CacheError extends ObservabilityError<CacheErrorCode> {
   override readonly name = 'CacheError'
-  readonly code: CacheErrorCode
-
-  constructor(code: CacheErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }

@@ -11,7 +11,12 @@
  *   throw error
  * }
  */
-export abstract class ObservabilityError extends Error {
+export abstract class ObservabilityError<Code extends string = string> extends Error {
   /** Stable identifier, `E_…`; part of the public API, its meaning never changes. */
-  abstract readonly code: string
+  readonly code: Code
+
+  constructor(code: Code, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
 }

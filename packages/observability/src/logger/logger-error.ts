@@ -7,12 +7,6 @@ export type LoggerErrorCode = 'E_PRETTY_UNAVAILABLE'
  * Raised when a logger cannot be built as configured, e.g. `pretty: true`
  * without the optional `pino-pretty` peer dependency installed.
  */
-export class LoggerError extends ObservabilityError {
+export class LoggerError extends ObservabilityError<LoggerErrorCode> {
   override readonly name = 'LoggerError'
-  readonly code: LoggerErrorCode
-
-  constructor(code: LoggerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }

@@ -1,6 +1,6 @@
 import { BrokenCircuitError } from '../breaker/errors.ts'
 import { type Clock, systemClock } from '../clock/index.ts'
-import { ObservabilityError } from '../errors/observability-error.ts'
+import { OptionError } from '../errors/option-error.ts'
 
 /** What {@link RetryOptions.onRetry} is told before each wait. */
 export interface RetryEvent {
@@ -41,17 +41,12 @@ export interface RetryOptions {
 }
 
 /** Thrown by {@link retry} for an option out of range, naming the option. */
-export class RetryOptionError extends ObservabilityError {
+export class RetryOptionError extends OptionError<'E_RETRY_OPTION'> {
   static readonly code = 'E_RETRY_OPTION'
-  readonly code = RetryOptionError.code
   override readonly name = 'RetryOptionError'
 
-  constructor(
-    readonly option: string,
-    expected: string,
-    received: unknown,
-  ) {
-    super(`retry option "${option}" must be ${expected}, received ${String(received)}`)
+  constructor(option: string, expected: string, received: unknown) {
+    super(RetryOptionError.code, 'retry', option, expected, received)
   }
 }
 
