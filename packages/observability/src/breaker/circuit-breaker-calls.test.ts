@@ -1,26 +1,15 @@
 import { describe, expect, test } from 'bun:test'
-import { ManualClock } from '../clock/manual-clock.ts'
+import { manualBreaker } from '../../test/support/manual-breaker.ts'
+import { recordingClock } from '../../test/support/recording-clock.ts'
 import { circuitBreaker } from './circuit-breaker.ts'
 import type { CircuitBreakerOptions } from './circuit-breaker-options.ts'
 import { BrokenCircuitError, CircuitTimeoutError } from './errors.ts'
 
 class NotFoundError extends Error {}
 
-function setup<F = never>(options: Partial<CircuitBreakerOptions<F>> = {}) {
-  const clock = new ManualClock()
-  const breaker = circuitBreaker<F>({
-    name: 'db',
-    clock,
-    registry: false,
-    minimumCalls: 2,
-    openStateWaitMs: 1_000,
-    permittedCallsInHalfOpen: 1,
-    ...options,
-  })
-  const fail = (error: Error = new Error('db down')) =>
-    breaker.execute(() => Promise.reject(error)).catch((thrown: unknown) => thrown)
-  return { clock, breaker, fail }
-}
+/** Opens at 2 calls and probes with 1. */
+const setup = <F = never>(options: Partial<CircuitBreakerOptions<F>> = {}) =>
+  manualBreaker<F>({ minimumCalls: 2, openStateWaitMs: 1_000, permittedCallsInHalfOpen: 1, ...options })
 
 describe('circuit breaker calls', () => {
   describe('timeout', () => {
@@ -109,21 +98,8 @@ describe('circuit breaker calls', () => {
     })
 
     test("a real timer is unref'd while no call is in flight and holds the process while one is", async () => {
-      const handles: ReturnType<typeof setTimeout>[] = []
-      const breaker = circuitBreaker({
-        name: 'db',
-        registry: false,
-        timeoutMs: 60_000,
-        clock: {
-          now: Date.now,
-          setTimeout: (fn, ms) => {
-            const handle = setTimeout(fn, ms)
-            handles.push(handle)
-            return handle
-          },
-          clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-        },
-      })
+      const { clock, handles } = recordingClock()
+      const breaker = circuitBreaker({ name: 'db', registry: false, timeoutMs: 60_000, clock })
       let release: (value: string) => void = () => {}
       const running = breaker.execute(() => new Promise<string>((resolve) => (release = resolve)))
       expect(handles).toHaveLength(1)
@@ -249,8 +225,14 @@ describe('circuit breaker calls', () => {
   })
 
   describe("the caller's signal", () => {
-    test('aborts the call and rejects with its reason at once, recording nothing', async () => {
-      const { breaker } = setup()
+    test.each([
+      ['aborts the call and rejects with its reason at once, recording nothing', true],
+      [
+        'with abortCalls: false, still rejects at once with its reason, leaving the call its inert signal',
+        false,
+      ],
+    ])('%s', async (_, abortCalls) => {
+      const { breaker } = setup({ abortCalls })
       const controller = new AbortController()
       let inner: AbortSignal | undefined
       const result = breaker.execute((signal) => {
@@ -259,21 +241,7 @@ describe('circuit breaker calls', () => {
       }, controller.signal)
       controller.abort(new Error('client went away'))
       await expect(result).rejects.toThrow('client went away')
-      expect(inner?.aborted).toBe(true)
-      expect(breaker.snapshot().bufferedCalls).toBe(0)
-    })
-
-    test('with abortCalls: false, still rejects at once with its reason, leaving the call its inert signal', async () => {
-      const { breaker } = setup({ abortCalls: false })
-      const controller = new AbortController()
-      let inner: AbortSignal | undefined
-      const result = breaker.execute((signal) => {
-        inner = signal
-        return new Promise(() => {})
-      }, controller.signal)
-      controller.abort(new Error('client went away'))
-      await expect(result).rejects.toThrow('client went away')
-      expect(inner?.aborted).toBe(false)
+      expect(inner?.aborted).toBe(abortCalls)
       expect(breaker.snapshot().bufferedCalls).toBe(0)
     })
 

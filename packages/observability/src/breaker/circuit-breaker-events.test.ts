@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
+import { manualBreaker } from '../../test/support/manual-breaker.ts'
 import { ManualClock } from '../clock/manual-clock.ts'
 import { circuitBreaker } from './circuit-breaker.ts'
 import type { CircuitBreakerOptions } from './circuit-breaker-options.ts'
@@ -12,27 +13,31 @@ class MemoryReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
 }
 
-function setup(options: Partial<CircuitBreakerOptions> = {}) {
-  const clock = new ManualClock()
-  const breaker = circuitBreaker({
-    name: 'db',
-    clock,
-    registry: false,
+/** Opens at 2 calls, probes with 1, and a call of 50 ms or more is slow. */
+const setup = (options: Partial<CircuitBreakerOptions> = {}) =>
+  manualBreaker({
     minimumCalls: 2,
     openStateWaitMs: 1_000,
     permittedCallsInHalfOpen: 1,
     slowCallDurationMs: 50,
     ...options,
   })
-  const fail = () => breaker.execute(() => Promise.reject(new Error('db down'))).catch(() => {})
-  const takes = (ms: number) =>
-    breaker.execute(() => new Promise<void>((resolve) => clock.setTimeout(resolve, ms))).catch(() => {})
-  return { clock, breaker, fail, takes }
+
+/** A slow success (60 ms), a timeout (the breaker's 100 ms `timeoutMs`) and a plain failure, in that order. */
+async function slowTimeoutFailure({ clock, takes, fail }: ReturnType<typeof setup>): Promise<void> {
+  const slow = takes(60)
+  await clock.tick(60)
+  await slow
+  const hanging = takes(1_000)
+  await clock.tick(100)
+  await hanging
+  await fail()
 }
 
 describe('circuit breaker events', () => {
   test('fire for each outcome and state change', async () => {
-    const { clock, breaker, fail, takes } = setup({ timeoutMs: 100, minimumCalls: 3 })
+    const context = setup({ timeoutMs: 100, minimumCalls: 3 })
+    const { breaker } = context
     const seen: string[] = []
     breaker.onStateChange(({ from, to }) => seen.push(`state ${from}→${to}`))
     breaker.onSuccess(({ durationMs, slow }) => seen.push(`success ${durationMs} ${slow}`))
@@ -44,13 +49,7 @@ describe('circuit breaker events', () => {
     breaker.onReject(({ error }) => seen.push(`reject ${error.retryAfterMs}`))
     breaker.onIgnore(({ error }) => seen.push(`ignore ${(error as Error).message}`))
 
-    const slowCall = takes(60)
-    await clock.tick(60)
-    await slowCall
-    const hanging = takes(1_000)
-    await clock.tick(100)
-    await hanging
-    await fail()
+    await slowTimeoutFailure(context)
     await breaker.execute(async () => {}).catch(() => {})
     expect(seen).toEqual([
       'slow 60 false',
@@ -92,15 +91,10 @@ describe('circuit breaker metrics', () => {
     const reader = new MemoryReader()
     const provider = new MeterProvider({ readers: [reader] })
     const meter = provider.getMeter('test')
-    const { clock, breaker, fail, takes } = setup({ meter, timeoutMs: 100, minimumCalls: 4 })
+    const context = setup({ meter, timeoutMs: 100, minimumCalls: 4 })
+    const { clock, breaker } = context
     await breaker.execute(async () => 'ok')
-    const slow = takes(60)
-    await clock.tick(60)
-    await slow
-    const hanging = takes(1_000)
-    await clock.tick(100)
-    await hanging
-    await fail()
+    await slowTimeoutFailure(context)
     await breaker.execute(async () => 'ok').catch(() => {})
     // a second breaker on the same meter shares the instruments
     circuitBreaker({ name: 'redis', clock, registry: false, meter })

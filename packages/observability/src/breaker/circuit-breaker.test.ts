@@ -1,16 +1,13 @@
 import { describe, expect, test } from 'bun:test'
+import { manualBreaker } from '../../test/support/manual-breaker.ts'
 import { ManualClock } from '../clock/manual-clock.ts'
 import { CircuitBreaker, circuitBreaker } from './circuit-breaker.ts'
 import type { CircuitBreakerOptions } from './circuit-breaker-options.ts'
 import { BrokenCircuitError, CircuitBreakerOptionError } from './errors.ts'
 
-/** A breaker on a manual clock, outside the default registry, with small test-friendly numbers. */
+/** The state-machine suite's breaker: a 10-call window that opens at 50 % of 4 calls. */
 function setup(options: Partial<CircuitBreakerOptions> = {}) {
-  const clock = new ManualClock()
-  const breaker = circuitBreaker({
-    name: 'db',
-    clock,
-    registry: false,
+  const context = manualBreaker({
     slidingWindow: { type: 'count', size: 10 },
     minimumCalls: 4,
     failureRateThreshold: 50,
@@ -18,24 +15,11 @@ function setup(options: Partial<CircuitBreakerOptions> = {}) {
     permittedCallsInHalfOpen: 3,
     ...options,
   })
-  const succeed = () => breaker.execute(async () => 'ok')
-  const fail = () =>
-    breaker.execute(() => Promise.reject(new Error('db down'))).catch((error: unknown) => error)
-  /** A call that settles when the clock reaches `ms` from now. */
-  const takes = (ms: number, outcome: 'resolve' | 'reject' = 'resolve') =>
-    breaker
-      .execute(
-        () =>
-          new Promise<string>((resolve, reject) =>
-            clock.setTimeout(() => (outcome === 'resolve' ? resolve('late') : reject(new Error('late'))), ms),
-          ),
-      )
-      .catch((error: unknown) => error)
   const open = async () => {
-    for (let i = 0; i < 4; i++) await fail()
-    expect(breaker.state).toBe('open')
+    for (let i = 0; i < 4; i++) await context.fail()
+    expect(context.breaker.state).toBe('open')
   }
-  return { clock, breaker, succeed, fail, takes, open }
+  return { ...context, open }
 }
 
 describe('circuit breaker state machine', () => {

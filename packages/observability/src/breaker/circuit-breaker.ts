@@ -10,15 +10,7 @@ import type { CircuitState } from './circuit-state.ts'
 import { CircuitStateMachine } from './circuit-state-machine.ts'
 import { type Deadline, DeadlineQueue } from './deadline-queue.ts'
 import { BrokenCircuitError, CircuitTimeoutError } from './errors.ts'
-import type {
-  FailureEvent,
-  IgnoreEvent,
-  RejectEvent,
-  SlowCallEvent,
-  StateChangeEvent,
-  SuccessEvent,
-  TimeoutEvent,
-} from './events/breaker-events.ts'
+import type { BreakerEvents } from './events/breaker-events.ts'
 import { EventEmitter } from './events/event-emitter.ts'
 import { type CircuitBreakerRegistry, defaultBreakerRegistry } from './registry.ts'
 import { FAILED, SLOW } from './sliding-window.ts'
@@ -71,13 +63,13 @@ export class CircuitBreaker<F = never> {
   #lastFailure: unknown
   #notPermitted = 0
 
-  readonly #stateEmitter = new EventEmitter<StateChangeEvent>()
-  readonly #successEmitter = new EventEmitter<SuccessEvent>()
-  readonly #failureEmitter = new EventEmitter<FailureEvent>()
-  readonly #rejectEmitter = new EventEmitter<RejectEvent>()
-  readonly #timeoutEmitter = new EventEmitter<TimeoutEvent>()
-  readonly #slowCallEmitter = new EventEmitter<SlowCallEvent>()
-  readonly #ignoreEmitter = new EventEmitter<IgnoreEvent>()
+  readonly #stateEmitter = new EventEmitter<BreakerEvents['stateChange']>()
+  readonly #successEmitter = new EventEmitter<BreakerEvents['success']>()
+  readonly #failureEmitter = new EventEmitter<BreakerEvents['failure']>()
+  readonly #rejectEmitter = new EventEmitter<BreakerEvents['reject']>()
+  readonly #timeoutEmitter = new EventEmitter<BreakerEvents['timeout']>()
+  readonly #slowCallEmitter = new EventEmitter<BreakerEvents['slowCall']>()
+  readonly #ignoreEmitter = new EventEmitter<BreakerEvents['ignore']>()
 
   /** Fires on every state change; returns the unsubscribe function. */
   readonly onStateChange = this.#stateEmitter.addListener

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { Clock } from '../clock/clock.ts'
+import { recordingClock } from '../../test/support/recording-clock.ts'
 import { ManualClock } from '../clock/manual-clock.ts'
 import { DuplicateHealthCheckError, HealthCheckTimeoutError } from './health-check-error.ts'
 import { HealthRegistry } from './health-registry.ts'
@@ -220,16 +220,7 @@ describe('HealthRegistry', () => {
   })
 
   test('unrefs its background timer so it never holds the process open', async () => {
-    const handles: ReturnType<typeof setTimeout>[] = []
-    const recording: Clock = {
-      now: Date.now,
-      setTimeout: (fn, ms) => {
-        const handle = setTimeout(fn, ms)
-        handles.push(handle)
-        return handle
-      },
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    }
+    const { clock: recording, handles } = recordingClock()
     const health = new HealthRegistry({ clock: recording })
     health.register({ name: 'database', timeoutMs: 60_000, intervalMs: 60_000, run: async () => {} })
     await health.run({ names: ['database'] })

@@ -10,7 +10,7 @@ export const BREAKER_EVENTS = [
   'timeout',
   'slowCall',
   'ignore',
-] as const
+] as const satisfies readonly (keyof BreakerEvents)[]
 
 export interface StateChangeEvent {
   from: CircuitState
@@ -49,4 +49,15 @@ export interface IgnoreEvent {
   /** The error `isFailure` rejected, or the abort reason of the caller's own signal. */
   error: unknown
   durationMs: number
+}
+
+/** Each event's payload by its name in {@link BREAKER_EVENTS}: the breaker's one list of what it emits. */
+export interface BreakerEvents {
+  stateChange: StateChangeEvent
+  success: SuccessEvent
+  failure: FailureEvent
+  reject: RejectEvent
+  timeout: TimeoutEvent
+  slowCall: SlowCallEvent
+  ignore: IgnoreEvent
 }
