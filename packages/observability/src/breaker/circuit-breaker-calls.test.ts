@@ -11,6 +11,17 @@ class NotFoundError extends Error {}
 const setup = <F = never>(options: Partial<CircuitBreakerOptions<F>> = {}) =>
   manualBreaker<F>({ minimumCalls: 2, openStateWaitMs: 1_000, permittedCallsInHalfOpen: 1, ...options })
 
+/** Runs `call` through a breaker with a 100 ms timeout until the deadline; resolves to what the caller got. */
+async function pastTimeout(
+  options: Partial<CircuitBreakerOptions>,
+  call: (signal: AbortSignal) => Promise<unknown>,
+) {
+  const { clock, breaker } = setup({ timeoutMs: 100, ...options })
+  const result = breaker.execute(call).catch((error: unknown) => error)
+  await clock.tick(100)
+  return result
+}
+
 describe('circuit breaker calls', () => {
   describe('timeout', () => {
     test('aborts the signal given to the call and fails with CircuitTimeoutError', async () => {
@@ -33,30 +44,22 @@ describe('circuit breaker calls', () => {
     })
 
     test('with abortCalls: false, fails a call at its deadline without aborting the signal it was handed', async () => {
-      const { clock, breaker } = setup({ timeoutMs: 100, abortCalls: false })
       let seen: AbortSignal | undefined
-      const result = breaker
-        .execute((signal) => {
-          seen = signal
-          return new Promise(() => {})
-        })
-        .catch((error: unknown) => error)
-      await clock.tick(100)
-      expect(await result).toBeInstanceOf(CircuitTimeoutError)
+      const result = await pastTimeout({ abortCalls: false }, (signal) => {
+        seen = signal
+        return new Promise(() => {})
+      })
+      expect(result).toBeInstanceOf(CircuitTimeoutError)
       expect(seen?.aborted).toBe(false)
     })
 
     test('aborts the signal of a call that declares no parameter too: the option decides, not the arity', async () => {
-      const { clock, breaker } = setup({ timeoutMs: 100 })
       let seen: AbortSignal | undefined
-      const result = breaker
-        .execute((...args: AbortSignal[]) => {
-          seen = args[0]
-          return new Promise(() => {})
-        })
-        .catch((error: unknown) => error)
-      await clock.tick(100)
-      expect(await result).toBeInstanceOf(CircuitTimeoutError)
+      const result = await pastTimeout({}, (...args: AbortSignal[]) => {
+        seen = args[0]
+        return new Promise(() => {})
+      })
+      expect(result).toBeInstanceOf(CircuitTimeoutError)
       expect(seen?.aborted).toBe(true)
     })
 

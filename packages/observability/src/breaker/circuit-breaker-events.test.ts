@@ -112,16 +112,14 @@ describe('circuit breaker metrics', () => {
       { breaker: 'db', outcome: 'failure', value: 1 },
       { breaker: 'db', outcome: 'rejected', value: 1 },
     ])
-    expect(points('circuit_breaker.state')).toEqual([
-      { breaker: 'db', state: 'closed', value: 0 },
-      { breaker: 'db', state: 'open', value: 1 },
-      { breaker: 'db', state: 'half_open', value: 0 },
-      { breaker: 'db', state: 'isolated', value: 0 },
-      { breaker: 'redis', state: 'closed', value: 1 },
-      { breaker: 'redis', state: 'open', value: 0 },
-      { breaker: 'redis', state: 'half_open', value: 0 },
-      { breaker: 'redis', state: 'isolated', value: 0 },
-    ])
+    // One series per state, 1 on the breaker's current state and 0 on the others.
+    const oneHot = (breaker: string, current: string) =>
+      ['closed', 'open', 'half_open', 'isolated'].map((state) => ({
+        breaker,
+        state,
+        value: state === current ? 1 : 0,
+      }))
+    expect(points('circuit_breaker.state')).toEqual([...oneHot('db', 'open'), ...oneHot('redis', 'closed')])
     await provider.shutdown()
   })
 

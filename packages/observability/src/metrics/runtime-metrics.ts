@@ -28,26 +28,25 @@ export function runtimeMetrics(meter: Meter, options: RuntimeMetricsOptions = {}
   const delay = monitorEventLoopDelay({ resolution })
   delay.enable()
 
-  const p99 = meter.createObservableGauge('nodejs.eventloop.delay.p99', {
-    description: 'Event loop delay, 99th percentile since the previous collection.',
-    unit: 's',
-  })
-  const mean = meter.createObservableGauge('nodejs.eventloop.delay.mean', {
-    description: 'Mean event loop delay since the previous collection.',
-    unit: 's',
-  })
-  const heapUsed = meter.createObservableGauge('v8js.memory.heap.used', {
-    description: 'Heap memory in use.',
-    unit: 'By',
-  })
-  const rss = meter.createObservableGauge('process.memory.usage', {
-    description: 'Resident set size of the process.',
-    unit: 'By',
-  })
-  const memoryLimit = meter.createObservableGauge('process.memory.limit', {
-    description: 'Memory the process may use: the cgroup limit, else total machine memory.',
-    unit: 'By',
-  })
+  const gauge = (name: string, description: string, unit: string) =>
+    meter.createObservableGauge(name, { description, unit })
+  const p99 = gauge(
+    'nodejs.eventloop.delay.p99',
+    'Event loop delay, 99th percentile since the previous collection.',
+    's',
+  )
+  const mean = gauge(
+    'nodejs.eventloop.delay.mean',
+    'Mean event loop delay since the previous collection.',
+    's',
+  )
+  const heapUsed = gauge('v8js.memory.heap.used', 'Heap memory in use.', 'By')
+  const rss = gauge('process.memory.usage', 'Resident set size of the process.', 'By')
+  const memoryLimit = gauge(
+    'process.memory.limit',
+    'Memory the process may use: the cgroup limit, else total machine memory.',
+    'By',
+  )
   const cpuTime = meter.createObservableCounter('process.cpu.time', {
     description: 'CPU time used by the process.',
     unit: 's',
