@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { context, TraceFlags, trace } from '@opentelemetry/api'
 import { logCapture } from '../../test/support/log-capture.ts'
-import { TestContextManager } from '../../test/support/test-context-manager.ts'
+import { AsyncContextManager } from '../tracing/async-context-manager.ts'
 import { createLogger } from './create-logger.ts'
 import { LoggerError } from './logger-error.ts'
 import { getRequestContext, runWithRequestContext } from './request-context.ts'
@@ -104,7 +104,7 @@ describe('createLogger', () => {
   })
 
   describe('with an active OpenTelemetry span', () => {
-    const manager = new TestContextManager()
+    const manager = new AsyncContextManager()
     afterEach(() => {
       context.disable()
     })
