@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace'
-import { Elysia } from 'elysia'
 import { logCapture } from '../../test/support/log-capture.ts'
+import { listenTracedShop, type TracedShop } from '../../test/support/traced-shop.ts'
 import { observability, requestTracing } from '../elysia/index.ts'
 import { createLogger } from '../logger/index.ts'
 import { createTracing, type Tracing } from './index.ts'
@@ -15,34 +15,19 @@ describe('requestTracing: a server span per request, beside the observability pl
   const exporter = new InMemorySpanExporter()
   const out = logCapture()
   let tracing: Tracing
-  let app: { stop(): Promise<unknown>; server: { port?: number } | null }
-  let base = ''
+  let shop: TracedShop
 
   beforeAll(() => {
     tracing = createTracing({ service: 'shop', exporter })
     const logger = createLogger({ service: 'shop', destination: out })
     const { tracer } = tracing
-    app = new Elysia()
-      .use(observability({ logger, metrics: false, health: false }))
-      .use(requestTracing({ tracer }))
-      .get('/items/:id', async ({ params }) => {
-        const row = await tracer.startActiveSpan('SELECT items', async (span) => {
-          await Bun.sleep(1)
-          span.end()
-          return { id: params.id }
-        })
-        logger.info({ item: row.id }, 'item loaded')
-        return row
-      })
-      .get('/boom', () => {
-        throw new TypeError('kaboom')
-      })
-      .listen({ port: 0, hostname: '127.0.0.1' })
-    base = `http://127.0.0.1:${app.server?.port}`
+    shop = listenTracedShop(tracer, logger, (app) =>
+      app.use(observability({ logger, metrics: false, health: false })).use(requestTracing({ tracer })),
+    )
   })
 
   afterAll(async () => {
-    await app.stop()
+    await shop.stop()
     await tracing.shutdown()
   })
 
@@ -52,7 +37,7 @@ describe('requestTracing: a server span per request, beside the observability pl
   }
 
   test('continues the caller’s traceparent, names the span after the route, answers the traceparent and tags the request id', async () => {
-    const response = await fetch(`${base}/items/7`, {
+    const response = await fetch(`${shop.base}/items/7`, {
       headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'req-rt-1' },
     })
     expect(await response.json()).toEqual({ id: '7' })
@@ -77,7 +62,7 @@ describe('requestTracing: a server span per request, beside the observability pl
   })
 
   test('a 5xx marks the span as an error with the exception, in a trace of its own', async () => {
-    const response = await fetch(`${base}/boom`, { headers: { 'x-request-id': 'req-rt-2' } })
+    const response = await fetch(`${shop.base}/boom`, { headers: { 'x-request-id': 'req-rt-2' } })
     expect(response.status).toBe(500)
     const traceId = response.headers.get('traceparent')?.split('-')[1]
     const span = (await finished()).find((entry) => entry.spanContext().traceId === traceId)

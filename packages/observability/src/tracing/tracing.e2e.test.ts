@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SpanKind } from '@opentelemetry/api'
-import { Elysia } from 'elysia'
 import { logCapture } from '../../test/support/log-capture.ts'
+import { listenTracedShop, type TracedShop } from '../../test/support/traced-shop.ts'
 import { observability } from '../elysia/index.ts'
 import { createLogger } from '../logger/index.ts'
 import { createTracing, type Tracing } from './index.ts'
@@ -48,8 +48,7 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
   })
   const out = logCapture()
   let tracing: Tracing
-  let app: { stop(): Promise<unknown>; server: { port?: number } | null }
-  let base = ''
+  let shop: TracedShop
 
   beforeAll(() => {
     tracing = createTracing({
@@ -59,27 +58,13 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
     })
     const logger = createLogger({ service: 'shop', destination: out })
     const { tracer } = tracing
-    app = new Elysia()
-      .use(observability({ logger, metrics: false, health: false, tracer }))
-      .get('/items/:id', async ({ params }) => {
-        // What a database client instrumented with OpenTelemetry does per query.
-        const row = await tracer.startActiveSpan('SELECT items', async (span) => {
-          await new Promise((resolve) => setTimeout(resolve, 2))
-          span.end()
-          return { id: params.id }
-        })
-        logger.info({ item: row.id }, 'item loaded')
-        return row
-      })
-      .get('/boom', () => {
-        throw new Error('kaboom')
-      })
-      .listen({ port: 0, hostname: '127.0.0.1' })
-    base = `http://127.0.0.1:${app.server?.port}`
+    shop = listenTracedShop(tracer, logger, (app) =>
+      app.use(observability({ logger, metrics: false, health: false, tracer })),
+    )
   })
 
   afterAll(async () => {
-    await app.stop()
+    await shop.stop()
     await tracing.shutdown()
     await collector.stop(true)
   })
@@ -96,7 +81,7 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
   }
 
   test('a request with a traceparent gives a server span and its child spans in the caller’s trace, and its log lines carry the trace id', async () => {
-    const response = await fetch(`${base}/items/42`, {
+    const response = await fetch(`${shop.base}/items/42`, {
       headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'req-traced-1' },
     })
     expect(await response.json()).toEqual({ id: '42' })
@@ -120,7 +105,7 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
   })
 
   test('a request without a traceparent starts a trace of its own; a 5xx marks its span as an error', async () => {
-    const response = await fetch(`${base}/boom`, { headers: { 'x-request-id': 'req-traced-2' } })
+    const response = await fetch(`${shop.base}/boom`, { headers: { 'x-request-id': 'req-traced-2' } })
     expect(response.status).toBe(500)
     const line = out.lines().find((entry) => entry.requestId === 'req-traced-2')
     expect(line).toMatchObject({ level: 'error', msg: 'request failed' })
@@ -129,6 +114,6 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
     const [span] = await spansOfTrace(traceId, 1)
     expect(span).toMatchObject({ name: 'GET /boom' })
     expect(span?.parentSpanId ?? '').toBe('')
-    expect(attribute(span, 'error.type')).toBe('Error')
+    expect(attribute(span, 'error.type')).toBe('TypeError')
   })
 })
