@@ -6,13 +6,13 @@
  * are awaited with `eventually`.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import type { ManualClock } from '../clock/manual-clock.ts'
+import { ManualClock } from '../clock/manual-clock.ts'
 import type { Metrics } from '../metrics/index.ts'
 import type { MultiLevelCacheOptions } from './cache-options.ts'
 import { CacheError } from './errors.ts'
-import type { MultiLevelCache } from './multi-level-cache.ts'
+import { type MultiLevelCache, multiLevelCache } from './multi-level-cache.ts'
 import { jsonWithBigIntSerializer } from './serializer.ts'
-import { eventually, sample } from './test-support/cache-test-kit.ts'
+import { eventually, sample, testMetrics } from './test-support/cache-test-kit.ts'
 
 /** One configuration the suite runs on. */
 export interface CacheSuiteTarget {
@@ -28,6 +28,34 @@ export interface CacheSuiteContext {
   /** A new cache instance ("replica") sharing prefix, clock, metrics and bus with the others of this test. */
   replica(options?: MultiLevelCacheOptions): MultiLevelCache
   close(): Promise<void>
+}
+
+/**
+ * A suite context on a fresh ManualClock and private metrics: its replicas are caches
+ * named `suite` built with `shared` (what links them: a bus, or a Redis URL and prefix).
+ * `close` closes them all, then runs `cleanup`.
+ */
+export function suiteContext(
+  shared: MultiLevelCacheOptions,
+  cleanup: () => Promise<void> = async () => {},
+): CacheSuiteContext {
+  const clock = new ManualClock()
+  const metrics = testMetrics()
+  const replicas: MultiLevelCache[] = []
+  return {
+    clock,
+    metrics,
+    replica(options) {
+      const replica = multiLevelCache({ name: 'suite', clock, meter: metrics.meter, ...shared, ...options })
+      replicas.push(replica)
+      return replica
+    },
+    async close() {
+      await Promise.all(replicas.map((replica) => replica.close()))
+      await metrics.shutdown()
+      await cleanup()
+    },
+  }
 }
 
 const deferred = <T>() => {

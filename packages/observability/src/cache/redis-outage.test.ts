@@ -42,17 +42,27 @@ await describeWithRedis('cache Redis outages', (redis) => {
   const busConnected = async (cache: MultiLevelCache) => (await healthOf(cache))?.status === 'pass'
   const busConnections = (name: string) =>
     logger.lines.filter((line) => line.fields.cache === name && line.message === 'cache bus connected').length
+  /** Replica A behind the proxy and B straight on Redis, once both buses are connected. */
+  const connectedPair = async () => {
+    const a = replica('a', proxy.urlFor(redis.url))
+    const b = replica('b', redis.url)
+    await eventually(() => busConnected(a))
+    await eventually(() => busConnected(b))
+    return { a, b }
+  }
   /**
-   * After `proxy.restore()`: waits until A's two connections are relayed again and
-   * its bus re-subscribed, then moves past the breaker's open-state wait so the
+   * Ends the outage of replica A: waits until its two connections are relayed again
+   * and its bus re-subscribed, then moves past the breaker's open-state wait so the
    * next call probes and closes it.
    */
-  const recover = async (cache: MultiLevelCache, name: string, busConnectionsBefore: number) => {
-    await eventually(() => proxy.activeConnections >= 2 && busConnections(name) > busConnectionsBefore)
+  const restoreAndRecover = async (a: MultiLevelCache) => {
+    const busConnectionsBefore = busConnections('a')
+    proxy.restore()
+    await eventually(() => proxy.activeConnections >= 2 && busConnections('a') > busConnectionsBefore)
     await eventually(async () => {
       await clock.tick(1_000)
-      await cache.get('probe')
-      return breakerOf(name)?.state === 'closed'
+      await a.get('probe')
+      return breakerOf('a')?.state === 'closed'
     })
   }
 
@@ -77,10 +87,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
   test(
     'while Redis is unreachable L1 keeps serving, nothing is thrown, the breaker opens, errors are counted and health warns; after it returns the breaker closes and the bus works again',
     async () => {
-      const a = replica('a', proxy.urlFor(redis.url))
-      const b = replica('b', redis.url)
-      await eventually(() => busConnected(a))
-      await eventually(() => busConnected(b))
+      const { a, b } = await connectedPair()
       await a.getOrSet('hot', async () => 'cached before the outage')
       await b.getOrSet('shared', async () => 'v1')
       await a.getOrSet('shared', async () => 'unused: B stored v1 in Redis')
@@ -109,9 +116,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
       // B changes a key A holds in L1; A cannot hear about it while cut off.
       await b.set('shared', 'v2')
 
-      const connectedBefore = busConnections('a')
-      proxy.restore()
-      await recover(a, 'a', connectedBefore)
+      await restoreAndRecover(a)
       expect(await healthOf(a)).toMatchObject({ status: 'pass' })
       // The subscriber reconnected: A dropped its L1 instead of serving v1 for ever.
       expect(await a.get('shared')).toBe('v2')
@@ -127,10 +132,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
   test(
     'deletes and tag invalidations Redis missed are replayed once it answers again',
     async () => {
-      const a = replica('a', proxy.urlFor(redis.url))
-      const b = replica('b', redis.url)
-      await eventually(() => busConnected(a))
-      await eventually(() => busConnected(b))
+      const { a, b } = await connectedPair()
       await a.set('gone', 'stale')
       await a.set('tagged', 'stale', { tags: ['pools'] })
       expect(await b.get('gone')).toBe('stale')
@@ -143,9 +145,7 @@ await describeWithRedis('cache Redis outages', (redis) => {
       expect(await a.get('tagged')).toBeUndefined()
       expect(await b.get('gone')).toBe('stale') // B cannot know yet
 
-      const connectedBefore = busConnections('a')
-      proxy.restore()
-      await recover(a, 'a', connectedBefore) // its first successful call triggers the replay
+      await restoreAndRecover(a) // its first successful call triggers the replay
       await eventually(async () => (await b.get('gone')) === undefined)
       await clock.tick(1_000) // past B's tag-version TTL, in case it missed the message
       await eventually(async () => (await b.get('tagged')) === undefined)
