@@ -21,19 +21,11 @@ import { multiLevelCache } from '@jackpot/observability/cache'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { createCache } from 'cache-manager'
-import { do_not_optimize, measure } from 'mitata'
+import { CACHED_POOLS, isCachedPools, median, p50Ns } from './support/cache-hit-timing.ts'
 
 const ROUNDS = 11
-const PER_MEASURE = { min_cpu_time: 150e6 }
 const KEY = 'pools:all'
-const VALUE = {
-  pools: [
-    { slug: 'minor', amountCents: '125000', currency: 'EUR', version: 3 },
-    { slug: 'major', amountCents: '2500000', currency: 'EUR', version: 7 },
-    { slug: 'mega', amountCents: '125000000', currency: 'EUR', version: 11 },
-  ],
-}
-const factory = async () => VALUE
+const factory = async () => CACHED_POOLS
 
 interface Side {
   name: string
@@ -51,10 +43,10 @@ const bentoDefault = bento(true)
 const bentoRaw = bento(false)
 const manager = createCache()
 
-await ours.set(KEY, VALUE, { ttlMs: 3_600_000 })
-await bentoDefault.set({ key: KEY, value: VALUE, ttl: '1h' })
-await bentoRaw.set({ key: KEY, value: VALUE, ttl: '1h' })
-await manager.set(KEY, VALUE, 3_600_000)
+await ours.set(KEY, CACHED_POOLS, { ttlMs: 3_600_000 })
+await bentoDefault.set({ key: KEY, value: CACHED_POOLS, ttl: '1h' })
+await bentoRaw.set({ key: KEY, value: CACHED_POOLS, ttl: '1h' })
+await manager.set(KEY, CACHED_POOLS, 3_600_000)
 
 const sides: Side[] = [
   {
@@ -83,18 +75,9 @@ const sides: Side[] = [
 for (const side of sides) {
   for (const operation of ['get', 'getOrSet'] as const) {
     const value = await side[operation]()
-    if (JSON.stringify(value) !== JSON.stringify(VALUE)) throw new Error(`${side.name} ${operation} missed`)
+    if (!isCachedPools(value)) throw new Error(`${side.name} ${operation} missed`)
   }
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
-const time = async (call: () => Promise<unknown>) =>
-  (
-    await measure(async () => {
-      do_not_optimize(await call())
-    }, PER_MEASURE)
-  ).p50
 
 const runtime = process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.version}`
 console.log(`cache L1 hit bench — ${new Date().toISOString()} — ${runtime}`)
@@ -102,7 +85,7 @@ let allMet = true
 for (const operation of ['get', 'getOrSet'] as const) {
   const samples = new Map<string, number[]>(sides.map((side) => [side.name, []]))
   for (let round = 0; round < ROUNDS; round++) {
-    for (const side of sides) samples.get(side.name)?.push(await time(side[operation]))
+    for (const side of sides) samples.get(side.name)?.push(await p50Ns(side[operation]))
   }
   const oursNs = median(samples.get('@jackpot/observability') ?? [])
   console.log(`\n${operation} hit: median of p50 ns per call over ${ROUNDS} rounds`)

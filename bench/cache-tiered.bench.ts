@@ -18,26 +18,19 @@
  * Alternating rounds, median over rounds of mitata's p50 ns per call.
  */
 import { multiLevelCache } from '@jackpot/observability/cache'
+import { deleteKeysUnder } from '@jackpot/test-kit'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
 import { Redis } from 'ioredis'
-import { do_not_optimize, measure } from 'mitata'
+import { CACHED_POOLS, isCachedPools, median, p50Ns } from './support/cache-hit-timing.ts'
 
 const ROUNDS = 9
-const PER_MEASURE = { min_cpu_time: 150e6 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const parsed = new URL(REDIS_URL)
 const connection = { host: parsed.hostname, port: Number(parsed.port || 6379) }
 const RUN = `bench:${Date.now().toString(36)}`
 const KEY = 'pools:all'
-const VALUE = {
-  pools: [
-    { slug: 'minor', amountCents: '125000', currency: 'EUR', version: 3 },
-    { slug: 'major', amountCents: '2500000', currency: 'EUR', version: 7 },
-    { slug: 'mega', amountCents: '125000000', currency: 'EUR', version: 11 },
-  ],
-}
 
 const oursTiered = multiLevelCache({ name: 'bench-tiered', prefix: `${RUN}:ours`, redis: { url: REDIS_URL } })
 const oursL2Only = multiLevelCache({
@@ -63,21 +56,21 @@ const bentoL2Only = new BentoCache({
 })
 const raw = new Redis(REDIS_URL)
 
-await oursTiered.set(KEY, VALUE, { ttlMs: 3_600_000 })
-await bentoTiered.set({ key: KEY, value: VALUE, ttl: '1h' })
-await bentoL2Only.set({ key: KEY, value: VALUE, ttl: '1h' })
-await raw.set(`${RUN}:raw`, JSON.stringify(VALUE), 'PX', 3_600_000)
+await oursTiered.set(KEY, CACHED_POOLS, { ttlMs: 3_600_000 })
+await bentoTiered.set({ key: KEY, value: CACHED_POOLS, ttl: '1h' })
+await bentoL2Only.set({ key: KEY, value: CACHED_POOLS, ttl: '1h' })
+await raw.set(`${RUN}:raw`, JSON.stringify(CACHED_POOLS), 'PX', 3_600_000)
 // 16 keys read at once: with requests in flight the event loop never sleeps, which
 // takes the machine's wake-up latency (sequential reads swing 25 ↔ 110 µs) out of the figures.
 const BATCH = Array.from({ length: 16 }, (_, index) => `batch:${index}`)
 for (const key of BATCH) {
-  await oursL2Only.set(key, VALUE, { ttlMs: 3_600_000 })
-  await bentoL2Only.set({ key, value: VALUE, ttl: '1h' })
-  await raw.set(`${RUN}:raw:${key}`, JSON.stringify(VALUE), 'PX', 3_600_000)
+  await oursL2Only.set(key, CACHED_POOLS, { ttlMs: 3_600_000 })
+  await bentoL2Only.set({ key, value: CACHED_POOLS, ttl: '1h' })
+  await raw.set(`${RUN}:raw:${key}`, JSON.stringify(CACHED_POOLS), 'PX', 3_600_000)
 }
 const all = async (reads: Promise<unknown>[]) => {
   const values = await Promise.all(reads)
-  return values.every((value) => JSON.stringify(value) === JSON.stringify(VALUE)) ? VALUE : undefined
+  return values.every(isCachedPools) ? CACHED_POOLS : undefined
 }
 
 interface Side {
@@ -117,17 +110,10 @@ const scenarios: { name: string; anchor: Side; ours: Side; bento: Side }[] = [
 ]
 
 for (const side of scenarios.flatMap((scenario) => [scenario.anchor, scenario.ours, scenario.bento])) {
-  if (JSON.stringify(await side.get()) !== JSON.stringify(VALUE)) throw new Error(`${side.name} missed`)
+  if (!isCachedPools(await side.get())) throw new Error(`${side.name} missed`)
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
-const time = async (side: Side) =>
-  (
-    await measure(async () => {
-      do_not_optimize(await side.get())
-    }, PER_MEASURE)
-  ).p50
+const time = (side: Side) => p50Ns(side.get)
 const format = (ns: number) => (ns >= 10_000 ? `${(ns / 1_000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`)
 
 const runtime = process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.version}`
@@ -162,11 +148,6 @@ await Promise.all([
   bentoTiered.disconnectAll(),
   bentoL2Only.disconnectAll(),
 ])
-// Leave nothing behind in the shared Redis (this run's keys only).
-let cursor = '0'
-do {
-  const [next, keys] = await raw.scan(cursor, 'MATCH', `${RUN}:*`, 'COUNT', 500)
-  if (keys.length > 0) await raw.del(...keys)
-  cursor = next
-} while (cursor !== '0')
 await raw.quit()
+// Leave nothing behind in the shared Redis (this run's keys only).
+await deleteKeysUnder(REDIS_URL, RUN)

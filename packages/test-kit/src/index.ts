@@ -2,6 +2,8 @@
  * `@jackpot/test-kit`: what every test suite shares and no production module may
  * import (the package is private and test files are its only callers).
  */
+
+export { deleteKeysUnder } from './delete-keys-under.ts'
 export {
   describeWithServices,
   postgresNeed,

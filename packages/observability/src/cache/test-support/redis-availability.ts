@@ -20,7 +20,7 @@ export async function redisForTests(): Promise<RedisForTests> {
   return { url: services.redisUrl, host, port, available, required: services.servicesRequired }
 }
 
-export { uniquePrefix } from '@jackpot/test-kit'
+export { deleteKeysUnder, uniquePrefix } from '@jackpot/test-kit'
 
 /**
  * Declares `body` when the test Redis is reachable; otherwise test-kit's one
@@ -36,24 +36,4 @@ export async function describeWithRedis(name: string, body: (redis: RedisForTest
     [{ what: `Redis at ${redis.url}`, available: () => redis.available }],
     () => body(redis),
   )
-}
-
-/**
- * Removes what a test left under its prefix (tag version counters have no TTL).
- * Tests may SCAN; the cache itself never does.
- */
-export async function deleteKeysUnder(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis')
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
-      if (keys.length > 0) await redis.del(...keys)
-      cursor = next
-    } while (cursor !== '0')
-  } finally {
-    redis.disconnect()
-  }
 }
