@@ -5,13 +5,14 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '@jackpot/config'
-import { DrizzleJackpotStore, HistoryNotEmptyError, openJackpot, verifyLedger } from '@jackpot/domain'
+import { DrizzleJackpotStore, HistoryNotEmptyError, openJackpot } from '@jackpot/domain'
 import { signJwt } from './auth/jwt.ts'
 import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
 import { parseTtl } from './auth/ttl.ts'
 import { backupCommand } from './backup/backup-command.ts'
 import { CommandError } from './backup/command-error.ts'
 import { restoreCommand } from './backup/restore-command.ts'
+import { verifyLedgerCommand } from './ledger-commands/verify-ledger-command.ts'
 
 const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
 
@@ -23,11 +24,24 @@ Prints a bearer token (HS256, signed with the first JWT_SECRETS key, else JWT_SE
 
 Game servers use API keys instead: an admin creates them with POST /api/v1/api-keys.
 
-       bun run cli verify-ledger
+       bun run cli verify-ledger [--full [--archive-dir <dir>]] [--database-url <url>]
 
-Replays the ledger of the configured database and checks every pool against it;
-exits 1 naming the first divergent entry. Then checks the rollups (per pool
-per minute, per game per day, last contribution and win) against the ledger.
+Replays the ledger of the configured database from its last checkpoint (the pool
+states at the end of the last verified UTC day), so a run costs the days since,
+and checks every pool against it; appends a checkpoint for each closed day it
+replayed; exits 1 naming the first divergent entry or checkpoint. Then checks the
+rollups of those days (per pool per minute, per game per day, last contribution
+and win) against the ledger. --full replays from the first entry and compares every
+checkpoint; days moved out by 'archive' are read back from --archive-dir (each
+file's sha256 checked against its manifest: a changed file fails, named).
+
+       bun run cli archive --before <YYYY-MM-DD> --out <dir> [--database-url <url>]
+
+Moves every whole UTC day before the given date out of the database: verifies the
+ledger (checkpointing those days), writes each day's partitions to gzip JSONL files
+in <dir> with a manifest (row counts, per-pool sums, sha256 of each file, the
+checkpoint chain), reads the files back and matches the manifest, and only then
+detaches and drops the partitions. Progress on stderr.
 
        bun run cli seed-history --contributions <N> [--days <D>] [--batch <B>] [--database-url <url>]
 
@@ -96,35 +110,6 @@ function run(argv: string[]): string {
   )
 }
 
-/**
- * `bun run cli verify-ledger`: replays the ledger of the configured database
- * (DATABASE_URL, or PGLITE_DATA_DIR while no server holds it) and checks every
- * pool against it. Exit 0 when they agree; 1 naming the first divergent entry.
- */
-async function verifyLedgerCommand(): Promise<number> {
-  const config = loadConfig()
-  const store = await openJackpot({
-    databaseUrl: config.DATABASE_URL,
-    pgliteDataDir: config.PGLITE_DATA_DIR,
-    poolSize: 1,
-    currency: config.JACKPOT_CURRENCY,
-    // A full replay reads every page: no per-statement cap on a maintenance command.
-    statementTimeoutMs: 0,
-  })
-  try {
-    const result = await verifyLedger(store)
-    if (result.ok) {
-      console.log(`ledger verified: ${result.entries} entries, ${result.pools} pools agree`)
-      return await verifyRollups(store)
-    }
-    const { entryId, pool, reason } = result.divergence
-    console.error(`ledger divergence at entry ${entryId ?? '(none)'} (pool ${pool}): ${reason}`)
-    return 1
-  } finally {
-    await store.close()
-  }
-}
-
 function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(
   args: string[],
   options: T,
@@ -140,6 +125,27 @@ function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean' 
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
+}
+
+async function verifyLedger(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { full: { type: 'boolean' }, 'archive-dir': { type: 'string' }, 'database-url': { type: 'string' } },
+    false,
+  )
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  if (values['archive-dir'] !== undefined && !values.full)
+    throw new UsageError(
+      '--archive-dir is read by --full only (an incremental run starts after the archives)',
+    )
+  return verifyLedgerCommand(loadConfig(), {
+    full: values.full === true,
+    archiveDir: values['archive-dir'],
+    databaseUrl: values['database-url'],
+  })
 }
 
 async function backup(args: string[]): Promise<string> {
@@ -169,18 +175,6 @@ async function restore(args: string[]): Promise<string> {
     databaseUrl: values['database-url'],
     dataDir: values['data-dir'],
   })
-}
-
-/** Runs after a successful replay: the rollups the figures read must equal the ledger. */
-async function verifyRollups(store: unknown): Promise<number> {
-  if (!(store instanceof DrizzleJackpotStore)) return 0
-  const check = await store.checkRollups()
-  if (check.ok) {
-    console.log(`rollups verified: ${check.poolMinutes} pool-minutes, ${check.gameDays} game-days agree`)
-    return 0
-  }
-  console.error(`rollup divergence in ${check.table} at ${check.key}: ${check.reason}`)
-  return 1
 }
 
 /**
@@ -268,7 +262,7 @@ async function seedHistoryCommand(argv: string[]): Promise<number> {
 
 try {
   const [command, ...rest] = process.argv.slice(2)
-  if (command === 'verify-ledger') process.exit(await verifyLedgerCommand())
+  if (command === 'verify-ledger') process.exit(await verifyLedger(rest))
   else if (command === 'seed-history') process.exit(await seedHistoryCommand(rest))
   else if (command === 'backup') console.log(await backup(rest))
   else if (command === 'restore') console.log(await restore(rest))

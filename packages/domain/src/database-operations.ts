@@ -14,6 +14,10 @@ export const DATABASE_OPERATIONS = [
   /** A write batch of both. */
   'write.batch',
   'ledger.read',
+  /** verify-ledger's checkpoints and the archived ranges (read, and one append per closed day). */
+  'ledger.checkpoints',
+  'ledger.checkpoint',
+  'ledger.archives',
   'pool.config.write',
   'audit.read',
   'stats.read',

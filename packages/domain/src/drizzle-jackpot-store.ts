@@ -13,7 +13,14 @@ import { writeContribution } from './contribution-writer.ts'
 import type { ConnectedDatabase } from './db/connect-database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
+import type { LedgerArchiveRef } from './errors.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
+import {
+  insertCheckpoint,
+  type LedgerCheckpoint,
+  readArchives,
+  readCheckpoints,
+} from './ledger-checkpoints.ts'
 import { readLedger } from './ledger-reader.ts'
 import { updatePoolConfig } from './pool-config-writer.ts'
 import { poolGrowthSince } from './pool-growth.ts'
@@ -126,6 +133,20 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     return readLedger(this.#ctx, query)
   }
 
+  ledgerCheckpoints(): Promise<LedgerCheckpoint[]> {
+    return this.#ctx.run('ledger.checkpoints', () => readCheckpoints(this.#ctx.db))
+  }
+
+  recordLedgerCheckpoint(checkpoint: LedgerCheckpoint): Promise<void> {
+    return this.#ctx.run('ledger.checkpoint', () =>
+      insertCheckpoint(this.#ctx.db, checkpoint, this.#ctx.now()),
+    )
+  }
+
+  ledgerArchives(): Promise<LedgerArchiveRef[]> {
+    return this.#ctx.run('ledger.archives', () => readArchives(this.#ctx.db))
+  }
+
   updatePoolConfig(change: PoolConfigChange): Promise<Pool> {
     return updatePoolConfig(this.#ctx, change)
   }
@@ -216,11 +237,11 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   }
 
   /**
-   * Compares the rollups with the whole ledger (see `rollup-check.ts`). A
-   * maintenance check: it reads all of history, so no request path calls it.
+   * Compares the rollups with the ledger from `since` on (see `rollup-check.ts`). A
+   * maintenance check: it reads those days whole, so no request path calls it.
    */
-  checkRollups(): Promise<RollupCheck> {
-    return checkRollups(this.#ctx.db)
+  checkRollups(since?: Date): Promise<RollupCheck> {
+    return checkRollups(this.#ctx.db, since)
   }
 
   /**
@@ -236,7 +257,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, ledger_checkpoints, ledger_archives, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })

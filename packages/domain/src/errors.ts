@@ -17,6 +17,7 @@ export interface DomainErrorsByCode {
   E_WRITE_QUEUE_FULL: WriteQueueFullError
   E_WRITE_DEADLINE_EXCEEDED: WriteDeadlineExceededError
   E_WRITE_OUTCOME_UNKNOWN: WriteOutcomeUnknownError
+  E_LEDGER_ARCHIVED: LedgerArchivedError
 }
 
 /** The stable code of a domain error: what clients and the server switch on, never the message. */
@@ -169,6 +170,34 @@ export class WriteOutcomeUnknownError extends DomainError {
       'The database connection was lost while the write was committing; whether it was applied is unknown. ' +
         'Replay the request with the same Idempotency-Key to find out.',
       options,
+    )
+  }
+}
+
+/** Where archived ledger days went: one `cli archive` run. */
+export interface LedgerArchiveRef {
+  /** The manifest's name, e.g. `ledger-2026-12-01--2026-12-02`. */
+  name: string
+  /** First and last archived UTC day, `YYYY-MM-DD`, inclusive. */
+  firstDay: string
+  lastDay: string
+  /** The directory the archive was written to. */
+  location: string
+  /** The sha256 of the archive's manifest (`<name>.manifest.json`), as the database recorded it. */
+  manifestSha256: string
+}
+
+/**
+ * The asked range of the ledger lies in days that were archived out of the
+ * database (`cli archive`): the data is in the named archive files, not gone,
+ * and an empty answer would say otherwise.
+ */
+export class LedgerArchivedError extends DomainError {
+  readonly code = 'E_LEDGER_ARCHIVED'
+  constructor(readonly archives: readonly LedgerArchiveRef[]) {
+    super(
+      `Ledger days ${archives.map((a) => (a.firstDay === a.lastDay ? a.firstDay : `${a.firstDay}..${a.lastDay}`)).join(', ')} ` +
+        `were archived out of the database (${archives.map((a) => `${a.name} in ${a.location}`).join('; ')})`,
     )
   }
 }

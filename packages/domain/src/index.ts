@@ -15,6 +15,20 @@ export type {
   SettledWrite,
   WritesListener,
 } from './jackpot-store.ts'
+export {
+  ARCHIVE_FORMAT,
+  ArchiveIntegrityError,
+  type ArchiveManifest,
+  archiveName,
+  manifestFileName,
+} from './ledger-archive/archive-manifest.ts'
+export { archivedEntries } from './ledger-archive/read-archive.ts'
+export {
+  type LedgerCheckpoint,
+  type LedgerCheckpointStore,
+  nextUtcDay,
+  utcDay,
+} from './ledger-checkpoints.ts'
 export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'
 export { POOL_GROWTH_WINDOW_MS, type PoolGrowth, type PoolGrowthQuery } from './pool-growth-reader.ts'
@@ -41,7 +55,14 @@ export {
   type SeedHistoryOptions,
 } from './seed-history.ts'
 export type * from './types.ts'
-export { type LedgerDivergence, type LedgerVerification, verifyLedger } from './verify-ledger.ts'
+export {
+  CLOSE_MARGIN_MS,
+  type LedgerDivergence,
+  type LedgerVerification,
+  type VerifiableStore,
+  type VerifyLedgerOptions,
+  verifyLedger,
+} from './verify-ledger.ts'
 export {
   GROUP_COMMIT_DEFAULTS,
   type GroupCommitOptions,

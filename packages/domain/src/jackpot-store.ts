@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api'
 import type { DomainMeter } from './domain-metrics.ts'
+import type { LedgerCheckpointStore } from './ledger-checkpoints.ts'
 import type { PoolGrowth, PoolGrowthQuery } from './pool-growth-reader.ts'
 import type {
   AuditEntry,
@@ -45,7 +46,7 @@ export type WritesListener = (writes: readonly SettledWrite[]) => void
  * drizzle on PostgreSQL (postgres.js) or PGlite; every database call goes
  * through `OpenJackpotOptions.interceptor`.
  */
-export interface JackpotStore {
+export interface JackpotStore extends LedgerCheckpointStore {
   readonly kind: 'postgres' | 'pglite'
   readonly currency: string
 

@@ -8,16 +8,21 @@ export type RollupCheck =
   | { ok: false; table: 'pool_minute_stats' | 'game_day_stats' | 'pools'; key: string; reason: string }
 
 /**
- * Recomputes the rollups from the whole ledger and compares them with what the
+ * Recomputes the rollups from the ledger and compares them with what the
  * writer kept: every pool-minute and game-day row, and each pool's last
- * contribution and win time. A maintenance check (it reads all of history);
- * `verify-ledger` runs it after the replay. Sums are compared as text, so
- * totals beyond 2^53 stay exact.
+ * contribution and win time. `since` (a UTC midnight) bounds the check to the
+ * days from it on, so a run after an incremental replay costs those days, and
+ * days archived out of the ledger (whose rollups stay) are left alone. A
+ * maintenance check; `verify-ledger` runs it after the replay. Sums are
+ * compared as text, so totals beyond 2^53 stay exact.
  *
  * @example
- * const check = await checkRollups(db)
+ * const check = await checkRollups(db, new Date('2026-12-05T00:00:00Z'))
  */
-export async function checkRollups(db: Executor): Promise<RollupCheck> {
+export async function checkRollups(db: Executor, since: Date = new Date(0)): Promise<RollupCheck> {
+  const sinceDay = since.toISOString().slice(0, 10)
+  // As text with a cast: a Date parameter is not serialised the same by every driver.
+  const from = sql`${since.toISOString()}::timestamptz`
   const minutes = resultRows<{ key: string; kept: string | null; ledger: string | null }>(
     await db.execute(sql`
       WITH ledger AS (
@@ -29,12 +34,12 @@ export async function checkRollups(db: Executor): Promise<RollupCheck> {
                count(*) FILTER (WHERE e.kind = 'win') AS wins,
                coalesce(sum(l.paid_out_delta_cents) FILTER (WHERE e.kind = 'win'), 0) AS paid_out_cents
         FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
-        WHERE e.kind IN ('contribution', 'win')
+        WHERE e.kind IN ('contribution', 'win') AND e.created_at >= ${from}
         GROUP BY 1, 2
       ),
       kept AS (
         SELECT pool_slug, minute, contributions, wager_cents, contributed_cents, wins, paid_out_cents
-        FROM pool_minute_stats
+        FROM pool_minute_stats WHERE minute >= ${from}
       )
       SELECT coalesce(k.pool_slug, g.pool_slug) || ' ' || to_char(coalesce(k.minute, g.minute) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') AS key,
              CASE WHEN k.pool_slug IS NULL THEN NULL
@@ -57,30 +62,40 @@ export async function checkRollups(db: Executor): Promise<RollupCheck> {
         LEFT JOIN LATERAL (
           SELECT sum(l.contributed_delta_cents) AS cents FROM ledger_lines l WHERE l.entry_id = e.id
         ) c ON true
-        WHERE e.kind = 'contribution'
+        WHERE e.kind = 'contribution' AND e.created_at >= ${from}
         GROUP BY 1, 2
-      )
+      ),
+      kept AS (SELECT * FROM game_day_stats WHERE day >= ${sinceDay})
       SELECT coalesce(k.day, g.day) || ' ' || coalesce(k.game_id, g.game_id) AS key,
              CASE WHEN k.day IS NULL THEN NULL
                   ELSE concat_ws('/', k.contributions, k.wager_cents, k.contributed_cents) END AS kept,
              CASE WHEN g.day IS NULL THEN NULL
                   ELSE concat_ws('/', g.contributions, g.wager_cents, g.contributed_cents) END AS ledger
-      FROM game_day_stats k FULL OUTER JOIN ledger g ON g.day = k.day AND g.game_id = k.game_id
+      FROM kept k FULL OUTER JOIN ledger g ON g.day = k.day AND g.game_id = k.game_id
       ORDER BY 1`),
   )
   const dayDivergence = firstDivergence(days)
   if (dayDivergence) return { ok: false, table: 'game_day_stats', ...dayDivergence }
 
+  // Before `since` the ledger may be archived: a kept time from then only has to be before it.
   const lasts = resultRows<{ key: string; kept: string | null; ledger: string | null }>(
     await db.execute(sql`
-      SELECT p.slug AS key,
-             concat_ws('/', coalesce(p.last_contribution_at::text, '-'), coalesce(p.last_win_at::text, '-')) AS kept,
+      WITH kept AS (
+        SELECT p.slug,
+               CASE WHEN p.last_contribution_at < ${from} THEN 'before' ELSE coalesce(p.last_contribution_at::text, '-') END AS contribution,
+               CASE WHEN p.last_win_at < ${from} THEN 'before' ELSE coalesce(p.last_win_at::text, '-') END AS win
+        FROM pools p
+      )
+      SELECT k.slug AS key,
+             concat_ws('/', k.contribution, k.win) AS kept,
              concat_ws('/',
                coalesce((SELECT max(e.created_at) FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
-                         WHERE l.pool_slug = p.slug AND e.kind = 'contribution')::text, '-'),
+                         WHERE l.pool_slug = k.slug AND e.kind = 'contribution' AND e.created_at >= ${from})::text,
+                        CASE WHEN k.contribution = 'before' THEN 'before' ELSE '-' END),
                coalesce((SELECT max(e.created_at) FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
-                         WHERE l.pool_slug = p.slug AND e.kind = 'win')::text, '-')) AS ledger
-      FROM pools p ORDER BY p.slug`),
+                         WHERE l.pool_slug = k.slug AND e.kind = 'win' AND e.created_at >= ${from})::text,
+                        CASE WHEN k.win = 'before' THEN 'before' ELSE '-' END)) AS ledger
+      FROM kept k ORDER BY k.slug`),
   )
   const lastDivergence = firstDivergence(lasts)
   if (lastDivergence) return { ok: false, table: 'pools', ...lastDivergence }

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm'
+import { asc, sql } from 'drizzle-orm'
 import { contributionHash } from './contribution-writer.ts'
 import type { Database } from './db/database.ts'
+import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
 import { selectPools } from './pool-rows.ts'
 import { winHash } from './win-writer.ts'
@@ -34,6 +35,26 @@ export interface SeededHistory {
   until: Date
 }
 
+/**
+ * The pools' seed entries were written when the database was opened, which is
+ * after the history about to be made: left there, the ledger's days would run
+ * out of id order and no day could be checkpointed or archived. They are the
+ * only entries (checked before), so they are moved to the history's start:
+ * read, the ledger emptied with TRUNCATE (the append-only triggers refuse
+ * UPDATE and DELETE, not TRUNCATE, which is left to operators) and written back
+ * with the same ids, in one transaction.
+ */
+async function dateSeedEntriesAt(db: Database, from: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const entries = await tx.select().from(ledgerEntries).orderBy(asc(ledgerEntries.id))
+    if (entries.every((entry) => entry.createdAt.getTime() <= from.getTime())) return
+    const lines = await tx.select().from(ledgerLines)
+    await tx.execute(sql`TRUNCATE ledger_lines, ledger_entries`)
+    await tx.insert(ledgerEntries).values(entries.map((entry) => ({ ...entry, createdAt: from })))
+    if (lines.length > 0) await tx.insert(ledgerLines).values(lines)
+  })
+}
+
 /** A database that already holds contributions or wins: seed-history only fills an empty one. */
 export class HistoryNotEmptyError extends Error {
   readonly code = 'E_HISTORY_NOT_EMPTY'
@@ -47,6 +68,7 @@ const DAY_MS = 86_400_000
  * over `days` days, each batch going through the real write path
  * (`applyWriteBatch`: the contribution split, the win payout, the ledger lines,
  * the pool update and its rollups) with the batch's time as its entries' time.
+ * The pools' seed entries are dated at the history's start (see `dateSeedEntriesAt`).
  * Wagers are deterministic (a fixed pseudo-random sequence), so two runs make
  * the same ledger. Keys are `seed-c-<n>` and `seed-w-<n>` in the legacy scope ''.
  *
@@ -79,10 +101,11 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
       'the database already has contributions or wins: seed-history only fills an empty database',
     )
   }
-  const slugs = (await selectPools(db)).map((pool) => pool.slug)
-  const currency = (await selectPools(db))[0]?.currency ?? 'EUR'
   const until = options.until ?? new Date()
   const from = new Date(until.getTime() - days * DAY_MS)
+  await dateSeedEntriesAt(db, from)
+  const slugs = (await selectPools(db)).map((pool) => pool.slug)
+  const currency = (await selectPools(db))[0]?.currency ?? 'EUR'
   const batches = Math.ceil(total / batchSize)
   const step = (until.getTime() - from.getTime()) / batches
   let random = 20_251_205

@@ -74,6 +74,11 @@ export const DOMAIN_PROBLEMS = {
     retryAfter: retryAfterSeconds(error.retryAfterMs),
   }),
   E_WRITE_OUTCOME_UNKNOWN: () => ({ kind: 'outcome-unknown', retryAfter: 1 }),
+  // Not an empty page: the rows exist, in archive files the problem names.
+  E_LEDGER_ARCHIVED: (error) => ({
+    kind: 'ledger-archived',
+    fields: { archives: error.archives.map((archive) => ({ ...archive })) },
+  }),
 } satisfies { [C in DomainErrorCode]: (error: DomainErrorsByCode[C]) => DomainAnswer }
 
 /**

@@ -9,6 +9,7 @@ import {
   IdempotencyConflictError,
   InvalidCommandError,
   InvalidQueryError,
+  LedgerArchivedError,
   PoolNotFoundError,
   VersionConflictError,
   WriteDeadlineExceededError,
@@ -112,6 +113,15 @@ const SAMPLES: { [C in DomainErrorCode]: DomainErrorsByCode[C] } = {
   E_WRITE_QUEUE_FULL: new WriteQueueFullError(1_000, 1_500),
   E_WRITE_DEADLINE_EXCEEDED: new WriteDeadlineExceededError(2_000, 500),
   E_WRITE_OUTCOME_UNKNOWN: new WriteOutcomeUnknownError(),
+  E_LEDGER_ARCHIVED: new LedgerArchivedError([
+    {
+      name: 'ledger-2026-12-01--2026-12-02',
+      firstDay: '2026-12-01',
+      lastDay: '2026-12-02',
+      location: '/archive',
+      manifestSha256: 'ab'.repeat(32),
+    },
+  ]),
 }
 
 /** The answers a 503 may carry: each says the request was not applied (or how to learn whether it was). */

@@ -21,6 +21,8 @@ export const PROBLEMS = {
   'request-timeout': { status: 408, title: 'Request body took too long to arrive' },
   'payload-too-large': { status: 413, title: 'Request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  /** The asked ledger range was archived out of the database (`cli archive`): the problem names the archive. */
+  'ledger-archived': { status: 410, title: 'Ledger range archived' },
   'currency-mismatch': { status: 422, title: 'Currency not accepted' },
   'invalid-command': { status: 422, title: 'Request breaks a jackpot rule' },
   'rate-limited': { status: 429, title: 'Too many requests' },

@@ -12,8 +12,14 @@ afterEach(async () => {
   }
 })
 
-const store = { ledger: async () => ({ entries: [], nextCursor: null }), listPools: async () => [] }
-const healthy: LedgerVerification = { ok: true, entries: 12, pools: 3 }
+const store = {
+  ledger: async () => ({ entries: [], nextCursor: null }),
+  listPools: async () => [],
+  ledgerCheckpoints: async () => [],
+  recordLedgerCheckpoint: async () => {},
+  ledgerArchives: async () => [],
+}
+const healthy: LedgerVerification = { ok: true, entries: 12, pools: 3, from: null, checkpointsWritten: 0 }
 const diverged: LedgerVerification = {
   ok: false,
   entries: 7,

@@ -1,16 +1,16 @@
-import { type JackpotStore, type LedgerVerification, verifyLedger } from '@jackpot/domain'
+import { type LedgerVerification, type VerifiableStore, verifyLedger } from '@jackpot/domain'
 import type { Metrics } from '@jackpot/observability'
 import type { Logger } from '../logger.ts'
 
 /** Options of {@link startLedgerVerification}. */
 export interface LedgerVerificationOptions {
-  store: Pick<JackpotStore, 'ledger' | 'listPools'>
+  store: VerifiableStore
   meter: Metrics['meter']
   logger: Logger
   /** Pause between the end of one run and the start of the next, ms; 0 starts nothing. */
   intervalMs: number
   /** Defaults to `verifyLedger`; tests pass a scripted one. */
-  verify?: (store: Pick<JackpotStore, 'ledger' | 'listPools'>) => Promise<LedgerVerification>
+  verify?: (store: VerifiableStore) => Promise<LedgerVerification>
   /** Seconds since the epoch. Defaults to the system clock. */
   nowSeconds?: () => number
 }
@@ -23,8 +23,9 @@ export interface LedgerVerificationHandle {
 }
 
 /**
- * Replays the ledger in the background, the same check as `bun run cli verify-ledger`,
- * at start and then every `intervalMs` after the previous run ended (so runs never overlap, however long a
+ * Replays the ledger in the background, the same check as `bun run cli verify-ledger`:
+ * incremental, from the last checkpoint (appending one per closed UTC day), so a run
+ * reads the days since the last checkpoint, never all of history. It runs at start and then every `intervalMs` after the previous run ended (so runs never overlap, however long a
  * replay takes). Exports `jackpot_ledger_verified_timestamp_seconds` (the end of the last
  * run that found the ledger and the pools agreeing; absent until one has) and
  * `jackpot_ledger_mismatches_total` (runs that found a divergence), and logs each
@@ -65,7 +66,15 @@ export function startLedgerVerification(options: LedgerVerificationOptions): Led
       const outcome = await verify(store)
       if (outcome.ok) {
         verifiedAt = nowSeconds()
-        logger.debug({ entries: outcome.entries, pools: outcome.pools }, 'ledger verified')
+        logger.debug(
+          {
+            entries: outcome.entries,
+            pools: outcome.pools,
+            from: outcome.from,
+            checkpoints: outcome.checkpointsWritten,
+          },
+          'ledger verified',
+        )
       } else {
         mismatches++
         const { entryId, pool, reason } = outcome.divergence

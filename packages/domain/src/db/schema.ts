@@ -180,6 +180,52 @@ export const gameDayStats = pgTable(
   (t) => [primaryKey({ name: 'game_day_stats_pk', columns: [t.day, t.gameId] })],
 )
 
+/**
+ * Each pool's replayed state at the end of a UTC day, that day's row counts and
+ * per-pool sums, and a sha256 chaining it to the previous day's checkpoint.
+ * Written by `verify-ledger` for every closed day it replayed (see
+ * `ledger-checkpoints.ts`); append-only, like the ledger it vouches for.
+ */
+export const ledgerCheckpoints = pgTable(
+  'ledger_checkpoints',
+  {
+    /** The UTC day, `YYYY-MM-DD`: the state is the one at its end. */
+    day: text('day').primaryKey(),
+    /** The last ledger entry dated on or before `day`. */
+    lastEntryId: bigint('last_entry_id', { mode: 'bigint' }).notNull(),
+    entries: bigint('entries', { mode: 'number' }).notNull(),
+    lines: bigint('lines', { mode: 'number' }).notNull(),
+    /** Per pool: the state at the day's end and the day's sums, every figure a decimal string. */
+    pools: jsonb('pools').$type<Record<string, Record<string, string>>>().notNull(),
+    previousHash: text('previous_hash'),
+    hash: text('hash').notNull().unique('ledger_checkpoints_hash_unique'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [check('ledger_checkpoints_day_format', sql`${t.day} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`)],
+)
+
+/** Days `cli archive` moved out of the database: where to, and the sha256 of the manifest describing them. */
+export const ledgerArchives = pgTable(
+  'ledger_archives',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    firstDay: text('first_day').notNull(),
+    lastDay: text('last_day').notNull(),
+    /** The manifest's name, e.g. `ledger-2026-12-01--2026-12-02`. */
+    name: text('name').notNull(),
+    /** The directory the files were written to, as the operator gave it. */
+    location: text('location').notNull(),
+    manifestSha256: text('manifest_sha256').notNull(),
+    /** The hash of the checkpoint of `last_day`: where the live ledger's chain continues. */
+    lastCheckpointHash: text('last_checkpoint_hash').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    check('ledger_archives_days', sql`${t.firstDay} <= ${t.lastDay}`),
+    index('ledger_archives_last_day_idx').on(t.lastDay),
+  ],
+)
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'bigint' }).primaryKey(),
   actor: text('actor').notNull(),
@@ -209,4 +255,14 @@ export const apiKeys = pgTable(
   (t) => [check('api_keys_role', sql`${t.role} IN ('game')`)],
 )
 
-export const schema = { pools, ledgerEntries, ledgerLines, poolMinuteStats, gameDayStats, auditLog, apiKeys }
+export const schema = {
+  pools,
+  ledgerEntries,
+  ledgerLines,
+  poolMinuteStats,
+  gameDayStats,
+  ledgerCheckpoints,
+  ledgerArchives,
+  auditLog,
+  apiKeys,
+}
