@@ -14,6 +14,8 @@ export const DATABASE_OPERATIONS = [
   /** A write batch of both. */
   'write.batch',
   'ledger.read',
+  /** The hourly upkeep: partitions ahead, expired idempotency keys swept. */
+  'ledger.maintain',
   'pool.config.write',
   'audit.read',
   'stats.read',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { contributionHash } from './contribution-writer.ts'
 import type { Database } from './db/database.ts'
+import { utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { InvalidCommandError } from './errors.ts'
 import { selectPools } from './pool-rows.ts'
 import { winHash } from './win-writer.ts'
@@ -122,7 +123,11 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
       }
     }
     const at = new Date(Math.floor(from.getTime() + (batch + 1) * step))
-    const applied = await db.transaction((tx) => applyWriteBatch(tx, items, at))
+    const applied = await withDayPartitions(
+      db,
+      () => [utcDay(at)],
+      () => db.transaction((tx) => applyWriteBatch(tx, items, at)),
+    )
     const refused = applied.outcomes.find((outcome) => !outcome.ok)
     if (refused !== undefined && !refused.ok) throw refused.error
     contributions += size
@@ -130,6 +135,8 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   }
   // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
-  await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
+  await db.execute(
+    sql`ANALYZE ledger_entries, ledger_lines, idempotency_keys, pool_minute_stats, game_day_stats, pools`,
+  )
   return { contributions, wins, batches, from, until }
 }
