@@ -12,7 +12,7 @@ import { readAudit } from './audit-reader.ts'
 import { writeContribution } from './contribution-writer.ts'
 import type { ConnectedDatabase } from './db/connect-database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
-import { ensurePartitionsAhead } from './db/ledger-partitions.ts'
+import { ensurePartitionsAhead, type LedgerPartition, listLedgerPartitions } from './db/ledger-partitions.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import { sweepIdempotencyKeys } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
@@ -132,6 +132,11 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       )
     }, MAINTENANCE_INTERVAL_MS)
     this.#maintenance.unref?.()
+  }
+
+  /** The day partitions attached to the ledger tables, oldest first (see `db/ledger-partitions.ts`). */
+  ledgerPartitions(): Promise<LedgerPartition[]> {
+    return this.#ctx.run('ledger.maintain', () => listLedgerPartitions(this.#ctx.db))
   }
 
   /**

@@ -19,9 +19,12 @@ const START = new Date('2025-06-29T20:00:00.000Z')
 describe('migration 0005 (partitions, idempotency keys table)', () => {
   test('moves a database in the 0004 layout, with history over several days, and verify-ledger passes before and after', async () => {
     const pg = new PGlite(dir)
-    await migrateUpTo(pg, '0004_pool_rollups')
+    // The history is written as the writer before 0004 did; 0004 then backfills its rollups,
+    // leaving the database exactly in the layout before 0005, with data.
+    await migrateUpTo(pg, '0003_top_games_index')
     // 60 contributions 50 minutes apart: about two days, across two UTC midnights.
     const writes = await writeLegacyHistory(pg, { start: START, contributions: 60 })
+    await migrateUpTo(pg, '0004_pool_rollups')
     const before = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_lines')
     expect(await verifyLedger(legacyLedger(pg))).toMatchObject({ ok: true, entries: 3 + 60 + 6 * 2 })
     await pg.close()
