@@ -222,6 +222,8 @@ function openStore(
     poolSize: config.DATABASE_POOL_SIZE,
     statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.LOCK_TIMEOUT_MS,
+    idempotencyRetentionDays: config.IDEMPOTENCY_RETENTION_DAYS,
+    partitionsAheadDays: config.LEDGER_PARTITIONS_AHEAD_DAYS,
     currency: config.JACKPOT_CURRENCY,
     writes: {
       queueLimit: config.WRITE_QUEUE_LIMIT,

@@ -62,6 +62,19 @@ export const EnvSchema = T.Object({
     maximum: 3_600_000,
     description: 'PostgreSQL lock_timeout per session, ms (0 = none)',
   }),
+  IDEMPOTENCY_RETENTION_DAYS: T.Integer({
+    default: 7,
+    minimum: 1,
+    maximum: 3_650,
+    description:
+      'days an idempotency key answers a replay; after them a reuse of the key is refused (409 idempotency-key-expired)',
+  }),
+  LEDGER_PARTITIONS_AHEAD_DAYS: T.Integer({
+    default: 7,
+    minimum: 0,
+    maximum: 366,
+    description: 'days of ledger partitions made ahead of today (UTC), at start and hourly',
+  }),
   LEDGER_VERIFY_INTERVAL_MS: T.Integer({
     default: 300_000,
     minimum: 0,

@@ -18,6 +18,8 @@ export const DATABASE_OPERATIONS = [
   'ledger.checkpoints',
   'ledger.checkpoint',
   'ledger.archives',
+  /** The hourly upkeep: partitions ahead, expired idempotency keys swept. */
+  'ledger.maintain',
   'pool.config.write',
   'audit.read',
   'stats.read',

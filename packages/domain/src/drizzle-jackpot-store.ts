@@ -12,8 +12,10 @@ import { readAudit } from './audit-reader.ts'
 import { writeContribution } from './contribution-writer.ts'
 import type { ConnectedDatabase } from './db/connect-database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
+import { ensurePartitionsAhead, type LedgerPartition, listLedgerPartitions } from './db/ledger-partitions.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import type { LedgerArchiveRef } from './errors.ts'
+import { sweepIdempotencyKeys } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import {
   insertCheckpoint,
@@ -62,6 +64,17 @@ import {
   type WriteLoad,
 } from './write-batch/group-commit-writer.ts'
 
+/** How often the store makes partitions ahead and sweeps expired idempotency keys. */
+const MAINTENANCE_INTERVAL_MS = 3_600_000
+
+/** What one run of the hourly upkeep did. */
+export interface HistoryUpkeep {
+  /** The ledger partitions for today and the days ahead (made now or already there). */
+  partitions: string[]
+  /** Idempotency keys moved past their retention. */
+  expiredKeys: number
+}
+
 /** The {@link JackpotStore} and {@link ApiKeyStore} on drizzle, on one database; made by `openJackpot`. */
 export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly kind: 'postgres' | 'pglite'
@@ -71,6 +84,9 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly #listeners = new Set<PoolsListener>()
   readonly #writeListeners = new Set<WritesListener>()
   #closing: Promise<void> | null = null
+  readonly #retentionDays: number
+  readonly #partitionsAheadDays: number
+  readonly #maintenance: ReturnType<typeof setInterval>
 
   constructor(
     database: ConnectedDatabase,
@@ -82,9 +98,13 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       metrics: DomainMetrics
       writes?: GroupCommitOptions | undefined
       tracer?: Tracer | undefined
+      idempotencyRetentionDays: number
+      partitionsAheadDays: number
     },
   ) {
     this.kind = database.kind
+    this.#retentionDays = settings.idempotencyRetentionDays
+    this.#partitionsAheadDays = settings.partitionsAheadDays
     this.currency = settings.currency
     this.#database = database
     const writer = new GroupCommitWriter({
@@ -94,6 +114,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       logger: settings.logger,
       options: settings.writes,
       tracer: settings.tracer,
+      idempotencyRetentionDays: settings.idempotencyRetentionDays,
       onCommitted: (batch) => {
         settings.metrics.batchCommitted(batch.outcomes)
         if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)
@@ -111,6 +132,33 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       apiKeys: new ApiKeyCache(),
       poolsChanged: (slugs, pools) => this.#notify(slugs, pools),
     }
+    // Hourly upkeep; unref'd, so an idle store never keeps the process alive.
+    this.#maintenance = setInterval(() => {
+      this.maintainHistory().catch((error: unknown) =>
+        this.#ctx.logger?.warn({ err: error }, 'hourly ledger upkeep failed; it runs again in an hour'),
+      )
+    }, MAINTENANCE_INTERVAL_MS)
+    this.#maintenance.unref?.()
+  }
+
+  /** The day partitions attached to the ledger tables, oldest first (see `db/ledger-partitions.ts`). */
+  ledgerPartitions(): Promise<LedgerPartition[]> {
+    return this.#ctx.run('ledger.maintain', () => listLedgerPartitions(this.#ctx.db))
+  }
+
+  /**
+   * The hourly upkeep, also callable on demand: makes the ledger partitions for
+   * today and the configured days ahead, and sweeps idempotency keys past their
+   * retention into the digest table.
+   */
+  async maintainHistory(now: Date = this.#ctx.now()): Promise<HistoryUpkeep> {
+    const partitions = await this.#ctx.run('ledger.maintain', () =>
+      ensurePartitionsAhead(this.#ctx.db, this.#partitionsAheadDays, now),
+    )
+    const sweep = await this.#ctx.run('ledger.maintain', () =>
+      sweepIdempotencyKeys(this.#ctx.db, now, this.#retentionDays),
+    )
+    return { partitions, expiredKeys: sweep.expired }
   }
 
   listPools(): Promise<Pool[]> {
@@ -220,6 +268,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#maintenance)
     this.#closing ??= this.#database.close()
     return this.#closing
   }
@@ -257,7 +306,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, ledger_checkpoints, ledger_archives, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, idempotency_keys, expired_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })

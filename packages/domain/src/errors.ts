@@ -8,6 +8,7 @@ export interface DomainErrorsByCode {
   E_POOL_NOT_FOUND: PoolNotFoundError
   E_CURRENCY_MISMATCH: CurrencyMismatchError
   E_IDEMPOTENCY_CONFLICT: IdempotencyConflictError
+  E_IDEMPOTENCY_KEY_EXPIRED: IdempotencyKeyExpiredError
   E_VERSION_CONFLICT: VersionConflictError
   E_INVALID_COMMAND: InvalidCommandError
   E_INVALID_QUERY: InvalidQueryError
@@ -56,6 +57,24 @@ export class IdempotencyConflictError extends DomainError {
   readonly code = 'E_IDEMPOTENCY_CONFLICT'
   constructor(readonly key: string) {
     super(`Idempotency key '${key}' was already used with a different request`)
+  }
+}
+
+/**
+ * The key was used longer ago than the idempotency retention
+ * (`IDEMPOTENCY_RETENTION_DAYS`): its first result is no longer kept, and the
+ * request is refused rather than applied a second time as a new one.
+ */
+export class IdempotencyKeyExpiredError extends DomainError {
+  readonly code = 'E_IDEMPOTENCY_KEY_EXPIRED'
+  constructor(
+    readonly key: string,
+    readonly retentionDays: number,
+  ) {
+    super(
+      `Idempotency key '${key}' was first used more than ${retentionDays} days ago: its result is no longer kept, ` +
+        'and it cannot be used again; send the request with a new key if it is a new one',
+    )
   }
 }
 

@@ -27,7 +27,6 @@ export {
   type LedgerCheckpoint,
   type LedgerCheckpointStore,
   nextUtcDay,
-  utcDay,
 } from './ledger-checkpoints.ts'
 export { OPEN_JACKPOT_DEFAULTS, type OpenedJackpot, openJackpot } from './open-jackpot.ts'
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.ts'

@@ -145,4 +145,11 @@ export interface OpenJackpotOptions {
   statementTimeoutMs?: number | undefined
   /** PostgreSQL `lock_timeout` of every pooled session, in ms (0 = none). Defaults to 1000. */
   lockTimeoutMs?: number | undefined
+  /**
+   * Days an idempotency key answers a replay; after that a reuse is refused with
+   * `IdempotencyKeyExpiredError`. Defaults to 7.
+   */
+  idempotencyRetentionDays?: number | undefined
+  /** Days of ledger partitions made ahead of today (at open and hourly). Defaults to 7. */
+  partitionsAheadDays?: number | undefined
 }

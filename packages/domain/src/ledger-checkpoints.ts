@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { asc, desc } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
+import { utcDay } from './db/ledger-partitions.ts'
 import { ledgerArchives, ledgerCheckpoints } from './db/schema.ts'
 import type { LedgerArchiveRef } from './errors.ts'
 import type { PoolSlug } from './types.ts'
@@ -127,11 +128,6 @@ export function checkpointDifference(kept: CheckpointContent, replayed: Checkpoi
     }
   }
   return null
-}
-
-/** The UTC day of an instant, `YYYY-MM-DD`. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10)
 }
 
 /** The UTC day after `day`. */

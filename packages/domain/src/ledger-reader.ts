@@ -33,7 +33,13 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
         ctx.db
           .select({ one: ledgerLines.entryId })
           .from(ledgerLines)
-          .where(and(eq(ledgerLines.entryId, ledgerEntries.id), eq(ledgerLines.poolSlug, pool))),
+          .where(
+            and(
+              eq(ledgerLines.entryId, ledgerEntries.id),
+              eq(ledgerLines.createdAt, ledgerEntries.createdAt),
+              eq(ledgerLines.poolSlug, pool),
+            ),
+          ),
       ),
     )
   }
@@ -53,9 +59,16 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
             .select()
             .from(ledgerLines)
             .where(
-              inArray(
-                ledgerLines.entryId,
-                page.map((row) => row.id),
+              and(
+                inArray(
+                  ledgerLines.entryId,
+                  page.map((row) => row.id),
+                ),
+                // Lines share their entry's time: this keeps the lookup to the page's partitions.
+                inArray(
+                  ledgerLines.createdAt,
+                  [...new Set(page.map((row) => row.createdAt.getTime()))].map((t) => new Date(t)),
+                ),
               ),
             )
             .orderBy(asc(ledgerLines.entryId), asc(ledgerLines.poolSlug))

@@ -2,11 +2,13 @@ import { sql } from 'drizzle-orm'
 import type { ApiKeyStore } from './api-key-store.ts'
 import { connectDatabase } from './db/connect-database.ts'
 import { createDatabaseRunner } from './db/database-runner.ts'
+import { ensurePartitionsAhead } from './db/ledger-partitions.ts'
 import { pools } from './db/schema.ts'
 import { DEFAULT_POOLS } from './default-pools.ts'
 import { DomainMetrics } from './domain-metrics.ts'
 import { DrizzleJackpotStore } from './drizzle-jackpot-store.ts'
 import { CurrencyMismatchError, InvalidCommandError } from './errors.ts'
+import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS } from './idempotency-keys.ts'
 import type { JackpotStore, OpenJackpotOptions } from './jackpot-store.ts'
 import { insertSeededPools } from './pool-rows.ts'
 import { isCurrencyCode } from './rules/currency-code.ts'
@@ -28,12 +30,15 @@ export const OPEN_JACKPOT_DEFAULTS = {
   // (and says so) before the client gives up on it.
   statementTimeoutMs: 2_500,
   lockTimeoutMs: 1_000,
+  idempotencyRetentionDays: DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  partitionsAheadDays: 7,
 } as const
 
 /**
  * Opens the jackpot: PostgreSQL when `databaseUrl` is set, embedded PGlite
  * otherwise. Applies the migrations (on PostgreSQL under an advisory lock, so
- * replicas starting together take turns) and creates the configured pools,
+ * replicas starting together take turns), makes the ledger partitions for today
+ * and `partitionsAheadDays` after it, and creates the configured pools,
  * each with a 'seed' ledger entry, when the database has none.
  *
  * @throws DatabaseLockedError when another live process has the PGlite directory open.
@@ -57,6 +62,9 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Ope
     lockTimeoutMs: options.lockTimeoutMs ?? OPEN_JACKPOT_DEFAULTS.lockTimeoutMs,
     logger: options.logger,
     writes: options.writes,
+    idempotencyRetentionDays:
+      options.idempotencyRetentionDays ?? OPEN_JACKPOT_DEFAULTS.idempotencyRetentionDays,
+    partitionsAheadDays: options.partitionsAheadDays ?? OPEN_JACKPOT_DEFAULTS.partitionsAheadDays,
   }
   validateSettings(settings)
   const run = createDatabaseRunner(options.interceptor)
@@ -65,6 +73,7 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Ope
     const currencies = await run('setup', () =>
       database.exclusively(async () => {
         await database.migrate()
+        await ensurePartitionsAhead(database.db, settings.partitionsAheadDays, settings.now())
         return database.db.transaction(async (tx) => {
           const [existing] = await tx.select({ count: sql<number>`count(*)::int` }).from(pools)
           if (existing!.count === 0) {
@@ -96,7 +105,15 @@ function validateSettings(settings: {
   currency: string
   poolSize: number
   pools: readonly PoolDefinition[]
+  idempotencyRetentionDays: number
+  partitionsAheadDays: number
 }): void {
+  if (!(settings.idempotencyRetentionDays > 0)) {
+    throw new InvalidCommandError('idempotencyRetentionDays must be positive', 'idempotencyRetentionDays')
+  }
+  if (!Number.isInteger(settings.partitionsAheadDays) || settings.partitionsAheadDays < 0) {
+    throw new InvalidCommandError('partitionsAheadDays must be a whole number of days', 'partitionsAheadDays')
+  }
   if (!isCurrencyCode(settings.currency)) {
     throw new InvalidCommandError('currency must be an ISO 4217 code such as EUR', 'currency')
   }

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
+import { ensureDayPartitions, utcDay } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines, pools } from './db/schema.ts'
 import { PoolNotFoundError } from './errors.ts'
 import type { Pool, PoolDefinition, PoolSlug } from './types.ts'
@@ -45,7 +46,8 @@ export async function selectPool(db: Executor, slug: PoolSlug): Promise<Pool> {
 
 /**
  * Creates pools at their seed, each with a 'seed' ledger entry: the house funds
- * the initial amount, which is what `seededByHouse` starts from.
+ * the initial amount, which is what `seededByHouse` starts from. Makes the
+ * ledger partition of `now`'s day first, as a back-dated clock may need one.
  */
 export async function insertSeededPools(
   db: Executor,
@@ -53,6 +55,7 @@ export async function insertSeededPools(
   currency: string,
   now: Date,
 ): Promise<void> {
+  if (definitions.length > 0) await ensureDayPartitions(db, [utcDay(now)])
   for (const definition of definitions) {
     await db.insert(pools).values({
       slug: definition.slug,
@@ -85,6 +88,7 @@ export async function insertSeededPools(
       amountAfterCents: definition.seedCents,
       reserveAfterCents: 0n,
       residueAfter: 0,
+      createdAt: now,
     })
   }
 }

@@ -1,6 +1,7 @@
 import { asc, sql } from 'drizzle-orm'
 import { contributionHash } from './contribution-writer.ts'
 import type { Database } from './db/database.ts'
+import { ensureDayPartitions, utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
 import { selectPools } from './pool-rows.ts'
@@ -49,9 +50,11 @@ async function dateSeedEntriesAt(db: Database, from: Date): Promise<void> {
     const entries = await tx.select().from(ledgerEntries).orderBy(asc(ledgerEntries.id))
     if (entries.every((entry) => entry.createdAt.getTime() <= from.getTime())) return
     const lines = await tx.select().from(ledgerLines)
+    await ensureDayPartitions(tx, [utcDay(from)])
     await tx.execute(sql`TRUNCATE ledger_lines, ledger_entries`)
     await tx.insert(ledgerEntries).values(entries.map((entry) => ({ ...entry, createdAt: from })))
-    if (lines.length > 0) await tx.insert(ledgerLines).values(lines)
+    if (lines.length > 0)
+      await tx.insert(ledgerLines).values(lines.map((line) => ({ ...line, createdAt: from })))
   })
 }
 
@@ -145,7 +148,11 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
       }
     }
     const at = new Date(Math.floor(from.getTime() + (batch + 1) * step))
-    const applied = await db.transaction((tx) => applyWriteBatch(tx, items, at))
+    const applied = await withDayPartitions(
+      db,
+      () => [utcDay(at)],
+      () => db.transaction((tx) => applyWriteBatch(tx, items, at)),
+    )
     const refused = applied.outcomes.find((outcome) => !outcome.ok)
     if (refused !== undefined && !refused.ok) throw refused.error
     contributions += size
@@ -153,6 +160,8 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   }
   // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
-  await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
+  await db.execute(
+    sql`ANALYZE ledger_entries, ledger_lines, idempotency_keys, pool_minute_stats, game_day_stats, pools`,
+  )
   return { contributions, wins, batches, from, until }
 }

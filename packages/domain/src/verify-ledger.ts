@@ -1,3 +1,4 @@
+import { utcDay } from './db/ledger-partitions.ts'
 import { LedgerArchivedError } from './errors.ts'
 import type { JackpotStore } from './jackpot-store.ts'
 import {
@@ -9,7 +10,6 @@ import {
   type LedgerCheckpoint,
   type LedgerCheckpointStore,
   nextUtcDay,
-  utcDay,
 } from './ledger-checkpoints.ts'
 import { encodeCursor } from './page-cursor.ts'
 import type { LedgerEntry, Pool, PoolSlug } from './types.ts'
@@ -36,8 +36,12 @@ export type LedgerVerification =
     }
   | { ok: false; entries: number; divergence: LedgerDivergence }
 
-/** What {@link verifyLedger} reads: the ledger, the pools, the checkpoints and the archived ranges. */
-export type VerifiableStore = Pick<JackpotStore, 'ledger' | 'listPools'> & LedgerCheckpointStore
+/**
+ * What {@link verifyLedger} reads: the ledger, the pools and, when it keeps
+ * them, the checkpoints and archived ranges (a store without them, such as a
+ * read-only view of an old database, is replayed whole and gets no checkpoint).
+ */
+export type VerifiableStore = Pick<JackpotStore, 'ledger' | 'listPools'> & Partial<LedgerCheckpointStore>
 
 export interface VerifyLedgerOptions {
   /**
@@ -96,7 +100,7 @@ export async function verifyLedger(
   store: VerifiableStore,
   options: VerifyLedgerOptions = {},
 ): Promise<LedgerVerification> {
-  const checkpoints = await store.ledgerCheckpoints()
+  const checkpoints = (await store.ledgerCheckpoints?.()) ?? []
   const broken = brokenCheckpoint(checkpoints)
   if (broken) {
     return {
@@ -106,10 +110,12 @@ export async function verifyLedger(
     }
   }
   const full = options.mode === 'full'
-  const archives = await store.ledgerArchives()
+  const archives = (await store.ledgerArchives?.()) ?? []
   if (full && archives.length > 0 && options.archived === undefined) throw new LedgerArchivedError(archives)
-  const replay = new LedgerReplay(checkpoints, options.now ?? new Date(), (checkpoint) =>
-    store.recordLedgerCheckpoint(checkpoint),
+  const replay = new LedgerReplay(
+    checkpoints,
+    options.now ?? new Date(),
+    store.recordLedgerCheckpoint?.bind(store),
   )
   const start = full ? null : (checkpoints.at(-1) ?? null)
   if (start) replay.startFrom(start)
@@ -183,7 +189,8 @@ class LedgerReplay {
   constructor(
     checkpoints: readonly LedgerCheckpoint[],
     now: Date,
-    private readonly record: (checkpoint: LedgerCheckpoint) => Promise<void>,
+    /** Absent: the store keeps no checkpoints, and none is written. */
+    private readonly record: ((checkpoint: LedgerCheckpoint) => Promise<void>) | undefined,
   ) {
     this.#kept = new Map(checkpoints.map((checkpoint) => [checkpoint.day, checkpoint]))
     this.#lastKeptDay = checkpoints.at(-1)?.day ?? null
@@ -260,7 +267,7 @@ class LedgerReplay {
           pool: null,
           reason: `no checkpoint for ${day}, though later days have one`,
         })
-      } else if (day < this.#closedBefore) {
+      } else if (day < this.#closedBefore && this.record !== undefined) {
         const checkpoint = chainCheckpoint(content, this.#previous)
         await this.record(checkpoint)
         this.#previous = checkpoint

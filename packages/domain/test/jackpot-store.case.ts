@@ -4,6 +4,7 @@ import { concurrencyCases } from './cases/concurrency.case.ts'
 import { configCases } from './cases/config.case.ts'
 import { contributionCases } from './cases/contribution.case.ts'
 import { dashboardReadCases } from './cases/dashboard-reads.case.ts'
+import { historyUpkeepCases } from './cases/history-upkeep.case.ts'
 import { interceptorCases } from './cases/interceptor.case.ts'
 import { ledgerCases } from './cases/ledger.case.ts'
 import { rollupCases } from './cases/rollup.case.ts'
@@ -31,5 +32,6 @@ export function describeJackpotStore(backend: StoreBackend): void {
     interceptorCases(harness)
     concurrencyCases(harness)
     writeBatchCases(harness)
+    historyUpkeepCases(harness)
   })
 }

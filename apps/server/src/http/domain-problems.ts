@@ -40,6 +40,10 @@ export const DOMAIN_PROBLEMS = {
     fields: { expectedCurrency: error.expected },
   }),
   E_IDEMPOTENCY_CONFLICT: () => ({ kind: 'idempotency-conflict' }),
+  E_IDEMPOTENCY_KEY_EXPIRED: (error) => ({
+    kind: 'idempotency-key-expired',
+    fields: { retentionDays: error.retentionDays },
+  }),
   E_VERSION_CONFLICT: (error) => ({
     kind: 'version-conflict',
     fields: { currentVersion: error.currentVersion },

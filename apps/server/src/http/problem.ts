@@ -17,6 +17,7 @@ export const PROBLEMS = {
   'pool-not-found': { status: 404, title: 'Pool not found' },
   'api-key-not-found': { status: 404, title: 'API key not found' },
   'idempotency-conflict': { status: 409, title: 'Idempotency key reused with a different request' },
+  'idempotency-key-expired': { status: 409, title: 'Idempotency key expired' },
   'version-conflict': { status: 409, title: 'Pool configuration changed meanwhile' },
   'request-timeout': { status: 408, title: 'Request body took too long to arrive' },
   'payload-too-large': { status: 413, title: 'Request body is too large' },
@@ -134,6 +135,9 @@ const problemMembers = {
   expectedCurrency: t.Optional(t.String({ description: 'currency-mismatch: the currency the pools use' })),
   currentVersion: t.Optional(
     Type.Integer({ description: "version-conflict: the pool's version now; read it again and retry" }),
+  ),
+  retentionDays: t.Optional(
+    Type.Integer({ description: 'idempotency-key-expired: how many days a key answers a replay' }),
   ),
   maxBytes: t.Optional(Type.Integer({ description: 'payload-too-large: the body limit in bytes' })),
 }

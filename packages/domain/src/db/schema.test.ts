@@ -13,11 +13,13 @@ beforeAll(async () => {
   pg = new PGlite('memory://')
   await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_FOLDER })
   await pg.exec(`
+    SELECT jackpot_ensure_day_partition(t, (now() AT TIME ZONE 'UTC')::date)
+      FROM unnest(ARRAY['ledger_entries', 'ledger_lines', 'ledger_batch_pools']) AS t;
     INSERT INTO pools (slug, name, currency, amount_cents, seed_cents, contribution_bp, seeded_by_house_cents, updated_at)
     VALUES ('minor', 'Minor', 'EUR', 1000, 1000, 100, 1000, now());
     INSERT INTO ledger_entries (kind, created_at) VALUES ('seed', now());
     INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents, seeded_by_house_delta_cents,
-      amount_after_cents, reserve_after_cents, residue_after) VALUES (1, 'minor', 1000, 0, 1000, 1000, 0, 0);
+      amount_after_cents, reserve_after_cents, residue_after, created_at) VALUES (1, 'minor', 1000, 0, 1000, 1000, 0, 0, now());
   `)
 }, 60_000)
 afterAll(() => pg.close())
@@ -54,7 +56,7 @@ describe('the schema', () => {
     await pg.exec(`INSERT INTO ledger_entries (kind, created_at) VALUES ('adjustment', now())`)
     expect(
       await failure(`INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents,
-        amount_after_cents, reserve_after_cents, residue_after) VALUES (2, 'minor', 7, 0, 1007, 0, 0)`),
+        amount_after_cents, reserve_after_cents, residue_after, created_at) VALUES (2, 'minor', 7, 0, 1007, 0, 0, now())`),
     ).toContain('ledger_lines_conservation')
   })
 
@@ -66,21 +68,32 @@ describe('the schema', () => {
     expect(await failure(`DELETE FROM audit_log`)).toContain('append-only')
   })
 
-  test('allows one ledger entry per idempotency key and caller, whatever its kind', async () => {
-    const insert = (kind: string, scope: string) =>
-      failure(
-        `INSERT INTO ledger_entries (kind, idempotency_key, idempotency_scope, request_hash, created_at) VALUES ('${kind}', 'k', '${scope}', 'h', now())`,
+  test('keeps every day partition of the ledger append-only, and lets a whole partition be detached', async () => {
+    const day = (
+      await pg.query<{ name: string }>(
+        `SELECT jackpot_ensure_day_partition('ledger_entries', (now() AT TIME ZONE 'UTC')::date) AS name`,
       )
-    expect(await insert('contribution', 'game-a')).toBe('accepted')
-    expect(await insert('win', 'game-a')).toContain('ledger_entries_scope_key_unique')
-    expect(await insert('contribution', 'game-b')).toBe('accepted')
+    ).rows[0]!.name
+    expect(await failure(`UPDATE ${day} SET game_id = 'x'`)).toContain('append-only')
+    expect(await failure(`DELETE FROM ${day}`)).toContain('append-only')
+    await pg.exec(`SELECT jackpot_ensure_day_partition('ledger_lines', '2001-02-03')`)
+    expect(await failure(`ALTER TABLE ledger_lines DETACH PARTITION ledger_lines_p20010203`)).toBe('accepted')
   })
 
-  test('requires a request hash exactly when there is an idempotency key', async () => {
+  test('refuses a row for a day that has no partition', async () => {
     expect(
       await failure(
-        `INSERT INTO ledger_entries (kind, idempotency_key, created_at) VALUES ('win', 'k2', now())`,
+        `INSERT INTO ledger_entries (kind, created_at) VALUES ('adjustment', '1999-01-01T00:00:00Z')`,
       ),
-    ).toContain('ledger_entries_key_has_hash')
+    ).toContain('no partition')
+  })
+
+  test('allows one claim per idempotency key digest', async () => {
+    const claim = (entry: number) =>
+      failure(
+        `INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at) VALUES ('\\x01', '\\x02', ${entry}, now())`,
+      )
+    expect(await claim(1)).toBe('accepted')
+    expect(await claim(2)).toContain('idempotency_keys_pkey')
   })
 })

@@ -4,10 +4,10 @@
  */
 import { sql } from 'drizzle-orm'
 import {
-  type AnyPgColumn,
   bigint,
   bigserial,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,12 +15,13 @@ import {
   primaryKey,
   text,
   timestamp,
-  unique,
   uuid,
 } from 'drizzle-orm/pg-core'
 
 const cents = (name: string) => bigint(name, { mode: 'bigint' })
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+/** Raw bytes; the store reads and writes them as hex through SQL (`encode`/`decode`), so the driver's bytea type never matters. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })
 
 export const pools = pgTable(
   'pools',
@@ -73,14 +74,18 @@ export const LEDGER_KINDS = ['seed', 'contribution', 'win', 'reset', 'adjustment
 
 /**
  * Append-only: rows are inserted, never updated or deleted (a trigger refuses
- * both). An idempotency key is unique per caller (`idempotency_scope`: the API
- * key, or the person for operator wins) across kinds, so a replay is rebuilt
- * from the entry found by its key and no separate idempotency table exists.
+ * both). Partitioned by UTC day on `created_at` (`ledger_entries_pYYYYMMDD`,
+ * see `db/ledger-partitions.ts`), so the primary key is `(id, created_at)` and
+ * nothing can reference `id` alone: the reset's `parent_id` and the lines'
+ * `entry_id` are kept by the writer, not by foreign keys (migration 0005).
+ * The idempotency key and its caller (`idempotency_scope`: the API key, or the
+ * person for operator wins) are kept for the record; uniqueness and replay use
+ * `idempotency_keys`.
  */
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    id: bigint('id', { mode: 'bigint' }).notNull().default(sql`nextval('ledger_entries_id_seq')`),
     kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
     idempotencyKey: text('idempotency_key'),
     /**
@@ -89,9 +94,7 @@ export const ledgerEntries = pgTable(
      * any caller still finds them, so an old key is never taken as new.
      */
     idempotencyScope: text('idempotency_scope').notNull().default(''),
-    /** sha256 of the request body the key was first used with. */
-    requestHash: text('request_hash'),
-    parentId: bigint('parent_id', { mode: 'bigint' }).references((): AnyPgColumn => ledgerEntries.id),
+    parentId: bigint('parent_id', { mode: 'bigint' }),
     gameId: text('game_id'),
     playerId: text('player_id'),
     wagerCents: cents('wager_cents'),
@@ -99,22 +102,19 @@ export const ledgerEntries = pgTable(
     createdAt: at('created_at').notNull(),
   },
   (t) => [
+    primaryKey({ name: 'ledger_entries_pk', columns: [t.id, t.createdAt] }),
     check('ledger_entries_kind', sql`${t.kind} IN ('seed', 'contribution', 'win', 'reset', 'adjustment')`),
-    check('ledger_entries_key_has_hash', sql`(${t.idempotencyKey} IS NULL) = (${t.requestHash} IS NULL)`),
-    unique('ledger_entries_scope_key_unique').on(t.idempotencyScope, t.idempotencyKey),
-    index('ledger_entries_kind_id_idx').on(t.kind, t.id),
-    index('ledger_entries_created_at_idx').on(t.createdAt),
-    index('ledger_entries_parent_id_idx').on(t.parentId),
+    index('ledger_entries_kind_id_idx').on(t.kind, t.id).where(sql`${t.kind} <> 'contribution'`),
+    index('ledger_entries_created_at_idx').using('brin', t.createdAt),
+    index('ledger_entries_parent_id_idx').on(t.parentId).where(sql`${t.parentId} IS NOT NULL`),
   ],
 )
 
-/** One line per pool an entry touched, with the deltas and the state after. */
+/** One line per pool an entry touched, with the deltas and the state after; partitioned like the entries. */
 export const ledgerLines = pgTable(
   'ledger_lines',
   {
-    entryId: bigint('entry_id', { mode: 'bigint' })
-      .notNull()
-      .references(() => ledgerEntries.id),
+    entryId: bigint('entry_id', { mode: 'bigint' }).notNull(),
     poolSlug: text('pool_slug')
       .notNull()
       .references(() => pools.slug),
@@ -126,9 +126,11 @@ export const ledgerLines = pgTable(
     amountAfterCents: cents('amount_after_cents').notNull(),
     reserveAfterCents: cents('reserve_after_cents').notNull(),
     residueAfter: integer('residue_after').notNull(),
+    /** The entry's time: the partition key, equal to its entry's `created_at`. */
+    createdAt: at('created_at').notNull(),
   },
   (t) => [
-    primaryKey({ name: 'ledger_lines_pk', columns: [t.entryId, t.poolSlug] }),
+    primaryKey({ name: 'ledger_lines_pk', columns: [t.entryId, t.poolSlug, t.createdAt] }),
     index('ledger_lines_pool_entry_idx').on(t.poolSlug, t.entryId),
     check(
       'ledger_lines_conservation',
@@ -136,6 +138,53 @@ export const ledgerLines = pgTable(
     ),
   ],
 )
+
+/**
+ * Per write batch per pool, for a run of consecutive contributions
+ * (`first_entry_id`..`last_entry_id`): what the run moved and the state it
+ * left, with the pool's rate and ceiling it ran under. Partitioned by day.
+ */
+export const ledgerBatchPools = pgTable(
+  'ledger_batch_pools',
+  {
+    firstEntryId: bigint('first_entry_id', { mode: 'bigint' }).notNull(),
+    lastEntryId: bigint('last_entry_id', { mode: 'bigint' }).notNull(),
+    poolSlug: text('pool_slug')
+      .notNull()
+      .references(() => pools.slug),
+    contributions: integer('contributions').notNull(),
+    contributionBp: integer('contribution_bp').notNull(),
+    ceilingCents: cents('ceiling_cents'),
+    amountDeltaCents: cents('amount_delta_cents').notNull(),
+    reserveDeltaCents: cents('reserve_delta_cents').notNull(),
+    amountAfterCents: cents('amount_after_cents').notNull(),
+    reserveAfterCents: cents('reserve_after_cents').notNull(),
+    residueAfter: integer('residue_after').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'ledger_batch_pools_pk', columns: [t.lastEntryId, t.poolSlug, t.createdAt] })],
+)
+
+/**
+ * The idempotency keys still inside their retention (`IDEMPOTENCY_RETENTION_DAYS`):
+ * a 16-byte digest of scope and key, the first 16 bytes of the request's sha256,
+ * and the entry it made (with the entry's time, its partition). See `idempotency-keys.ts`.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    keyDigest: bytea('key_digest').primaryKey(),
+    requestHash: bytea('request_hash').notNull(),
+    entryId: bigint('entry_id', { mode: 'bigint' }).notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('idempotency_keys_created_at_idx').using('brin', t.createdAt)],
+)
+
+/** Digests of keys past their retention: a replay of one is refused as expired, never taken as new. */
+export const expiredIdempotencyKeys = pgTable('expired_idempotency_keys', {
+  keyDigest: bytea('key_digest').primaryKey(),
+})
 
 /**
  * Per pool per UTC minute: what the ledger's contributions and wins added up
@@ -259,6 +308,9 @@ export const schema = {
   pools,
   ledgerEntries,
   ledgerLines,
+  ledgerBatchPools,
+  idempotencyKeys,
+  expiredIdempotencyKeys,
   poolMinuteStats,
   gameDayStats,
   ledgerCheckpoints,

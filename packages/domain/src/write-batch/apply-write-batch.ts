@@ -1,8 +1,21 @@
-import { asc, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Transaction } from '../db/database.ts'
-import { gameDayStats, ledgerEntries, poolMinuteStats, pools } from '../db/schema.ts'
-import { IdempotencyConflictError, PoolNotFoundError } from '../errors.ts'
+import {
+  expiredIdempotencyKeys,
+  gameDayStats,
+  idempotencyKeys,
+  ledgerEntries,
+  poolMinuteStats,
+  pools,
+} from '../db/schema.ts'
+import { IdempotencyConflictError, IdempotencyKeyExpiredError, PoolNotFoundError } from '../errors.ts'
 import type { LedgerEntryRow } from '../idempotency.ts'
+import {
+  compactRequestHash,
+  DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  keyDigest,
+  retentionCutoff,
+} from '../idempotency-keys.ts'
 import { type PoolRow, toPool } from '../pool-rows.ts'
 import { splitContribution } from '../rules/contribution-split.ts'
 import { computeWinPayout } from '../rules/win-payout.ts'
@@ -72,7 +85,10 @@ interface GameDraft {
 /** A key this batch has already seen: claimed by an earlier item, or committed before. */
 interface SeenKey {
   kind: LedgerKind
+  /** The request hash as the keys table keeps it (see `compactRequestHash`). */
   hash: string | null
+  /** Past the retention: a replay is refused as expired. */
+  expired: boolean
   receipt: () => ContributionReceipt | WinReceipt
 }
 
@@ -82,17 +98,21 @@ interface SeenKey {
  *
  * 1. lock every pool, in slug order (all replicas take them in the same order,
  *    so batches queue behind each other instead of deadlocking);
- * 2. find the items' keys that are already committed (one SELECT), and rebuild
- *    the receipts of those that replay (two more, only when there are any);
+ * 2. find the items' keys that are already committed or expired (two SELECTs
+ *    on `idempotency_keys` and its digest table), and rebuild the receipts of
+ *    those that replay (two more, only when there are any); a key older than
+ *    `retentionDays` is refused as expired;
  * 3. in memory, in arrival order: replay, refuse (409, unknown pool) or apply
  *    each item with the rules in `rules/`, the same key twice behaving exactly
  *    as two requests one after the other;
  * 4. take one ledger id per new entry from the sequence, ascending, so ledger
  *    id order is the order the changes were applied (a win's reset right after
  *    its win);
- * 5. claim every key in one INSERT (ON CONFLICT DO NOTHING: a key someone else
- *    claimed meanwhile rolls the batch back rather than duplicating it), one
- *    multi-row INSERT of the lines and one UPDATE of the pools.
+ * 5. claim every key in one INSERT into `idempotency_keys` (ON CONFLICT DO
+ *    NOTHING: a key someone else claimed meanwhile rolls the batch back rather
+ *    than duplicating it), one multi-row INSERT each of the entries and the
+ *    lines, and one UPDATE of the pools. Rows go to the partition of `now`'s UTC
+ *    day; a day without one fails the batch, and the writer makes it and retries.
  *
  * An item's refusal is its own outcome and never fails the others; anything
  * thrown fails the whole batch, which then has no effect at all.
@@ -104,6 +124,7 @@ export async function applyWriteBatch(
   tx: Transaction,
   items: readonly WriteItem[],
   now: Date,
+  retentionDays: number = DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
 ): Promise<AppliedBatch> {
   const rows = await tx.select().from(pools).orderBy(asc(pools.slug)).for('no key update')
   const drafts = new Map<string, PoolDraft>()
@@ -120,7 +141,7 @@ export async function applyWriteBatch(
     })
   }
   const games = new Map<string, GameDraft>()
-  const seen = await committedKeys(tx, items)
+  const seen = await committedKeys(tx, items, now, retentionDays)
   const entries: EntryDraft[] = []
   const lines: LineDraft[] = []
   // Decided in order, built after the ids are known (a receipt carries its entry's id).
@@ -128,12 +149,17 @@ export async function applyWriteBatch(
   let applied = 0
 
   for (const item of items) {
-    const scopedKey = scoped(item.scope, item.command.idempotencyKey)
-    const prior = seen.get(scopedKey) ?? seen.get(scoped('', item.command.idempotencyKey))
+    const scopedKey = keyDigest(item.scope, item.command.idempotencyKey)
+    const prior = seen.get(scopedKey) ?? seen.get(keyDigest('', item.command.idempotencyKey))
+    if (prior?.expired) {
+      const error = new IdempotencyKeyExpiredError(item.command.idempotencyKey, retentionDays)
+      outcomes.push(() => ({ ok: false, error }))
+      continue
+    }
     if (prior !== undefined) {
       const error = new IdempotencyConflictError(item.command.idempotencyKey)
       outcomes.push(
-        prior.kind === item.kind && prior.hash === item.hash
+        prior.kind === item.kind && prior.hash === compactRequestHash(item.hash)
           ? () => ({ ok: true, value: { replayed: true, result: prior.receipt() } })
           : () => ({ ok: false, error }),
       )
@@ -197,7 +223,12 @@ export async function applyWriteBatch(
           })),
         ),
       )
-      seen.set(scopedKey, { kind: 'contribution', hash: item.hash, receipt })
+      seen.set(scopedKey, {
+        kind: 'contribution',
+        hash: compactRequestHash(item.hash),
+        expired: false,
+        receipt,
+      })
       outcomes.push(() => ({
         ok: true,
         value: { replayed: false, result: receipt() as ContributionReceipt },
@@ -280,7 +311,7 @@ export async function applyWriteBatch(
         resetFromHouseCents: payout.resetFromHouseCents,
         createdAt: now,
       }))
-      seen.set(scopedKey, { kind: 'win', hash: item.hash, receipt })
+      seen.set(scopedKey, { kind: 'win', hash: compactRequestHash(item.hash), expired: false, receipt })
       outcomes.push(() => ({ ok: true, value: { replayed: false, result: receipt() } }))
     }
     applied++
@@ -290,8 +321,9 @@ export async function applyWriteBatch(
     return { outcomes: outcomes.map((outcome) => outcome()), pools: null, changedSlugs: [], applied: 0 }
   }
   await assignIds(tx, entries)
+  await claimKeys(tx, entries, now)
   await insertEntries(tx, entries, now)
-  await insertLines(tx, lines)
+  await insertLines(tx, lines, now)
   const changed = [...drafts.values()].filter((draft) => draft.changed)
   await updatePools(tx, changed, games, now)
   for (const draft of changed) {
@@ -307,11 +339,6 @@ export async function applyWriteBatch(
     changedSlugs: changed.map((draft) => draft.row.slug),
     applied,
   }
-}
-
-function scoped(scope: string, key: string): string {
-  // NUL cannot occur in a PostgreSQL text value, so it cannot make two pairs collide.
-  return `${scope}\u0000${key}`
 }
 
 /**
@@ -334,32 +361,66 @@ function draftEntry(entries: EntryDraft[], fields: Omit<EntryDraft, 'id'>): Entr
 
 /**
  * The committed keys among the batch's items, with a way to rebuild each
- * one's receipt. Matches the callers' own scopes and the legacy scope ''.
+ * one's receipt, by digest. Matches the callers' own scopes and the legacy
+ * scope ''. A key past the retention (swept to the digest table, or not swept
+ * yet) is marked expired.
  */
-async function committedKeys(tx: Transaction, items: readonly WriteItem[]): Promise<Map<string, SeenKey>> {
-  const keys = [...new Set(items.map((item) => item.command.idempotencyKey))]
-  const scopes = [...new Set(['', ...items.map((item) => item.scope)])]
+async function committedKeys(
+  tx: Transaction,
+  items: readonly WriteItem[],
+  now: Date,
+  retentionDays: number,
+): Promise<Map<string, SeenKey>> {
+  const digests = [
+    ...new Set(
+      items.flatMap((item) => [
+        keyDigest(item.scope, item.command.idempotencyKey),
+        keyDigest('', item.command.idempotencyKey),
+      ]),
+    ),
+  ]
+  const wanted = sql`(SELECT decode(d, 'hex') FROM unnest(${textArray(digests)}::text[]) AS d)`
   const found = await tx
-    .select()
-    .from(ledgerEntries)
-    .where(
-      sql`${ledgerEntries.idempotencyScope} = ANY(${textArray(scopes)}::text[]) AND ${ledgerEntries.idempotencyKey} = ANY(${textArray(keys)}::text[])`,
+    .select({
+      digest: sql<string>`encode(${idempotencyKeys.keyDigest}, 'hex')`,
+      hash: sql<string>`encode(${idempotencyKeys.requestHash}, 'hex')`,
+      entry: ledgerEntries,
+    })
+    .from(idempotencyKeys)
+    .innerJoin(
+      ledgerEntries,
+      and(
+        eq(ledgerEntries.id, idempotencyKeys.entryId),
+        eq(ledgerEntries.createdAt, idempotencyKeys.createdAt),
+      ),
     )
+    .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
+  const expired = await tx
+    .select({ digest: sql<string>`encode(${expiredIdempotencyKeys.keyDigest}, 'hex')` })
+    .from(expiredIdempotencyKeys)
+    .where(sql`${expiredIdempotencyKeys.keyDigest} IN ${wanted}`)
   const seen = new Map<string, SeenKey>()
+  const gone = (): ContributionReceipt | WinReceipt => {
+    throw new Error('An expired key has no receipt')
+  }
+  for (const { digest } of expired)
+    seen.set(digest, { kind: 'contribution', hash: null, expired: true, receipt: gone })
   if (found.length === 0) return seen
+  const cutoff = retentionCutoff(now, retentionDays).getTime()
+  const live = found.filter(({ entry }) => entry.createdAt.getTime() >= cutoff)
   // Only the entries some item replays (same kind and request) need their receipts rebuilt.
-  const requests = new Set(
-    items.map((item) => `${item.kind}\u0000${item.hash}\u0000${item.command.idempotencyKey}`),
+  const requests = new Set(items.map((item) => `${item.kind}\u0000${compactRequestHash(item.hash)}`))
+  const replayable = live.filter(({ entry, hash }) => requests.has(`${entry.kind}\u0000${hash}`))
+  const receipts = await loadReplayedReceipts(
+    tx,
+    replayable.map(({ entry }) => entry as LedgerEntryRow),
   )
-  const replayable = found.filter((entry) =>
-    requests.has(`${entry.kind}\u0000${entry.requestHash}\u0000${entry.idempotencyKey}`),
-  )
-  const receipts = await loadReplayedReceipts(tx, replayable)
-  for (const entry of found as LedgerEntryRow[]) {
+  for (const { digest, hash, entry } of found) {
     const receipt = receipts.get(entry.id)
-    seen.set(scoped(entry.idempotencyScope, entry.idempotencyKey ?? ''), {
+    seen.set(digest, {
       kind: entry.kind,
-      hash: entry.requestHash,
+      hash,
+      expired: entry.createdAt.getTime() < cutoff,
       receipt: () => {
         if (receipt === undefined) throw new Error(`No receipt loaded for ledger entry ${entry.id}`)
         return receipt
@@ -383,43 +444,60 @@ async function assignIds(tx: Transaction, entries: EntryDraft[]): Promise<void> 
 }
 
 async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, parent_id,
+                                  game_id, player_id, wager_cents, currency, created_at)
+    SELECT e.id, e.kind, e.key, e.scope, e.parent, e.game, e.player, e.wager, e.currency,
+           ${now.toISOString()}::timestamptz
+    FROM unnest(
+      ${integerArray(entries.map((e) => e.id))}::bigint[],
+      ${textArray(entries.map((e) => e.kind))}::text[],
+      ${textArray(entries.map((e) => e.key))}::text[],
+      ${textArray(entries.map((e) => e.scope))}::text[],
+      ${integerArray(entries.map((e) => e.parent?.id ?? null))}::bigint[],
+      ${textArray(entries.map((e) => e.gameId))}::text[],
+      ${textArray(entries.map((e) => e.playerId))}::text[],
+      ${integerArray(entries.map((e) => e.wagerCents))}::bigint[],
+      ${textArray(entries.map((e) => e.currency))}::text[]
+    ) AS e(id, kind, key, scope, parent, game, player, wager, currency)
+    ORDER BY e.id`)
+}
+
+/**
+ * Claims the keys of the batch's keyed entries in one INSERT. ON CONFLICT DO
+ * NOTHING: a key another transaction claimed after this one looked rolls the
+ * batch back (ConcurrentClaimError) rather than duplicating it.
+ */
+async function claimKeys(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
+  const keyed = entries.filter((entry) => entry.key !== null)
+  if (keyed.length === 0) return
   const result = await tx.execute(sql`
     WITH claimed AS (
-      INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, request_hash, parent_id,
-                                    game_id, player_id, wager_cents, currency, created_at)
-      SELECT e.id, e.kind, e.key, e.scope, e.hash, e.parent, e.game, e.player, e.wager, e.currency,
-             ${now.toISOString()}::timestamptz
+      INSERT INTO ${idempotencyKeys} (key_digest, request_hash, entry_id, created_at)
+      SELECT decode(k.digest, 'hex'), decode(k.hash, 'hex'), k.id, ${now.toISOString()}::timestamptz
       FROM unnest(
-        ${integerArray(entries.map((e) => e.id))}::bigint[],
-        ${textArray(entries.map((e) => e.kind))}::text[],
-        ${textArray(entries.map((e) => e.key))}::text[],
-        ${textArray(entries.map((e) => e.scope))}::text[],
-        ${textArray(entries.map((e) => e.hash))}::text[],
-        ${integerArray(entries.map((e) => e.parent?.id ?? null))}::bigint[],
-        ${textArray(entries.map((e) => e.gameId))}::text[],
-        ${textArray(entries.map((e) => e.playerId))}::text[],
-        ${integerArray(entries.map((e) => e.wagerCents))}::bigint[],
-        ${textArray(entries.map((e) => e.currency))}::text[]
-      ) AS e(id, kind, key, scope, hash, parent, game, player, wager, currency)
-      ORDER BY e.id
-      ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
+        ${textArray(keyed.map((e) => keyDigest(e.scope, e.key ?? '')))}::text[],
+        ${textArray(keyed.map((e) => compactRequestHash(e.hash ?? '')))}::text[],
+        ${integerArray(keyed.map((e) => e.id))}::bigint[]
+      ) AS k(digest, hash, id)
+      ON CONFLICT (key_digest) DO NOTHING
       RETURNING 1
     )
     SELECT count(*)::int AS claimed FROM claimed`)
   const [row] = resultRows<{ claimed: number }>(result)
-  if (Number(row?.claimed) !== entries.length) {
+  if (Number(row?.claimed) !== keyed.length) {
     throw new ConcurrentClaimError(
-      `A batch claimed ${row?.claimed} of its ${entries.length} entries: a key was claimed concurrently`,
+      `A batch claimed ${row?.claimed} of its ${keyed.length} keys: a key was claimed concurrently`,
     )
   }
 }
 
-async function insertLines(tx: Transaction, lines: LineDraft[]): Promise<void> {
+async function insertLines(tx: Transaction, lines: LineDraft[], now: Date): Promise<void> {
   await tx.execute(sql`
     INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents,
                               contributed_delta_cents, paid_out_delta_cents, seeded_by_house_delta_cents,
-                              amount_after_cents, reserve_after_cents, residue_after)
-    SELECT * FROM unnest(
+                              amount_after_cents, reserve_after_cents, residue_after, created_at)
+    SELECT l.*, ${now.toISOString()}::timestamptz FROM unnest(
       ${integerArray(lines.map((l) => l.entry.id))}::bigint[],
       ${textArray(lines.map((l) => l.poolSlug))}::text[],
       ${integerArray(lines.map((l) => l.amountDelta))}::bigint[],
@@ -430,7 +508,7 @@ async function insertLines(tx: Transaction, lines: LineDraft[]): Promise<void> {
       ${integerArray(lines.map((l) => l.amountAfter))}::bigint[],
       ${integerArray(lines.map((l) => l.reserveAfter))}::bigint[],
       ${integerArray(lines.map((l) => l.residueAfter))}::int[]
-    )`)
+    ) AS l`)
 }
 
 /**

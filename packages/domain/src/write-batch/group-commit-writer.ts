@@ -2,12 +2,14 @@ import { type Link, ROOT_CONTEXT, type SpanContext, type Tracer, trace } from '@
 import type { Database } from '../db/database.ts'
 import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
 import type { DatabaseRunner } from '../db/database-runner.ts'
+import { ensureDayPartitions, isMissingPartition, utcDay } from '../db/ledger-partitions.ts'
 import {
   DomainError,
   WriteDeadlineExceededError,
   WriteOutcomeUnknownError,
   WriteQueueFullError,
 } from '../errors.ts'
+import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS } from '../idempotency-keys.ts'
 import type { SettledWrite } from '../jackpot-store.ts'
 import type { DomainLogger } from '../types.ts'
 import { applyWriteBatch, ConcurrentClaimError } from './apply-write-batch.ts'
@@ -108,6 +110,7 @@ export class GroupCommitWriter {
   readonly #logger: DomainLogger | undefined
   readonly #tracer: Tracer | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
+  readonly #retentionDays: number
   #waiting: Pending[] = []
   #inFlight = 0
   #draining = false
@@ -126,7 +129,10 @@ export class GroupCommitWriter {
     /** Milliseconds for deadlines. Defaults to `performance.now`. */
     monotonic?: (() => number) | undefined
     options?: GroupCommitOptions | undefined
+    /** Days an idempotency key answers a replay. Defaults to 7. */
+    idempotencyRetentionDays?: number | undefined
   }) {
+    this.#retentionDays = deps.idempotencyRetentionDays ?? DEFAULT_IDEMPOTENCY_RETENTION_DAYS
     this.#db = deps.db
     this.#run = deps.run
     this.#now = deps.now
@@ -279,13 +285,19 @@ export class GroupCommitWriter {
     })
   }
 
-  /** One batch in one transaction, run again on a deadlock or a concurrently claimed key. */
+  /**
+   * One batch in one transaction, run again on a deadlock or a concurrently
+   * claimed key, or after making the partition of a UTC day that had none (the
+   * hourly `ensurePartitionsAhead` should have made it; if not, the write waits
+   * one retry, it does not fail).
+   */
   async #transaction(items: readonly WriteItem[], phase: BatchPhase): Promise<AppliedBatch> {
     for (let attempt = 1; ; attempt++) {
       phase.committing = false
+      const now = this.#now()
       try {
         return await this.#db.transaction(async (tx) => {
-          const result = await applyWriteBatch(tx, items, this.#now())
+          const result = await applyWriteBatch(tx, items, now, this.#retentionDays)
           // Its callers were already told it failed: roll back instead of committing.
           if (phase.abandoned) throw new AbandonedBatchError()
           // From here on the driver sends COMMIT: a lost connection now leaves the outcome unknown.
@@ -293,6 +305,11 @@ export class GroupCommitWriter {
           return result
         })
       } catch (error) {
+        if (attempt < ATTEMPTS && !phase.committing && !phase.abandoned && isMissingPartition(error)) {
+          this.#logger?.warn({ day: utcDay(now) }, 'a write met a day without a ledger partition: making it')
+          await ensureDayPartitions(this.#db, [utcDay(now)])
+          continue
+        }
         if (attempt < ATTEMPTS && !phase.committing && !phase.abandoned && retryable(error)) {
           this.#logger?.warn({ err: error, attempt, items: items.length }, 'write batch retried')
           continue

@@ -34,13 +34,26 @@ export async function loadReplayedReceipts(
                 wins.map((win) => win.id),
               ),
               eq(ledgerEntries.kind, 'reset'),
+              // A reset is written with its win, at the same time: this keeps the lookup to their partitions.
+              inArray(
+                ledgerEntries.createdAt,
+                wins.map((win) => win.createdAt),
+              ),
             ),
           )
   const ids = [...entries.map((entry) => entry.id), ...resets.map((reset) => reset.id)]
   const lines = await tx
     .select()
     .from(ledgerLines)
-    .where(inArray(ledgerLines.entryId, ids))
+    .where(
+      and(
+        inArray(ledgerLines.entryId, ids),
+        inArray(
+          ledgerLines.createdAt,
+          entries.map((entry) => entry.createdAt),
+        ),
+      ),
+    )
     .orderBy(asc(ledgerLines.entryId), asc(ledgerLines.poolSlug))
   const linesOf = new Map<bigint, LedgerLineRow[]>()
   for (const line of lines) {

@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'bun:test'
+import { type DrizzleJackpotStore, IdempotencyKeyExpiredError, verifyLedger } from '../../src/index.ts'
+import type { StoreHarness } from './store-harness.ts'
+
+const DAY = 86_400_000
+
+export function historyUpkeepCases(h: StoreHarness): void {
+  const upkeep = () => (h.store as DrizzleJackpotStore).maintainHistory()
+  const wager = (key: string, wagerCents = 500n) =>
+    h.store.contribute({ idempotencyKey: key, gameId: 'g', wagerCents, currency: 'EUR', caller: 'api-key-1' })
+
+  describe('idempotency retention', () => {
+    test('answers a replay for the whole retention window with the first result', async () => {
+      const first = await wager('k-1')
+      h.clock.advance(7 * DAY - 60_000)
+      expect(await wager('k-1')).toEqual({ replayed: true, result: first.result })
+    })
+
+    test('refuses a key past the retention as expired, before and after the sweep, and applies nothing', async () => {
+      await wager('k-1')
+      await h.store.win({
+        idempotencyKey: 'w-1',
+        pool: 'minor',
+        gameId: 'g',
+        playerId: 'p',
+        caller: 'api-key-1',
+      })
+      h.clock.advance(7 * DAY + 60_000)
+      const before = await h.store.listPools()
+      // Not swept yet: the key's age alone refuses it.
+      await expect(wager('k-1')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      expect((await upkeep()).expiredKeys).toBe(2)
+      // Swept: only its digest is left, and it still refuses the key, whatever the body.
+      await expect(wager('k-1')).rejects.toMatchObject({
+        code: 'E_IDEMPOTENCY_KEY_EXPIRED',
+        retentionDays: 7,
+      })
+      await expect(wager('k-1', 999n)).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      await expect(
+        h.store.win({
+          idempotencyKey: 'w-1',
+          pool: 'minor',
+          gameId: 'g',
+          playerId: 'p',
+          caller: 'api-key-1',
+        }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      expect(await h.store.listPools()).toEqual(before)
+      // Another caller's key of the same name is its own, and new.
+      const other = await h.store.contribute({
+        idempotencyKey: 'k-1',
+        gameId: 'g',
+        wagerCents: 500n,
+        currency: 'EUR',
+        caller: 'api-key-2',
+      })
+      expect(other.replayed).toBe(false)
+      expect(await verifyLedger(h.store)).toMatchObject({ ok: true })
+    })
+
+    test('leaves keys inside the window where they are when it sweeps', async () => {
+      await wager('old')
+      h.clock.advance(3 * DAY)
+      await wager('young')
+      h.clock.advance(4 * DAY + 60_000)
+      expect((await upkeep()).expiredKeys).toBe(1)
+      expect((await wager('young')).replayed).toBe(true)
+      await expect(wager('old')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+    })
+  })
+
+  describe('ledger partitions', () => {
+    test('makes the partition of a day nobody made ahead when a write reaches it, and the write succeeds', async () => {
+      h.clock.advance(40 * DAY)
+      const day = h.clock.now().toISOString().slice(0, 10).replaceAll('-', '')
+      const before = await (h.store as DrizzleJackpotStore).ledgerPartitions()
+      expect(before.some((partition) => partition.name === `ledger_entries_p${day}`)).toBe(false)
+      const receipt = await wager('far-ahead')
+      await h.store.win({ idempotencyKey: 'w-far', pool: 'major', gameId: 'g', playerId: 'p' })
+      const after = await (h.store as DrizzleJackpotStore).ledgerPartitions()
+      expect(
+        after.filter((partition) => partition.day === receipt.result.createdAt.toISOString().slice(0, 10)),
+      ).toEqual([
+        expect.objectContaining({ table: 'ledger_entries', name: `ledger_entries_p${day}` }),
+        expect.objectContaining({ table: 'ledger_lines', name: `ledger_lines_p${day}` }),
+        expect.objectContaining({ table: 'ledger_batch_pools', name: `ledger_batch_pools_p${day}` }),
+      ])
+      expect(await verifyLedger(h.store)).toMatchObject({ ok: true })
+    })
+
+    test('makes today and the configured days ahead at each upkeep', async () => {
+      h.clock.advance(100 * DAY)
+      const made = (await upkeep()).partitions
+      // Default: 7 days ahead, so 8 days of three tables.
+      expect(made).toHaveLength(8 * 3)
+      const today = h.clock.now().toISOString().slice(0, 10).replaceAll('-', '')
+      expect(made[0]).toBe(`ledger_entries_p${today}`)
+    })
+  })
+}
