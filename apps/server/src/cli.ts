@@ -12,6 +12,7 @@ import { parseTtl } from './auth/ttl.ts'
 import { backupCommand } from './backup/backup-command.ts'
 import { CommandError } from './backup/command-error.ts'
 import { restoreCommand } from './backup/restore-command.ts'
+import { archiveCommand } from './ledger-commands/archive-command.ts'
 import { verifyLedgerCommand } from './ledger-commands/verify-ledger-command.ts'
 
 const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
@@ -148,6 +149,23 @@ async function verifyLedger(args: string[]): Promise<number> {
   })
 }
 
+async function archive(args: string[]): Promise<string> {
+  const { values } = parseCommandArgs(
+    args,
+    { before: { type: 'string' }, out: { type: 'string' }, 'database-url': { type: 'string' } },
+    false,
+  )
+  if (values.help) return USAGE
+  if (!values.before)
+    throw new UsageError('--before is required (YYYY-MM-DD: the days before it are archived)')
+  if (!values.out) throw new UsageError('--out is required (the directory the archive files are written to)')
+  return archiveCommand(loadConfig(), {
+    before: values.before,
+    out: values.out,
+    databaseUrl: values['database-url'],
+  })
+}
+
 async function backup(args: string[]): Promise<string> {
   const { values } = parseCommandArgs(args, { out: { type: 'string' }, timeout: { type: 'string' } }, false)
   if (values.help) return USAGE
@@ -264,6 +282,7 @@ try {
   const [command, ...rest] = process.argv.slice(2)
   if (command === 'verify-ledger') process.exit(await verifyLedger(rest))
   else if (command === 'seed-history') process.exit(await seedHistoryCommand(rest))
+  else if (command === 'archive') console.log(await archive(rest))
   else if (command === 'backup') console.log(await backup(rest))
   else if (command === 'restore') console.log(await restore(rest))
   else console.log(run(process.argv.slice(2)))

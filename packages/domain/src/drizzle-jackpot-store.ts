@@ -18,6 +18,11 @@ import type { LedgerArchiveRef } from './errors.ts'
 import { sweepIdempotencyKeys } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import {
+  type ArchivedLedger,
+  type ArchiveLedgerOptions,
+  archiveLedger,
+} from './ledger-archive/archive-ledger.ts'
+import {
   insertCheckpoint,
   type LedgerCheckpoint,
   readArchives,
@@ -300,6 +305,14 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    */
   seedHistory(options: SeedHistoryOptions): Promise<SeededHistory> {
     return seedHistory(this.#ctx.db, options)
+  }
+
+  /**
+   * Moves the days before `options.before` out of the database into archive
+   * files (`bun run cli archive`; see `ledger-archive/archive-ledger.ts`).
+   */
+  archiveLedger(options: Omit<ArchiveLedgerOptions, 'now'>): Promise<ArchivedLedger> {
+    return archiveLedger(this.#ctx.db, this, { ...options, now: this.#ctx.now() })
   }
 
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {

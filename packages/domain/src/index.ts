@@ -15,6 +15,7 @@ export type {
   SettledWrite,
   WritesListener,
 } from './jackpot-store.ts'
+export type { ArchivedLedger, ArchiveLedgerOptions } from './ledger-archive/archive-ledger.ts'
 export {
   ARCHIVE_FORMAT,
   ArchiveIntegrityError,

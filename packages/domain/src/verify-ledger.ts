@@ -123,6 +123,7 @@ export async function verifyLedger(
     if (full && options.archived) {
       for await (const entry of options.archived) await replay.apply(entry)
       const lastArchived = archives.at(-1)?.lastDay
+      if (lastArchived !== undefined) await replay.closeDaysThrough(lastArchived)
       if (lastArchived !== undefined && !replay.closedThrough(lastArchived)) {
         throw new DivergenceFound({
           entryId: replay.lastEntryId?.toString() ?? null,
@@ -232,6 +233,11 @@ class LedgerReplay {
       if (divergence) throw new DivergenceFound(divergence)
     }
     this.lastEntryId = BigInt(entry.id)
+  }
+
+  /** After the archived days: closes each of them up to `day`, comparing its checkpoint. */
+  async closeDaysThrough(day: string): Promise<void> {
+    while (this.#day !== null && this.#day <= day) await this.#closeDay()
   }
 
   /** At the end of the ledger: closes (and checkpoints) every day that is over. */

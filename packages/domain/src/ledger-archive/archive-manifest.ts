@@ -29,8 +29,8 @@ export interface ArchivedDay {
   entries: number
   lines: number
   pools: Record<string, ArchivedPoolSums>
-  /** The hash of the day's checkpoint, and the one before it: the chain the live database continues. */
-  checkpointHash: string
+  /** The hash of the day's checkpoint (null for an empty day before the first entry), and the one before it. */
+  checkpointHash: string | null
   previousCheckpointHash: string | null
   files: ArchiveFile[]
 }

@@ -29,7 +29,7 @@ export async function* archivedEntries(
     }
     previousManifest = archive.manifestSha256
     for (const day of manifest.days) {
-      if (hashes.get(day.day) !== day.checkpointHash) {
+      if ((hashes.get(day.day) ?? null) !== day.checkpointHash) {
         throw new ArchiveIntegrityError(
           manifestFile,
           `the checkpoint of ${day.day} is ${day.checkpointHash}, the database's is ${hashes.get(day.day) ?? 'missing'}`,
