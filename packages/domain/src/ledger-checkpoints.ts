@@ -219,3 +219,31 @@ export async function lastArchivedDay(db: Executor): Promise<string | null> {
     .limit(1)
   return row?.day ?? null
 }
+
+/**
+ * The archives a ledger query over `[since, until)` asks for, when its range
+ * starts in archived days (its live part would be empty or cut): the query is
+ * then answered with where the data went, not with a page that hides it. A
+ * range that starts in live days, or no range at all, needs none.
+ *
+ * @example
+ * archivesAsked(archives, new Date('2026-12-01T00:00:00Z'), undefined) // the archive holding 2026-12-01
+ */
+export function archivesAsked(
+  archives: readonly LedgerArchiveRef[],
+  since: Date | undefined,
+  until: Date | undefined,
+): LedgerArchiveRef[] {
+  const last = archives.at(-1)
+  if (last === undefined || (since === undefined && until === undefined)) return []
+  const liveFrom = Date.parse(`${nextUtcDay(last.lastDay)}T00:00:00Z`)
+  const startsArchived = since === undefined ? until!.getTime() <= liveFrom : since.getTime() < liveFrom
+  if (!startsArchived) return []
+  const from = since?.getTime() ?? Number.NEGATIVE_INFINITY
+  const to = until?.getTime() ?? Number.POSITIVE_INFINITY
+  return archives.filter(
+    (archive) =>
+      Date.parse(`${archive.firstDay}T00:00:00Z`) < to &&
+      Date.parse(`${nextUtcDay(archive.lastDay)}T00:00:00Z`) > from,
+  )
+}

@@ -1,6 +1,8 @@
 import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL } from 'drizzle-orm'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
+import { LedgerArchivedError } from './errors.ts'
 import type { LedgerEntryRow, LedgerLineRow } from './idempotency.ts'
+import { archivesAsked, readArchives } from './ledger-checkpoints.ts'
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import { checkTimestamp } from './timestamp-range.ts'
@@ -12,7 +14,12 @@ import type { LedgerEntry, LedgerQuery, Page } from './types.ts'
  * pool (each entry still lists all its lines); `since` is inclusive, `until`
  * exclusive.
  *
+ * A `since`/`until` range that starts in days archived out of the database
+ * (`cli archive`) is refused with the archives that hold it (one read of the
+ * small `ledger_archives` table), never answered with an empty page.
+ *
  * @throws InvalidCommandError for a bad cursor, limit, or a since/until outside years 0001..9999.
+ * @throws LedgerArchivedError when the range starts in archived days.
  * @example
  * const page = await readLedger(ctx, { pool: 'mega', kind: 'win', limit: 100 })
  */
@@ -25,6 +32,12 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
     conditions.push(gte(ledgerEntries.createdAt, checkTimestamp(query.since, 'since')))
   if (query.until !== undefined)
     conditions.push(lt(ledgerEntries.createdAt, checkTimestamp(query.until, 'until')))
+
+  if (query.since !== undefined || query.until !== undefined) {
+    const archives = await ctx.run('ledger.archives', () => readArchives(ctx.db))
+    const asked = archivesAsked(archives, query.since, query.until)
+    if (asked.length > 0) throw new LedgerArchivedError(asked)
+  }
 
   if (query.pool !== undefined) {
     const pool = query.pool

@@ -140,6 +140,18 @@ const problemMembers = {
     Type.Integer({ description: 'idempotency-key-expired: how many days a key answers a replay' }),
   ),
   maxBytes: t.Optional(Type.Integer({ description: 'payload-too-large: the body limit in bytes' })),
+  archives: t.Optional(
+    t.Array(
+      t.Object({
+        name: t.String({ description: 'The archive, e.g. ledger-2026-12-01--2026-12-02' }),
+        firstDay: t.String({ description: 'First archived UTC day, YYYY-MM-DD' }),
+        lastDay: t.String({ description: 'Last archived UTC day, YYYY-MM-DD' }),
+        location: t.String({ description: 'Where cli archive wrote the files' }),
+        manifestSha256: t.String({ description: "sha256 of the archive's manifest" }),
+      }),
+      { description: 'ledger-archived: the archives holding the asked range' },
+    ),
+  ),
 }
 
 /** OpenAPI description of every error response: RFC 9457 problem details. */

@@ -33,14 +33,21 @@ export function ledgerRoutes({ store, auth }: RouteDeps) {
     {
       auth: 'viewer',
       query: LedgerQuery,
-      response: { 200: LedgerPageSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      response: {
+        200: LedgerPageSchema,
+        400: ProblemSchema,
+        401: ProblemSchema,
+        403: ProblemSchema,
+        410: ProblemSchema,
+      },
       detail: {
         ...limitedAs('staff'),
         tags: ['ledger'],
         operationId: 'listLedgerEntries',
         summary: 'Read the ledger',
         description:
-          "Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters.",
+          "Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters. " +
+          'A since/until range that starts in days archived out of the database (cli archive) answers 410 ledger-archived, naming the archive.',
       },
     },
   )
