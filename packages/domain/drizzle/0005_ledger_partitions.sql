@@ -75,9 +75,13 @@ CREATE TABLE "ledger_lines" (
 	CONSTRAINT "ledger_lines_conservation" CHECK ("amount_delta_cents" + "reserve_delta_cents" + "paid_out_delta_cents" = "contributed_delta_cents" + "seeded_by_house_delta_cents")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
--- Per write batch, per pool: what the batch's run of contributions (the consecutive
--- contributions between two wins) moved and the state it left, for verification of a
--- ledger whose contributions carry no lines of their own (the compact layout).
+-- The compact ledger: a contribution is one entry row and no lines. Per write batch, per
+-- pool, per run of consecutive contributions (a win ends a run), one row of what the run
+-- moved, the rate and ceiling it ran under and the state it left. Each contribution's
+-- split is a pure function of its wager and the pool state before it, so readers
+-- recompute it from the run's start (after - delta) and verify-ledger checks the run
+-- ends where this row says. The key starts with created_at: a batch's rows share its
+-- time with its entries, so "the runs of these entries" is an index range.
 CREATE TABLE "ledger_batch_pools" (
 	"first_entry_id" bigint NOT NULL,
 	"last_entry_id" bigint NOT NULL,
@@ -91,7 +95,7 @@ CREATE TABLE "ledger_batch_pools" (
 	"reserve_after_cents" bigint NOT NULL,
 	"residue_after" integer NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "ledger_batch_pools_pk" PRIMARY KEY("last_entry_id","pool_slug","created_at")
+	CONSTRAINT "ledger_batch_pools_pk" PRIMARY KEY("created_at","last_entry_id","pool_slug")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
 ALTER TABLE "ledger_lines" ADD CONSTRAINT "ledger_lines_pool_slug_pools_slug_fk" FOREIGN KEY ("pool_slug") REFERENCES "public"."pools"("slug") ON DELETE no action ON UPDATE no action;

@@ -110,7 +110,12 @@ export const ledgerEntries = pgTable(
   ],
 )
 
-/** One line per pool an entry touched, with the deltas and the state after; partitioned like the entries. */
+/**
+ * One line per pool an entry touched, with the deltas and the state after;
+ * partitioned like the entries. Wins, resets and seeds have lines; a
+ * contribution written since 0005 has none (its split is recomputed from
+ * `ledger_batch_pools`, see `write-batch/entry-lines.ts`), one written before keeps its own.
+ */
 export const ledgerLines = pgTable(
   'ledger_lines',
   {
@@ -162,7 +167,7 @@ export const ledgerBatchPools = pgTable(
     residueAfter: integer('residue_after').notNull(),
     createdAt: at('created_at').notNull(),
   },
-  (t) => [primaryKey({ name: 'ledger_batch_pools_pk', columns: [t.lastEntryId, t.poolSlug, t.createdAt] })],
+  (t) => [primaryKey({ name: 'ledger_batch_pools_pk', columns: [t.createdAt, t.lastEntryId, t.poolSlug] })],
 )
 
 /**
