@@ -79,6 +79,8 @@ export async function contributionLines(
     ),
   )
   if (runs.length === 0) return result
+  const { low } = idBounds(runs.map((run) => run.firstEntryId))
+  const { high } = idBounds(runs.map((run) => run.lastEntryId))
   const wagers = await db
     .select({
       id: ledgerEntries.id,
@@ -89,8 +91,8 @@ export async function contributionLines(
     .where(
       and(
         inArray(ledgerEntries.createdAt, times),
-        gte(ledgerEntries.id, min(runs.map((run) => run.firstEntryId))),
-        lte(ledgerEntries.id, max(runs.map((run) => run.lastEntryId))),
+        gte(ledgerEntries.id, low),
+        lte(ledgerEntries.id, high),
         eq(ledgerEntries.kind, 'contribution'),
       ),
     )
@@ -156,10 +158,13 @@ function replayRun(
   return lines
 }
 
-function min(values: readonly bigint[]): bigint {
-  return values.reduce((a, b) => (b < a ? b : a))
-}
-
-function max(values: readonly bigint[]): bigint {
-  return values.reduce((a, b) => (b > a ? b : a))
+/** Lowest and highest of a non-empty list of ids (Math.min/max take no bigint). */
+function idBounds(values: readonly bigint[]): { low: bigint; high: bigint } {
+  let low = values[0]!
+  let high = low
+  for (const value of values) {
+    if (value < low) low = value
+    if (value > high) high = value
+  }
+  return { low, high }
 }
