@@ -430,11 +430,11 @@ async function committedKeys(
       ]),
     ),
   ]
-  const wanted = sql`(SELECT decode(d, 'hex') FROM unnest(${textArray(digests)}::text[]) AS d)`
+  const wanted = sql`(SELECT d::uuid FROM unnest(${textArray(digests)}::text[]) AS d)`
   const found = await tx
     .select({
-      digest: sql<string>`encode(${idempotencyKeys.keyDigest}, 'hex')`,
-      hash: sql<string>`encode(${idempotencyKeys.requestHash}, 'hex')`,
+      digest: sql<string>`replace(${idempotencyKeys.keyDigest}::text, '-', '')`,
+      hash: sql<string>`replace(${idempotencyKeys.requestHash}::text, '-', '')`,
       entry: ledgerEntries,
     })
     .from(idempotencyKeys)
@@ -447,7 +447,7 @@ async function committedKeys(
     )
     .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
   const expired = await tx
-    .select({ digest: sql<string>`encode(${expiredIdempotencyKeys.keyDigest}, 'hex')` })
+    .select({ digest: sql<string>`replace(${expiredIdempotencyKeys.keyDigest}::text, '-', '')` })
     .from(expiredIdempotencyKeys)
     .where(sql`${expiredIdempotencyKeys.keyDigest} IN ${wanted}`)
   const seen = new Map<string, SeenKey>()
@@ -498,7 +498,7 @@ async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date):
   await tx.execute(sql`
     INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, parent_id,
                                   game_id, player_id, wager_cents, currency, created_at)
-    SELECT e.id, e.kind, e.key, e.scope, e.parent, e.game, e.player, e.wager, e.currency,
+    SELECT e.id, e.kind::ledger_kind, e.key, e.scope, e.parent, e.game, e.player, e.wager, e.currency,
            ${now.toISOString()}::timestamptz
     FROM unnest(
       ${integerArray(entries.map((e) => e.id))}::bigint[],
@@ -525,7 +525,7 @@ async function claimKeys(tx: Transaction, entries: EntryDraft[], now: Date): Pro
   const result = await tx.execute(sql`
     WITH claimed AS (
       INSERT INTO ${idempotencyKeys} (key_digest, request_hash, entry_id, created_at)
-      SELECT decode(k.digest, 'hex'), decode(k.hash, 'hex'), k.id, ${now.toISOString()}::timestamptz
+      SELECT k.digest::uuid, k.hash::uuid, k.id, ${now.toISOString()}::timestamptz
       FROM unnest(
         ${textArray(keyed.map((e) => keyDigest(e.scope, e.key ?? '')))}::text[],
         ${textArray(keyed.map((e) => compactRequestHash(e.hash ?? '')))}::text[],
