@@ -63,10 +63,16 @@ export async function checkLedger(
   try {
     const [pools] = (await sql`SELECT count(*)::int AS n FROM pools`) as { n: number }[]
     const rows = (await sql`
-      SELECT e.player_id, e.idempotency_key, count(l.pool_slug)::int AS lines
-      FROM ledger_entries e LEFT JOIN ledger_lines l ON l.entry_id = e.id
-      WHERE e.kind = 'contribution'
-      GROUP BY e.id`) as { player_id: string | null; idempotency_key: string | null; lines: number }[]
+      SELECT e.player_id, e.idempotency_key,
+        ((SELECT count(*) FROM ledger_lines l WHERE l.entry_id = e.id AND l.created_at = e.created_at)
+         + (SELECT count(*) FROM ledger_batch_pools b
+            WHERE b.created_at = e.created_at AND e.id BETWEEN b.first_entry_id AND b.last_entry_id))::int AS lines
+      FROM ledger_entries e
+      WHERE e.kind = 'contribution'`) as {
+      player_id: string | null
+      idempotency_key: string | null
+      lines: number
+    }[]
     const generated = new Set(keys)
     const held = new Map<string, number>()
     let foreign = 0
@@ -124,13 +130,36 @@ export interface PoolIdentityFailure {
 }
 
 /**
+ * What moved each pool, in ledger id order, from both layouts: ledger lines (wins, resets,
+ * seeds, and contributions written before migration 0005) and the compact runs of
+ * contributions (`ledger_batch_pools`, one row per run per pool, at its last entry's id).
+ */
+const POOL_MOVES = `moves AS (
+  SELECT l.pool_slug, l.entry_id AS at_id, e.kind::text AS kind, l.amount_delta_cents AS amount_delta,
+         l.reserve_delta_cents AS reserve_delta, l.contributed_delta_cents AS contributed_delta,
+         l.paid_out_delta_cents AS paid_out_delta, l.seeded_by_house_delta_cents AS seeded_delta,
+         l.amount_after_cents AS amount_after, l.reserve_after_cents AS reserve_after,
+         CASE WHEN e.kind = 'contribution' THEN 1 ELSE 0 END AS contributions,
+         CASE WHEN e.kind = 'contribution' THEN e.wager_cents ELSE 0 END AS wager
+  FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id AND e.created_at = l.created_at
+  UNION ALL
+  SELECT b.pool_slug, b.last_entry_id, 'contribution', b.amount_delta_cents, b.reserve_delta_cents,
+         b.amount_delta_cents + b.reserve_delta_cents, 0, 0, b.amount_after_cents, b.reserve_after_cents,
+         b.contributions,
+         (SELECT coalesce(sum(e.wager_cents), 0) FROM ledger_entries e
+          WHERE e.created_at = b.created_at AND e.id BETWEEN b.first_entry_id AND b.last_entry_id
+            AND e.kind = 'contribution')
+  FROM ledger_batch_pools b
+)`
+
+/**
  * Checks on the `pools` table against the ledger, returning every identity that fails:
  *
  * - conservation: `amount + reserve + paidOut = contributed + seededByHouse`;
- * - each pool figure equals the sum of its ledger lines' deltas, and
- *   `contributions_count` the number of contribution lines;
- * - every line's `amount_after`/`reserve_after` equals the running sum of the
- *   deltas up to it in ledger id order (id order is the order changes applied);
+ * - each pool figure equals the sum of its ledger lines' and contribution runs'
+ *   deltas, and `contributions_count` the number of contributions they cover;
+ * - every line's and run's `amount_after`/`reserve_after` equals the running sum
+ *   of the deltas up to it in ledger id order (id order is the order changes applied);
  * - no cent lost or invented in the split: cents contributed × 10 000 +
  *   residue = Σ wager × rate over the contribution entries (valid while the
  *   rates never changed and no win happened, as in these benches).
@@ -141,26 +170,24 @@ export interface PoolIdentityFailure {
 export async function checkPoolIdentities(databaseUrl: string): Promise<PoolIdentityFailure[]> {
   const sql = new SQL({ url: databaseUrl, max: 1 })
   try {
-    const sums = (await sql`
+    const sums = (await sql.unsafe(`WITH ${POOL_MOVES}
       SELECT p.slug,
         (p.amount_cents + p.reserve_cents + p.paid_out_cents)::text AS held,
         (p.contributed_cents + p.seeded_by_house_cents)::text AS funded,
-        p.amount_cents::text AS amount, coalesce(sum(l.amount_delta_cents), 0)::text AS amount_lines,
-        p.reserve_cents::text AS reserve, coalesce(sum(l.reserve_delta_cents), 0)::text AS reserve_lines,
-        p.contributed_cents::text AS contributed, coalesce(sum(l.contributed_delta_cents), 0)::text AS contributed_lines,
-        p.paid_out_cents::text AS paid_out, coalesce(sum(l.paid_out_delta_cents), 0)::text AS paid_out_lines,
-        p.seeded_by_house_cents::text AS seeded, coalesce(sum(l.seeded_by_house_delta_cents), 0)::text AS seeded_lines,
+        p.amount_cents::text AS amount, coalesce(sum(m.amount_delta), 0)::text AS amount_lines,
+        p.reserve_cents::text AS reserve, coalesce(sum(m.reserve_delta), 0)::text AS reserve_lines,
+        p.contributed_cents::text AS contributed, coalesce(sum(m.contributed_delta), 0)::text AS contributed_lines,
+        p.paid_out_cents::text AS paid_out, coalesce(sum(m.paid_out_delta), 0)::text AS paid_out_lines,
+        p.seeded_by_house_cents::text AS seeded, coalesce(sum(m.seeded_delta), 0)::text AS seeded_lines,
         p.contributions_count::text AS contributions,
-        count(*) FILTER (WHERE e.kind = 'contribution')::text AS contribution_lines,
-        (coalesce(sum(l.contributed_delta_cents) FILTER (WHERE e.kind = 'contribution'), 0) * 10000 + p.residue)::text
+        coalesce(sum(m.contributions), 0)::text AS contribution_lines,
+        (coalesce(sum(m.contributed_delta) FILTER (WHERE m.kind = 'contribution'), 0) * 10000 + p.residue)::text
           AS split_cents,
-        (coalesce(sum(e.wager_cents) FILTER (WHERE e.kind = 'contribution'), 0) * p.contribution_bp)::text
-          AS wagered_cents
+        (coalesce(sum(m.wager), 0) * p.contribution_bp)::text AS wagered_cents
       FROM pools p
-      LEFT JOIN ledger_lines l ON l.pool_slug = p.slug
-      LEFT JOIN ledger_entries e ON e.id = l.entry_id
+      LEFT JOIN moves m ON m.pool_slug = p.slug
       GROUP BY p.slug
-      ORDER BY p.slug`) as Record<string, string>[]
+      ORDER BY p.slug`)) as Record<string, string>[]
     const failures: PoolIdentityFailure[] = []
     const expect = (pool: string, identity: string, left: string, right: string) => {
       if (left !== right) failures.push({ pool, identity, left, right })
@@ -176,12 +203,12 @@ export async function checkPoolIdentities(databaseUrl: string): Promise<PoolIden
       expect(pool, 'contributions_count = contribution lines', row.contributions!, row.contribution_lines!)
       expect(pool, 'contributed × 10 000 + residue = Σ wager × bp', row.split_cents!, row.wagered_cents!)
     }
-    const [chain] = (await sql`
+    const [chain] = (await sql.unsafe(`WITH ${POOL_MOVES}
       SELECT count(*)::int AS broken FROM (
-        SELECT amount_after_cents, reserve_after_cents,
-          sum(amount_delta_cents) OVER w AS amount_run, sum(reserve_delta_cents) OVER w AS reserve_run
-        FROM ledger_lines WINDOW w AS (PARTITION BY pool_slug ORDER BY entry_id)
-      ) t WHERE amount_after_cents <> amount_run OR reserve_after_cents <> reserve_run`) as {
+        SELECT amount_after, reserve_after,
+          sum(amount_delta) OVER w AS amount_run, sum(reserve_delta) OVER w AS reserve_run
+        FROM moves WINDOW w AS (PARTITION BY pool_slug ORDER BY at_id)
+      ) t WHERE amount_after <> amount_run OR reserve_after <> reserve_run`)) as {
       broken: number
     }[]
     if (chain!.broken > 0)

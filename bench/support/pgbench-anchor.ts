@@ -19,8 +19,10 @@ import { LOAD_CPU } from './wrk-load.ts'
  * server locks them, so concurrent clients queue instead of deadlocking.
  */
 export const NAIVE_CONTRIBUTION_SQL = `BEGIN;
-INSERT INTO ledger_entries (kind, idempotency_key, request_hash, game_id, wager_cents, currency, created_at)
-  VALUES ('contribution', gen_random_uuid()::text, 'pgbench', 'pgbench', 2537, 'EUR', now());
+INSERT INTO ledger_entries (kind, idempotency_key, game_id, wager_cents, currency, created_at)
+  VALUES ('contribution', gen_random_uuid()::text, 'pgbench', 2537, 'EUR', now());
+INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at)
+  VALUES (gen_random_uuid(), gen_random_uuid(), currval('ledger_entries_id_seq'), now());
 UPDATE pools SET amount_cents = amount_cents + 12, contributed_cents = contributed_cents + 12,
   contributions_count = contributions_count + 1, updated_at = now() WHERE slug = 'major';
 UPDATE pools SET amount_cents = amount_cents + 6, contributed_cents = contributed_cents + 6,
@@ -28,11 +30,11 @@ UPDATE pools SET amount_cents = amount_cents + 6, contributed_cents = contribute
 UPDATE pools SET amount_cents = amount_cents + 25, contributed_cents = contributed_cents + 25,
   contributions_count = contributions_count + 1, updated_at = now() WHERE slug = 'minor';
 INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents, contributed_delta_cents,
-    amount_after_cents, reserve_after_cents, residue_after)
+    amount_after_cents, reserve_after_cents, residue_after, created_at)
   SELECT currval('ledger_entries_id_seq'), slug,
     CASE slug WHEN 'minor' THEN 25 WHEN 'major' THEN 12 ELSE 6 END, 0,
     CASE slug WHEN 'minor' THEN 25 WHEN 'major' THEN 12 ELSE 6 END,
-    amount_cents, reserve_cents, residue
+    amount_cents, reserve_cents, residue, now()
   FROM pools WHERE slug IN ('major', 'mega', 'minor');
 COMMIT;
 `

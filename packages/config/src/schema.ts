@@ -73,7 +73,8 @@ export const EnvSchema = T.Object({
     default: 7,
     minimum: 0,
     maximum: 366,
-    description: 'days of ledger partitions made ahead of today (UTC), at start and hourly',
+    description:
+      'days of ledger partitions (UTC) made ahead of today by the hourly upkeep (start makes today and tomorrow)',
   }),
   LEDGER_VERIFY_INTERVAL_MS: T.Integer({
     default: 300_000,

@@ -42,19 +42,22 @@ ALTER TABLE "ledger_entries" SET SCHEMA "jackpot_v4";
 -- lines in one transaction, and verify-ledger checks that every line belongs to an entry.
 -- Idempotency keys live in idempotency_keys (below), so the ledger holds no unique index
 -- whose size grows with history beyond its primary key.
+-- The kind as an enum: 4 bytes a row instead of the text 'contribution' (13), and literals
+-- such as kind = 'win' keep working in every query.
+CREATE TYPE "ledger_kind" AS ENUM ('seed', 'contribution', 'win', 'reset', 'adjustment');
+--> statement-breakpoint
 CREATE TABLE "ledger_entries" (
 	"id" bigint DEFAULT nextval('ledger_entries_id_seq') NOT NULL,
-	"kind" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"wager_cents" bigint,
+	"parent_id" bigint,
+	"kind" "ledger_kind" NOT NULL,
 	"idempotency_key" text,
 	"idempotency_scope" text DEFAULT '' NOT NULL,
-	"parent_id" bigint,
 	"game_id" text,
 	"player_id" text,
-	"wager_cents" bigint,
 	"currency" text,
-	"created_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "ledger_entries_pk" PRIMARY KEY("id","created_at"),
-	CONSTRAINT "ledger_entries_kind" CHECK ("kind" IN ('seed', 'contribution', 'win', 'reset', 'adjustment'))
+	CONSTRAINT "ledger_entries_pk" PRIMARY KEY("id","created_at")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
 ALTER SEQUENCE "ledger_entries_id_seq" OWNED BY "ledger_entries"."id";
@@ -75,9 +78,13 @@ CREATE TABLE "ledger_lines" (
 	CONSTRAINT "ledger_lines_conservation" CHECK ("amount_delta_cents" + "reserve_delta_cents" + "paid_out_delta_cents" = "contributed_delta_cents" + "seeded_by_house_delta_cents")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
--- Per write batch, per pool: what the batch's run of contributions (the consecutive
--- contributions between two wins) moved and the state it left, for verification of a
--- ledger whose contributions carry no lines of their own (the compact layout).
+-- The compact ledger: a contribution is one entry row and no lines. Per write batch, per
+-- pool, per run of consecutive contributions (a win ends a run), one row of what the run
+-- moved, the rate and ceiling it ran under and the state it left. Each contribution's
+-- split is a pure function of its wager and the pool state before it, so readers
+-- recompute it from the run's start (after - delta) and verify-ledger checks the run
+-- ends where this row says. The key starts with created_at: a batch's rows share its
+-- time with its entries, so "the runs of these entries" is an index range.
 CREATE TABLE "ledger_batch_pools" (
 	"first_entry_id" bigint NOT NULL,
 	"last_entry_id" bigint NOT NULL,
@@ -91,14 +98,15 @@ CREATE TABLE "ledger_batch_pools" (
 	"reserve_after_cents" bigint NOT NULL,
 	"residue_after" integer NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "ledger_batch_pools_pk" PRIMARY KEY("last_entry_id","pool_slug","created_at")
+	CONSTRAINT "ledger_batch_pools_pk" PRIMARY KEY("created_at","last_entry_id","pool_slug")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
 ALTER TABLE "ledger_lines" ADD CONSTRAINT "ledger_lines_pool_slug_pools_slug_fk" FOREIGN KEY ("pool_slug") REFERENCES "public"."pools"("slug") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
 ALTER TABLE "ledger_batch_pools" ADD CONSTRAINT "ledger_batch_pools_pool_slug_pools_slug_fk" FOREIGN KEY ("pool_slug") REFERENCES "public"."pools"("slug") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
--- Small indexes only: wins, resets, seeds and adjustments are few, so "by kind" and
+-- The 8-byte columns come first, so a row carries no alignment padding between them and the
+-- text. Small indexes only: wins, resets, seeds and adjustments are few, so "by kind" and
 -- "a win's reset" index just those; time ranges use a BRIN index (a few pages per
 -- partition) because created_at grows with the id.
 CREATE INDEX "ledger_entries_kind_id_idx" ON "ledger_entries" USING btree ("kind","id") WHERE "kind" <> 'contribution';
@@ -123,11 +131,13 @@ CREATE TRIGGER "ledger_batch_pools_append_only" BEFORE UPDATE OR DELETE ON "ledg
 --> statement-breakpoint
 -- A key per caller: key_digest is the first 16 bytes of sha256(scope || 0x00 || key), and
 -- request_hash the first 16 bytes of the request's sha256, so a row is a few dozen bytes
--- whatever the key's length. created_at is the entry's (the key's age, and the entry's
+-- whatever the key's length. They are stored as uuid: 16 raw bytes like a bytea, but of
+-- fixed width, with no length header or padding, which keeps a primary-key index tuple at
+-- 24 bytes instead of 32. created_at is the entry's (the key's age, and the entry's
 -- partition). Rows older than the retention are swept into expired_idempotency_keys.
 CREATE TABLE "idempotency_keys" (
-	"key_digest" bytea PRIMARY KEY NOT NULL,
-	"request_hash" bytea NOT NULL,
+	"key_digest" uuid PRIMARY KEY NOT NULL,
+	"request_hash" uuid NOT NULL,
 	"entry_id" bigint NOT NULL,
 	"created_at" timestamp with time zone NOT NULL
 );
@@ -137,7 +147,7 @@ CREATE INDEX "idempotency_keys_created_at_idx" ON "idempotency_keys" USING brin 
 -- The digests of keys past their retention: a replay of one is refused as expired
 -- rather than taken as a new request.
 CREATE TABLE "expired_idempotency_keys" (
-	"key_digest" bytea PRIMARY KEY NOT NULL
+	"key_digest" uuid PRIMARY KEY NOT NULL
 );
 --> statement-breakpoint
 DO $$
@@ -154,7 +164,7 @@ $$;
 --> statement-breakpoint
 INSERT INTO "ledger_entries" ("id", "kind", "idempotency_key", "idempotency_scope", "parent_id", "game_id",
                               "player_id", "wager_cents", "currency", "created_at")
-SELECT "id", "kind", "idempotency_key", "idempotency_scope", "parent_id", "game_id",
+SELECT "id", "kind"::"ledger_kind", "idempotency_key", "idempotency_scope", "parent_id", "game_id",
        "player_id", "wager_cents", "currency", "created_at"
 FROM "jackpot_v4"."ledger_entries";
 --> statement-breakpoint
@@ -170,8 +180,8 @@ FROM "jackpot_v4"."ledger_lines" l JOIN "jackpot_v4"."ledger_entries" e ON e."id
 -- 0002) and its request hash (hex before, raw bytes now). Keys already past the retention
 -- are swept by the first hourly sweep and answer "expired" from then on.
 INSERT INTO "idempotency_keys" ("key_digest", "request_hash", "entry_id", "created_at")
-SELECT substring(sha256(convert_to("idempotency_scope", 'UTF8') || '\x00'::bytea || convert_to("idempotency_key", 'UTF8')) FROM 1 FOR 16),
-       substring(decode("request_hash", 'hex') FROM 1 FOR 16), "id", "created_at"
+SELECT encode(substring(sha256(convert_to("idempotency_scope", 'UTF8') || '\x00'::bytea || convert_to("idempotency_key", 'UTF8')) FROM 1 FOR 16), 'hex')::uuid,
+       substring("request_hash" FROM 1 FOR 32)::uuid, "id", "created_at"
 FROM "jackpot_v4"."ledger_entries"
 WHERE "idempotency_key" IS NOT NULL;
 --> statement-breakpoint

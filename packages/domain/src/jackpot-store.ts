@@ -150,6 +150,6 @@ export interface OpenJackpotOptions {
    * `IdempotencyKeyExpiredError`. Defaults to 7.
    */
   idempotencyRetentionDays?: number | undefined
-  /** Days of ledger partitions made ahead of today (at open and hourly). Defaults to 7. */
+  /** Days of ledger partitions made ahead of today by the hourly upkeep (opening makes today and tomorrow). Defaults to 7. */
   partitionsAheadDays?: number | undefined
 }

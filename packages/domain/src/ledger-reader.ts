@@ -1,5 +1,5 @@
-import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL } from 'drizzle-orm'
-import { ledgerEntries, ledgerLines } from './db/schema.ts'
+import { and, asc, eq, exists, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm'
+import { ledgerBatchPools, ledgerEntries, ledgerLines } from './db/schema.ts'
 import { LedgerArchivedError } from './errors.ts'
 import type { LedgerEntryRow, LedgerLineRow } from './idempotency.ts'
 import { archivesAsked, readArchives } from './ledger-checkpoints.ts'
@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import { checkTimestamp } from './timestamp-range.ts'
 import type { LedgerEntry, LedgerQuery, Page } from './types.ts'
+import { contributionLineRows } from './write-batch/entry-lines.ts'
 
 /**
  * One page of the ledger in ascending id order (keyset pagination: stable
@@ -41,19 +42,38 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
 
   if (query.pool !== undefined) {
     const pool = query.pool
+    // An entry touched the pool when it has a line for it, or (a compact contribution) its run has a row for it.
     conditions.push(
-      exists(
-        ctx.db
-          .select({ one: ledgerLines.entryId })
-          .from(ledgerLines)
-          .where(
-            and(
-              eq(ledgerLines.entryId, ledgerEntries.id),
-              eq(ledgerLines.createdAt, ledgerEntries.createdAt),
-              eq(ledgerLines.poolSlug, pool),
+      or(
+        exists(
+          ctx.db
+            .select({ one: ledgerLines.entryId })
+            .from(ledgerLines)
+            .where(
+              and(
+                eq(ledgerLines.entryId, ledgerEntries.id),
+                eq(ledgerLines.createdAt, ledgerEntries.createdAt),
+                eq(ledgerLines.poolSlug, pool),
+              ),
             ),
+        ),
+        and(
+          eq(ledgerEntries.kind, 'contribution'),
+          exists(
+            ctx.db
+              .select({ one: ledgerBatchPools.lastEntryId })
+              .from(ledgerBatchPools)
+              .where(
+                and(
+                  eq(ledgerBatchPools.createdAt, ledgerEntries.createdAt),
+                  lte(ledgerBatchPools.firstEntryId, ledgerEntries.id),
+                  gte(ledgerBatchPools.lastEntryId, ledgerEntries.id),
+                  eq(ledgerBatchPools.poolSlug, pool),
+                ),
+              ),
           ),
-      ),
+        ) as SQL,
+      ) as SQL,
     )
   }
 
@@ -85,6 +105,11 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
               ),
             )
             .orderBy(asc(ledgerLines.entryId), asc(ledgerLines.poolSlug))
+    // Contributions written in the compact layout have no lines: their split is recomputed.
+    const lineless = page.filter(
+      (row) => row.kind === 'contribution' && !lines.some((line) => line.entryId === row.id),
+    )
+    lines.push(...(await contributionLineRows(ctx.db, lineless)))
     const last = page.at(-1)
     return {
       entries: page.map((row) => toLedgerEntry(row, lines)),

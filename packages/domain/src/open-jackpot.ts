@@ -38,7 +38,7 @@ export const OPEN_JACKPOT_DEFAULTS = {
  * Opens the jackpot: PostgreSQL when `databaseUrl` is set, embedded PGlite
  * otherwise. Applies the migrations (on PostgreSQL under an advisory lock, so
  * replicas starting together take turns), makes the ledger partitions for today
- * and `partitionsAheadDays` after it, and creates the configured pools,
+ * and tomorrow (the hourly upkeep makes `partitionsAheadDays`), and creates the configured pools,
  * each with a 'seed' ledger entry, when the database has none.
  *
  * @throws DatabaseLockedError when another live process has the PGlite directory open.
@@ -73,7 +73,9 @@ export async function openJackpot(options: OpenJackpotOptions = {}): Promise<Ope
     const currencies = await run('setup', () =>
       database.exclusively(async () => {
         await database.migrate()
-        await ensurePartitionsAhead(database.db, settings.partitionsAheadDays, settings.now())
+        // Today and tomorrow only: opening stays quick (each day is three tables with their indexes,
+        // noticeable on PGlite); the hourly upkeep makes the rest of partitionsAheadDays.
+        await ensurePartitionsAhead(database.db, Math.min(1, settings.partitionsAheadDays), settings.now())
         return database.db.transaction(async (tx) => {
           const [existing] = await tx.select({ count: sql<number>`count(*)::int` }).from(pools)
           if (existing!.count === 0) {

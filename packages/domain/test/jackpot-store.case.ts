@@ -4,7 +4,7 @@ import { concurrencyCases } from './cases/concurrency.case.ts'
 import { configCases } from './cases/config.case.ts'
 import { contributionCases } from './cases/contribution.case.ts'
 import { dashboardReadCases } from './cases/dashboard-reads.case.ts'
-import { historyUpkeepCases } from './cases/history-upkeep.case.ts'
+import { compactLedgerCases, historyUpkeepCases } from './cases/history-upkeep.case.ts'
 import { interceptorCases } from './cases/interceptor.case.ts'
 import { ledgerCases } from './cases/ledger.case.ts'
 import { rollupCases } from './cases/rollup.case.ts'
@@ -33,5 +33,6 @@ export function describeJackpotStore(backend: StoreBackend): void {
     concurrencyCases(harness)
     writeBatchCases(harness)
     historyUpkeepCases(harness)
+    compactLedgerCases(harness)
   })
 }

@@ -91,7 +91,7 @@ describe('the schema', () => {
   test('allows one claim per idempotency key digest', async () => {
     const claim = (entry: number) =>
       failure(
-        `INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at) VALUES ('\\x01', '\\x02', ${entry}, now())`,
+        `INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at) VALUES ('${'1'.repeat(32)}', '${'2'.repeat(32)}', ${entry}, now())`,
       )
     expect(await claim(1)).toBe('accepted')
     expect(await claim(2)).toContain('idempotency_keys_pkey')

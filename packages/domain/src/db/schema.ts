@@ -7,10 +7,10 @@ import {
   bigint,
   bigserial,
   check,
-  customType,
   index,
   integer,
   jsonb,
+  pgEnum,
   pgTable,
   primaryKey,
   text,
@@ -20,8 +20,6 @@ import {
 
 const cents = (name: string) => bigint(name, { mode: 'bigint' })
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
-/** Raw bytes; the store reads and writes them as hex through SQL (`encode`/`decode`), so the driver's bytea type never matters. */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })
 
 export const pools = pgTable(
   'pools',
@@ -72,6 +70,9 @@ export const pools = pgTable(
 
 export const LEDGER_KINDS = ['seed', 'contribution', 'win', 'reset', 'adjustment'] as const
 
+/** 4 bytes a row (an enum), where the text 'contribution' took 13. */
+export const ledgerKind = pgEnum('ledger_kind', LEDGER_KINDS)
+
 /**
  * Append-only: rows are inserted, never updated or deleted (a trigger refuses
  * both). Partitioned by UTC day on `created_at` (`ledger_entries_pYYYYMMDD`,
@@ -86,7 +87,7 @@ export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: bigint('id', { mode: 'bigint' }).notNull().default(sql`nextval('ledger_entries_id_seq')`),
-    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+    kind: ledgerKind('kind').notNull(),
     idempotencyKey: text('idempotency_key'),
     /**
      * Whose key it is: the API key id, or `user:<sub>` for a person. Rows written
@@ -103,14 +104,18 @@ export const ledgerEntries = pgTable(
   },
   (t) => [
     primaryKey({ name: 'ledger_entries_pk', columns: [t.id, t.createdAt] }),
-    check('ledger_entries_kind', sql`${t.kind} IN ('seed', 'contribution', 'win', 'reset', 'adjustment')`),
     index('ledger_entries_kind_id_idx').on(t.kind, t.id).where(sql`${t.kind} <> 'contribution'`),
     index('ledger_entries_created_at_idx').using('brin', t.createdAt),
     index('ledger_entries_parent_id_idx').on(t.parentId).where(sql`${t.parentId} IS NOT NULL`),
   ],
 )
 
-/** One line per pool an entry touched, with the deltas and the state after; partitioned like the entries. */
+/**
+ * One line per pool an entry touched, with the deltas and the state after;
+ * partitioned like the entries. Wins, resets and seeds have lines; a
+ * contribution written since 0005 has none (its split is recomputed from
+ * `ledger_batch_pools`, see `write-batch/entry-lines.ts`), one written before keeps its own.
+ */
 export const ledgerLines = pgTable(
   'ledger_lines',
   {
@@ -162,19 +167,20 @@ export const ledgerBatchPools = pgTable(
     residueAfter: integer('residue_after').notNull(),
     createdAt: at('created_at').notNull(),
   },
-  (t) => [primaryKey({ name: 'ledger_batch_pools_pk', columns: [t.lastEntryId, t.poolSlug, t.createdAt] })],
+  (t) => [primaryKey({ name: 'ledger_batch_pools_pk', columns: [t.createdAt, t.lastEntryId, t.poolSlug] })],
 )
 
 /**
  * The idempotency keys still inside their retention (`IDEMPOTENCY_RETENTION_DAYS`):
- * a 16-byte digest of scope and key, the first 16 bytes of the request's sha256,
+ * a 16-byte digest of scope and key, the first 16 bytes of the request's sha256
+ * (both kept as `uuid`: 16 fixed-width bytes, read and written as 32 hex digits),
  * and the entry it made (with the entry's time, its partition). See `idempotency-keys.ts`.
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
-    keyDigest: bytea('key_digest').primaryKey(),
-    requestHash: bytea('request_hash').notNull(),
+    keyDigest: uuid('key_digest').primaryKey(),
+    requestHash: uuid('request_hash').notNull(),
     entryId: bigint('entry_id', { mode: 'bigint' }).notNull(),
     createdAt: at('created_at').notNull(),
   },
@@ -183,7 +189,7 @@ export const idempotencyKeys = pgTable(
 
 /** Digests of keys past their retention: a replay of one is refused as expired, never taken as new. */
 export const expiredIdempotencyKeys = pgTable('expired_idempotency_keys', {
-  keyDigest: bytea('key_digest').primaryKey(),
+  keyDigest: uuid('key_digest').primaryKey(),
 })
 
 /**

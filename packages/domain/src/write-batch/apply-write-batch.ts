@@ -4,6 +4,7 @@ import {
   expiredIdempotencyKeys,
   gameDayStats,
   idempotencyKeys,
+  ledgerBatchPools,
   ledgerEntries,
   poolMinuteStats,
   pools,
@@ -62,6 +63,28 @@ interface LineDraft {
   residueAfter: number
 }
 
+/**
+ * A run of consecutive contributions of the batch (a win ends it), per pool:
+ * one `ledger_batch_pools` row each, instead of one line per contribution.
+ */
+interface RunDraft {
+  first: EntryDraft
+  last: EntryDraft
+  pools: Map<
+    string,
+    {
+      contributions: number
+      contributionBp: number
+      ceilingCents: bigint | null
+      amountDelta: bigint
+      reserveDelta: bigint
+      amountAfter: bigint
+      reserveAfter: bigint
+      residueAfter: number
+    }
+  >
+}
+
 /** What a pool's row becomes over the batch, and by how much each total moved. */
 interface PoolDraft {
   row: PoolRow
@@ -110,8 +133,10 @@ interface SeenKey {
  *    its win);
  * 5. claim every key in one INSERT into `idempotency_keys` (ON CONFLICT DO
  *    NOTHING: a key someone else claimed meanwhile rolls the batch back rather
- *    than duplicating it), one multi-row INSERT each of the entries and the
- *    lines, and one UPDATE of the pools. Rows go to the partition of `now`'s UTC
+ *    than duplicating it), one multi-row INSERT each of the entries, the lines
+ *    (wins and resets: a contribution has none) and the runs of contributions
+ *    (`ledger_batch_pools`: per run per pool, the deltas and the state after),
+ *    and one UPDATE of the pools. Rows go to the partition of `now`'s UTC
  *    day; a day without one fails the batch, and the writer makes it and retries.
  *
  * An item's refusal is its own outcome and never fails the others; anything
@@ -144,6 +169,8 @@ export async function applyWriteBatch(
   const seen = await committedKeys(tx, items, now, retentionDays)
   const entries: EntryDraft[] = []
   const lines: LineDraft[] = []
+  const runs: RunDraft[] = []
+  let run: RunDraft | null = null
   // Decided in order, built after the ids are known (a receipt carries its entry's id).
   const outcomes: (() => ItemOutcome)[] = []
   let applied = 0
@@ -179,6 +206,11 @@ export async function applyWriteBatch(
         currency: command.currency,
       })
       const entryLines: LineDraft[] = []
+      if (run === null) {
+        run = { first: entry, last: entry, pools: new Map() }
+        runs.push(run)
+      }
+      run.last = entry
       let game = games.get(command.gameId)
       if (game === undefined) {
         game = { contributions: 0, wagerCents: 0n, contributedCents: 0n }
@@ -197,6 +229,24 @@ export async function applyWriteBatch(
         draft.wagerCents += command.wagerCents
         game.contributedCents += split.contributedCents
         draft.changed = true
+        const runPool = run.pools.get(draft.row.slug) ?? {
+          contributions: 0,
+          contributionBp: draft.row.contributionBp,
+          ceilingCents: draft.row.ceilingCents,
+          amountDelta: 0n,
+          reserveDelta: 0n,
+          amountAfter: 0n,
+          reserveAfter: 0n,
+          residueAfter: 0,
+        }
+        runPool.contributions++
+        runPool.amountDelta += split.toAmountCents
+        runPool.reserveDelta += split.toReserveCents
+        runPool.amountAfter = split.amountCents
+        runPool.reserveAfter = split.reserveCents
+        runPool.residueAfter = split.residue
+        run.pools.set(draft.row.slug, runPool)
+        // Kept for the receipt only: a contribution's lines are not stored (see RunDraft).
         entryLines.push({
           entry,
           poolSlug: draft.row.slug,
@@ -210,7 +260,6 @@ export async function applyWriteBatch(
           residueAfter: split.residue,
         })
       }
-      lines.push(...entryLines)
       const receipt = lazyReceipt((): ContributionReceipt | WinReceipt =>
         contributionReceipt(
           { ...entry, id: entry.id, createdAt: now },
@@ -242,6 +291,7 @@ export async function applyWriteBatch(
         continue
       }
       const row = draft.row
+      run = null
       const payout = computeWinPayout(row)
       const win = draftEntry(entries, {
         kind: 'win',
@@ -324,6 +374,7 @@ export async function applyWriteBatch(
   await claimKeys(tx, entries, now)
   await insertEntries(tx, entries, now)
   await insertLines(tx, lines, now)
+  await insertRuns(tx, runs, now)
   const changed = [...drafts.values()].filter((draft) => draft.changed)
   await updatePools(tx, changed, games, now)
   for (const draft of changed) {
@@ -379,11 +430,11 @@ async function committedKeys(
       ]),
     ),
   ]
-  const wanted = sql`(SELECT decode(d, 'hex') FROM unnest(${textArray(digests)}::text[]) AS d)`
+  const wanted = sql`(SELECT d::uuid FROM unnest(${textArray(digests)}::text[]) AS d)`
   const found = await tx
     .select({
-      digest: sql<string>`encode(${idempotencyKeys.keyDigest}, 'hex')`,
-      hash: sql<string>`encode(${idempotencyKeys.requestHash}, 'hex')`,
+      digest: sql<string>`replace(${idempotencyKeys.keyDigest}::text, '-', '')`,
+      hash: sql<string>`replace(${idempotencyKeys.requestHash}::text, '-', '')`,
       entry: ledgerEntries,
     })
     .from(idempotencyKeys)
@@ -396,7 +447,7 @@ async function committedKeys(
     )
     .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
   const expired = await tx
-    .select({ digest: sql<string>`encode(${expiredIdempotencyKeys.keyDigest}, 'hex')` })
+    .select({ digest: sql<string>`replace(${expiredIdempotencyKeys.keyDigest}::text, '-', '')` })
     .from(expiredIdempotencyKeys)
     .where(sql`${expiredIdempotencyKeys.keyDigest} IN ${wanted}`)
   const seen = new Map<string, SeenKey>()
@@ -447,7 +498,7 @@ async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date):
   await tx.execute(sql`
     INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, parent_id,
                                   game_id, player_id, wager_cents, currency, created_at)
-    SELECT e.id, e.kind, e.key, e.scope, e.parent, e.game, e.player, e.wager, e.currency,
+    SELECT e.id, e.kind::ledger_kind, e.key, e.scope, e.parent, e.game, e.player, e.wager, e.currency,
            ${now.toISOString()}::timestamptz
     FROM unnest(
       ${integerArray(entries.map((e) => e.id))}::bigint[],
@@ -474,7 +525,7 @@ async function claimKeys(tx: Transaction, entries: EntryDraft[], now: Date): Pro
   const result = await tx.execute(sql`
     WITH claimed AS (
       INSERT INTO ${idempotencyKeys} (key_digest, request_hash, entry_id, created_at)
-      SELECT decode(k.digest, 'hex'), decode(k.hash, 'hex'), k.id, ${now.toISOString()}::timestamptz
+      SELECT k.digest::uuid, k.hash::uuid, k.id, ${now.toISOString()}::timestamptz
       FROM unnest(
         ${textArray(keyed.map((e) => keyDigest(e.scope, e.key ?? '')))}::text[],
         ${textArray(keyed.map((e) => compactRequestHash(e.hash ?? '')))}::text[],
@@ -493,6 +544,7 @@ async function claimKeys(tx: Transaction, entries: EntryDraft[], now: Date): Pro
 }
 
 async function insertLines(tx: Transaction, lines: LineDraft[], now: Date): Promise<void> {
+  if (lines.length === 0) return
   await tx.execute(sql`
     INSERT INTO ledger_lines (entry_id, pool_slug, amount_delta_cents, reserve_delta_cents,
                               contributed_delta_cents, paid_out_delta_cents, seeded_by_house_delta_cents,
@@ -509,6 +561,29 @@ async function insertLines(tx: Transaction, lines: LineDraft[], now: Date): Prom
       ${integerArray(lines.map((l) => l.reserveAfter))}::bigint[],
       ${integerArray(lines.map((l) => l.residueAfter))}::int[]
     ) AS l`)
+}
+
+/** One `ledger_batch_pools` row per run per pool, in one INSERT. */
+async function insertRuns(tx: Transaction, runs: RunDraft[], now: Date): Promise<void> {
+  const rows = runs.flatMap((run) => [...run.pools].map(([slug, pool]) => ({ run, slug, pool })))
+  if (rows.length === 0) return
+  await tx.execute(sql`
+    INSERT INTO ${ledgerBatchPools} (first_entry_id, last_entry_id, pool_slug, contributions, contribution_bp,
+                                     ceiling_cents, amount_delta_cents, reserve_delta_cents, amount_after_cents,
+                                     reserve_after_cents, residue_after, created_at)
+    SELECT r.*, ${now.toISOString()}::timestamptz FROM unnest(
+      ${integerArray(rows.map((r) => r.run.first.id))}::bigint[],
+      ${integerArray(rows.map((r) => r.run.last.id))}::bigint[],
+      ${textArray(rows.map((r) => r.slug))}::text[],
+      ${integerArray(rows.map((r) => r.pool.contributions))}::int[],
+      ${integerArray(rows.map((r) => r.pool.contributionBp))}::int[],
+      ${integerArray(rows.map((r) => r.pool.ceilingCents))}::bigint[],
+      ${integerArray(rows.map((r) => r.pool.amountDelta))}::bigint[],
+      ${integerArray(rows.map((r) => r.pool.reserveDelta))}::bigint[],
+      ${integerArray(rows.map((r) => r.pool.amountAfter))}::bigint[],
+      ${integerArray(rows.map((r) => r.pool.reserveAfter))}::bigint[],
+      ${integerArray(rows.map((r) => r.pool.residueAfter))}::int[]
+    ) AS r`)
 }
 
 /**

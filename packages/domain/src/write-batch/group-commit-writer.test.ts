@@ -24,7 +24,9 @@ beforeAll(async () => {
 }, 60_000)
 
 beforeEach(async () => {
-  await database.db.execute(sql`TRUNCATE ledger_lines, ledger_entries, pools RESTART IDENTITY CASCADE`)
+  await database.db.execute(
+    sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, idempotency_keys, expired_idempotency_keys, pools RESTART IDENTITY CASCADE`,
+  )
   await insertSeededPools(database.db, DEFAULT_POOLS, 'EUR', new Date())
 })
 

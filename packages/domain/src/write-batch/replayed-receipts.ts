@@ -3,6 +3,7 @@ import type { Executor } from '../db/database.ts'
 import { ledgerEntries, ledgerLines } from '../db/schema.ts'
 import type { LedgerEntryRow, LedgerLineRow } from '../idempotency.ts'
 import type { ContributionReceipt, WinReceipt } from '../types.ts'
+import { contributionLineRows } from './entry-lines.ts'
 
 /**
  * Rebuilds the receipts of committed entries that a batch's items replay, in
@@ -61,6 +62,12 @@ export async function loadReplayedReceipts(
     list.push(line)
     linesOf.set(line.entryId, list)
   }
+  // Contributions written in the compact layout have no lines: their split is recomputed.
+  const recomputed = await contributionLineRows(
+    tx,
+    entries.filter((entry) => entry.kind === 'contribution' && !linesOf.has(entry.id)),
+  )
+  for (const line of recomputed) linesOf.set(line.entryId, [...(linesOf.get(line.entryId) ?? []), line])
   const resetOf = new Map(resets.map((reset) => [reset.parentId, reset]))
   for (const entry of entries) {
     if (entry.kind === 'win') {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { type DrizzleJackpotStore, IdempotencyKeyExpiredError, verifyLedger } from '../../src/index.ts'
+import { CAPPED } from './contribution.case.ts'
 import type { StoreHarness } from './store-harness.ts'
 
 const DAY = 86_400_000
@@ -95,6 +96,71 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect(made).toHaveLength(8 * 3)
       const today = h.clock.now().toISOString().slice(0, 10).replaceAll('-', '')
       expect(made[0]).toBe(`ledger_entries_p${today}`)
+    })
+  })
+}
+
+export function compactLedgerCases(h: StoreHarness): void {
+  describe('compact ledger', () => {
+    test("shows each contribution's split, recomputed from its batch's run, exactly as its receipt gave it", async () => {
+      await h.usePools([
+        CAPPED,
+        { ...CAPPED, slug: 'slow', name: 'Slow', contributionBp: 37, ceilingCents: null },
+      ])
+      // Concurrent writes share batches; a win in the middle ends one run and starts another.
+      const receipts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          h.store.contribute({
+            idempotencyKey: `c-${i}`,
+            gameId: 'g',
+            wagerCents: BigInt(37 + i * 91),
+            currency: 'EUR',
+          }),
+        ),
+      )
+      await h.store.win({ idempotencyKey: 'w', pool: 'capped', gameId: 'g', playerId: 'p' })
+      receipts.push(
+        await h.store.contribute({
+          idempotencyKey: 'c-last',
+          gameId: 'g',
+          wagerCents: 999n,
+          currency: 'EUR',
+        }),
+      )
+      const ledger = await h.store.ledger({ kind: 'contribution', limit: 100 })
+      expect(ledger.entries).toHaveLength(13)
+      for (const { result } of receipts) {
+        const entry = ledger.entries.find((e) => e.id === result.id)!
+        expect(
+          entry.lines.map((line) => [
+            line.pool,
+            line.amountDeltaCents + line.reserveDeltaCents,
+            line.reserveDeltaCents,
+            line.amountAfterCents,
+            line.reserveAfterCents,
+          ]),
+        ).toEqual(
+          result.pools.map((pool) => [
+            pool.slug,
+            pool.contributedCents,
+            pool.toReserveCents,
+            pool.amountCents,
+            pool.reserveCents,
+          ]),
+        )
+      }
+      // A replay rebuilds the same receipt from the recomputed split.
+      const replay = await h.store.contribute({
+        idempotencyKey: 'c-5',
+        gameId: 'g',
+        wagerCents: BigInt(37 + 5 * 91),
+        currency: 'EUR',
+      })
+      expect(replay).toEqual({ replayed: true, result: receipts[5]!.result })
+      expect((await h.store.ledger({ pool: 'slow', kind: 'contribution', limit: 100 })).entries).toHaveLength(
+        13,
+      )
+      expect(await verifyLedger(h.store)).toMatchObject({ ok: true })
     })
   })
 }
