@@ -143,7 +143,7 @@ export async function archiveLedger(
   for (const day of reread.days) {
     const rows = new Map<string, Record<string, unknown>[]>()
     for (const file of day.files) rows.set(file.table, await readArchiveFile(outDir, file))
-    const sums = poolSums(rows.get('ledger_lines') ?? [])
+    const sums = poolSums(rows.get('ledger_lines') ?? [], rows.get('ledger_batch_pools') ?? [])
     if (JSON.stringify(sums) !== JSON.stringify(day.pools)) {
       throw new InvalidCommandError(
         `the files of ${day.day} read back with other per-pool sums; nothing dropped`,
@@ -209,19 +209,19 @@ async function writeDay(
   }
   const entries = rows.get('ledger_entries')?.length ?? 0
   const lineRows = rows.get('ledger_lines') ?? []
-  const pools = poolSums(lineRows)
+  const runRows = rows.get('ledger_batch_pools') ?? []
+  const pools = poolSums(lineRows, runRows)
   if (checkpoint === undefined) {
     // A day before the first entry (a partition made ahead, left empty) has nothing to vouch for.
-    if (entries > 0 || lineRows.length > 0)
+    if (entries > 0 || lineRows.length > 0 || runRows.length > 0)
       throw new InvalidCommandError(`${day} has ledger rows but no checkpoint; nothing archived`)
   } else {
+    // Lines are not compared by count: a compact contribution's lines are recomputed from its run.
     const mismatch =
       checkpoint.entries !== entries ||
-      checkpoint.lines !== lineRows.length ||
       [...checkpoint.pools].some(([slug, pool]) => {
-        const sums = pools[slug] ?? { lines: '0', amountDeltaCents: '0', reserveDeltaCents: '0' }
+        const sums = pools[slug] ?? { lines: '0', runs: '0', amountDeltaCents: '0', reserveDeltaCents: '0' }
         return (
-          pool.dayLines.toString() !== sums.lines ||
           pool.dayAmountDeltaCents.toString() !== sums.amountDeltaCents ||
           pool.dayReserveDeltaCents.toString() !== sums.reserveDeltaCents
         )
@@ -265,16 +265,27 @@ async function partitionLines(db: Executor, partition: string): Promise<string[]
   return rows.map((row) => row.line)
 }
 
-/** Per pool, the count and sums of a day's ledger lines, keys sorted (the manifest compares them as text). */
-function poolSums(lines: readonly Record<string, unknown>[]): Record<string, ArchivedPoolSums> {
-  const sums = new Map<string, { lines: bigint; amount: bigint; reserve: bigint }>()
-  for (const line of lines) {
-    const slug = String(line.pool_slug)
-    const sum = sums.get(slug) ?? { lines: 0n, amount: 0n, reserve: 0n }
-    sum.lines++
-    sum.amount += BigInt(String(line.amount_delta_cents))
-    sum.reserve += BigInt(String(line.reserve_delta_cents))
-    sums.set(slug, sum)
+/**
+ * Per pool, a day's line and run rows and what they moved (lines and compact
+ * runs together), keys sorted (the manifest compares them as text).
+ */
+function poolSums(
+  lines: readonly Record<string, unknown>[],
+  runs: readonly Record<string, unknown>[],
+): Record<string, ArchivedPoolSums> {
+  const sums = new Map<string, { lines: bigint; runs: bigint; amount: bigint; reserve: bigint }>()
+  for (const [rows, kind] of [
+    [lines, 'lines'],
+    [runs, 'runs'],
+  ] as const) {
+    for (const row of rows) {
+      const slug = String(row.pool_slug)
+      const sum = sums.get(slug) ?? { lines: 0n, runs: 0n, amount: 0n, reserve: 0n }
+      sum[kind]++
+      sum.amount += BigInt(String(row.amount_delta_cents))
+      sum.reserve += BigInt(String(row.reserve_delta_cents))
+      sums.set(slug, sum)
+    }
   }
   return Object.fromEntries(
     [...sums.keys()].sort().map((slug) => {
@@ -283,6 +294,7 @@ function poolSums(lines: readonly Record<string, unknown>[]): Record<string, Arc
         slug,
         {
           lines: sum.lines.toString(),
+          runs: sum.runs.toString(),
           amountDeltaCents: sum.amount.toString(),
           reserveDeltaCents: sum.reserve.toString(),
         },

@@ -18,7 +18,9 @@ export interface ArchiveFile {
 
 /** Per pool, what a day's ledger lines add up to (decimal strings: exact beyond 2^53). */
 export interface ArchivedPoolSums {
+  /** `ledger_lines` rows, and compact contribution runs (`ledger_batch_pools` rows). */
   lines: string
+  runs: string
   amountDeltaCents: string
   reserveDeltaCents: string
 }

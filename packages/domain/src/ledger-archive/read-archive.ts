@@ -1,6 +1,7 @@
 import type { LedgerArchiveRef } from '../errors.ts'
 import type { LedgerCheckpoint } from '../ledger-checkpoints.ts'
 import type { LedgerEntry, LedgerKind } from '../types.ts'
+import { replayRun } from '../write-batch/entry-lines.ts'
 import { ArchiveIntegrityError, manifestFileName, readArchiveFile, readManifest } from './archive-manifest.ts'
 
 /**
@@ -37,17 +38,69 @@ export async function* archivedEntries(
       }
       const rows = new Map<string, Record<string, unknown>[]>()
       for (const file of day.files) rows.set(file.table, await readArchiveFile(dir, file))
-      yield* ledgerEntriesFromRows(rows.get('ledger_entries') ?? [], rows.get('ledger_lines') ?? [])
+      yield* ledgerEntriesFromRows(
+        rows.get('ledger_entries') ?? [],
+        rows.get('ledger_lines') ?? [],
+        rows.get('ledger_batch_pools') ?? [],
+      )
     }
   }
 }
 
-/** Archived rows (bigints as decimal strings, times as ISO text) back into ledger entries, by id. */
+/**
+ * Archived rows (bigints as decimal strings, times as ISO text) back into
+ * ledger entries, by id: a compact contribution's lines are recomputed from
+ * its run (`ledger_batch_pools`), as the live reader does.
+ */
 export function ledgerEntriesFromRows(
   entryRows: readonly Record<string, unknown>[],
   lineRows: readonly Record<string, unknown>[],
+  runRows: readonly Record<string, unknown>[] = [],
 ): LedgerEntry[] {
   const lines = new Map<string, LedgerEntry['lines']>()
+  for (const row of runRows) {
+    const run = {
+      firstEntryId: BigInt(String(row.first_entry_id)),
+      lastEntryId: BigInt(String(row.last_entry_id)),
+      poolSlug: String(row.pool_slug),
+      contributions: Number(row.contributions),
+      contributionBp: Number(row.contribution_bp),
+      ceilingCents: row.ceiling_cents === null ? null : BigInt(String(row.ceiling_cents)),
+      amountDeltaCents: BigInt(String(row.amount_delta_cents)),
+      reserveDeltaCents: BigInt(String(row.reserve_delta_cents)),
+      amountAfterCents: BigInt(String(row.amount_after_cents)),
+      reserveAfterCents: BigInt(String(row.reserve_after_cents)),
+      residueAfter: Number(row.residue_after),
+      createdAt: new Date(String(row.created_at)),
+    }
+    const members = entryRows
+      .filter((entry) => {
+        const id = BigInt(String(entry.id))
+        return (
+          entry.kind === 'contribution' &&
+          id >= run.firstEntryId &&
+          id <= run.lastEntryId &&
+          new Date(String(entry.created_at)).getTime() === run.createdAt.getTime()
+        )
+      })
+      .map((entry) => ({
+        id: BigInt(String(entry.id)),
+        wagerCents: entry.wager_cents === null ? null : BigInt(String(entry.wager_cents)),
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+    for (const [id, line] of replayRun(run, members)) {
+      const list = lines.get(id.toString()) ?? []
+      list.push({
+        pool: line.poolSlug,
+        amountDeltaCents: line.amountDeltaCents,
+        reserveDeltaCents: line.reserveDeltaCents,
+        amountAfterCents: line.amountAfterCents,
+        reserveAfterCents: line.reserveAfterCents,
+        residueAfter: line.residueAfter,
+      })
+      lines.set(id.toString(), list)
+    }
+  }
   for (const row of lineRows) {
     const entryId = String(row.entry_id)
     const list = lines.get(entryId) ?? []

@@ -116,8 +116,8 @@ export async function contributionLines(
   return result
 }
 
-/** The lines of one run for one pool, from its start state, in id order. */
-function replayRun(
+/** The lines of one run for one pool, from its start state, in id order (also used to read archived runs back). */
+export function replayRun(
   run: RunRow,
   members: readonly { id: bigint; wagerCents: bigint | null }[],
 ): [bigint, ContributionLine][] {
