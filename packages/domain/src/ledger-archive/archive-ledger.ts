@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { sql } from 'drizzle-orm'
@@ -112,43 +112,51 @@ export async function archiveLedger(
 
   mkdirSync(outDir, { recursive: true })
   const archived: ArchivedDay[] = []
-  for (const day of days) {
-    const written = await writeDay(
-      db,
-      outDir,
-      day,
-      partitions.filter((p) => p.day === day),
-      checkpoints.get(day),
-    )
-    archived.push(written)
-    say(
-      `archive: ${day}: ${written.entries} entries, ${written.lines} lines in ${written.files.length} files`,
-    )
-  }
-  const manifest: ArchiveManifest = {
-    format: ARCHIVE_FORMAT,
-    name,
-    firstDay: days[0]!,
-    lastDay: days.at(-1)!,
-    createdAt: options.now.toISOString(),
-    previousManifestSha256: archives.at(-1)?.manifestSha256 ?? null,
-    days: archived,
-  }
-  const text = manifestText(manifest)
-  const manifestSha256 = sha256Hex(text)
-  writeFileSync(join(outDir, manifestFileName(name)), text, { flag: 'wx' })
-
-  say(`archive: reading ${wanted.length} files back and matching them with the manifest`)
-  const reread = await readManifest(outDir, name, manifestSha256)
-  for (const day of reread.days) {
-    const rows = new Map<string, Record<string, unknown>[]>()
-    for (const file of day.files) rows.set(file.table, await readArchiveFile(outDir, file))
-    const sums = poolSums(rows.get('ledger_lines') ?? [], rows.get('ledger_batch_pools') ?? [])
-    if (JSON.stringify(sums) !== JSON.stringify(day.pools)) {
-      throw new InvalidCommandError(
-        `the files of ${day.day} read back with other per-pool sums; nothing dropped`,
+  let manifest: ArchiveManifest
+  let manifestSha256: string
+  try {
+    for (const day of days) {
+      const written = await writeDay(
+        db,
+        outDir,
+        day,
+        partitions.filter((p) => p.day === day),
+        checkpoints.get(day),
+      )
+      archived.push(written)
+      say(
+        `archive: ${day}: ${written.entries} entries, ${written.lines} lines in ${written.files.length} files`,
       )
     }
+    manifest = {
+      format: ARCHIVE_FORMAT,
+      name,
+      firstDay: days[0]!,
+      lastDay: days.at(-1)!,
+      createdAt: options.now.toISOString(),
+      previousManifestSha256: archives.at(-1)?.manifestSha256 ?? null,
+      days: archived,
+    }
+    const text = manifestText(manifest)
+    manifestSha256 = sha256Hex(text)
+    writeFileSync(join(outDir, manifestFileName(name)), text, { flag: 'wx' })
+
+    say(`archive: reading ${wanted.length} files back and matching them with the manifest`)
+    const reread = await readManifest(outDir, name, manifestSha256)
+    for (const day of reread.days) {
+      const rows = new Map<string, Record<string, unknown>[]>()
+      for (const file of day.files) rows.set(file.table, await readArchiveFile(outDir, file))
+      const sums = poolSums(rows.get('ledger_lines') ?? [], rows.get('ledger_batch_pools') ?? [])
+      if (JSON.stringify(sums) !== JSON.stringify(day.pools)) {
+        throw new InvalidCommandError(
+          `the files of ${day.day} read back with other per-pool sums; nothing dropped`,
+        )
+      }
+    }
+  } catch (error) {
+    // Nothing was dropped; the files this run wrote (none existed before: checked above) go too.
+    for (const file of wanted) rmSync(join(outDir, file), { force: true })
+    throw error
   }
 
   const lastHash = archived.findLast((day) => day.checkpointHash !== null)?.checkpointHash
