@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
 import { resultRows } from './write-batch/sql-arrays.ts'
 
@@ -39,6 +39,13 @@ export function retentionCutoff(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() - retentionDays * DAY_MS)
 }
 
+/**
+ * SQL for the first 8 bytes of a hex digest as a signed bigint: what
+ * `expired_idempotency_keys` keeps of a key (see migration 0005).
+ */
+export const KEY_PREFIX_SQL = (hexDigest: SQL): SQL =>
+  sql`('x' || substr(${hexDigest}, 1, 16))::bit(64)::bigint`
+
 /** What sweeping expired keys did. */
 export interface IdempotencySweep {
   /** Keys moved from `idempotency_keys` to `expired_idempotency_keys`. */
@@ -46,8 +53,8 @@ export interface IdempotencySweep {
 }
 
 /**
- * Moves the keys older than the retention out of the hot table, leaving their
- * digests behind so a late replay is refused as expired rather than taken as
+ * Moves the keys older than the retention out of the hot table, leaving 8 bytes
+ * of their digests behind so a late replay is refused as expired rather than taken as
  * new. One statement, so a key is never in neither table. Run hourly by the store.
  *
  * @example
@@ -64,8 +71,9 @@ export async function sweepIdempotencyKeys(
       WHERE created_at < ${retentionCutoff(now, retentionDays).toISOString()}::timestamptz
       RETURNING key_digest
     ), kept AS (
-      INSERT INTO expired_idempotency_keys (key_digest) SELECT key_digest FROM moved
-      ON CONFLICT (key_digest) DO NOTHING
+      INSERT INTO expired_idempotency_keys (key_prefix)
+      SELECT ${KEY_PREFIX_SQL(sql`replace(key_digest::text, '-', '')`)} FROM moved
+      ON CONFLICT (key_prefix) DO NOTHING
     )
     SELECT count(*)::int AS expired FROM moved`)
   const [row] = resultRows<{ expired: number }>(result)

@@ -187,9 +187,12 @@ export const idempotencyKeys = pgTable(
   (t) => [index('idempotency_keys_created_at_idx').using('brin', t.createdAt)],
 )
 
-/** Digests of keys past their retention: a replay of one is refused as expired, never taken as new. */
+/**
+ * Keys past their retention, by the first 8 bytes of their digest (`keyPrefix`
+ * in idempotency-keys.ts): a replay of one is refused as expired, never taken as new.
+ */
 export const expiredIdempotencyKeys = pgTable('expired_idempotency_keys', {
-  keyDigest: uuid('key_digest').primaryKey(),
+  keyPrefix: bigint('key_prefix', { mode: 'bigint' }).primaryKey(),
 })
 
 /**

@@ -14,6 +14,7 @@ import type { LedgerEntryRow } from '../idempotency.ts'
 import {
   compactRequestHash,
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  KEY_PREFIX_SQL,
   keyDigest,
   retentionCutoff,
 } from '../idempotency-keys.ts'
@@ -447,15 +448,21 @@ async function committedKeys(
     )
     .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
   const expired = await tx
-    .select({ digest: sql<string>`replace(${expiredIdempotencyKeys.keyDigest}::text, '-', '')` })
+    .select({ prefix: sql<string>`${expiredIdempotencyKeys.keyPrefix}::text` })
     .from(expiredIdempotencyKeys)
-    .where(sql`${expiredIdempotencyKeys.keyDigest} IN ${wanted}`)
+    .where(
+      sql`${expiredIdempotencyKeys.keyPrefix} IN (SELECT ${KEY_PREFIX_SQL(sql`d`)} FROM unnest(${textArray(digests)}::text[]) AS d)`,
+    )
   const seen = new Map<string, SeenKey>()
   const gone = (): ContributionReceipt | WinReceipt => {
     throw new Error('An expired key has no receipt')
   }
-  for (const { digest } of expired)
-    seen.set(digest, { kind: 'contribution', hash: null, expired: true, receipt: gone })
+  // The table keeps 8 bytes of a digest as a signed bigint: compare them the same way.
+  const expiredPrefixes = new Set(expired.map(({ prefix }) => BigInt(prefix)))
+  for (const digest of digests) {
+    if (expiredPrefixes.has(BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`))))
+      seen.set(digest, { kind: 'contribution', hash: null, expired: true, receipt: gone })
+  }
   if (found.length === 0) return seen
   const cutoff = retentionCutoff(now, retentionDays).getTime()
   const live = found.filter(({ entry }) => entry.createdAt.getTime() >= cutoff)
