@@ -240,9 +240,13 @@ class LedgerReplay {
     while (this.#day !== null && this.#day <= day) await this.#closeDay()
   }
 
-  /** At the end of the ledger: closes (and checkpoints) every day that is over. */
+  /**
+   * At the end of the ledger: closes (and checkpoints) the last entry's day once it is over.
+   * Empty days after it wait for the next entry to close them: no run of empty checkpoints
+   * while a ledger sits idle, and none ahead of a store whose clock is not the system's.
+   */
   async closeFinishedDays(): Promise<void> {
-    while (this.#day !== null && this.#day < this.#closedBefore) await this.#closeDay()
+    if (this.#day !== null && this.#dayEntries > 0 && this.#day < this.#closedBefore) await this.#closeDay()
   }
 
   /** Compares the finished day with its checkpoint, or appends one when the day is closed; moves to the next day. */
