@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '@jackpot/config'
-import { DrizzleJackpotStore, HistoryNotEmptyError, openJackpot } from '@jackpot/domain'
+import { HistoryNotEmptyError } from '@jackpot/domain'
 import { signJwt } from './auth/jwt.ts'
 import { isStaffRole, STAFF_ROLES } from './auth/roles.ts'
 import { parseTtl } from './auth/ttl.ts'
@@ -13,6 +13,7 @@ import { backupCommand } from './backup/backup-command.ts'
 import { CommandError } from './backup/command-error.ts'
 import { restoreCommand } from './backup/restore-command.ts'
 import { archiveCommand } from './ledger-commands/archive-command.ts'
+import { openMaintenanceStore } from './ledger-commands/open-maintenance-store.ts'
 import { verifyLedgerCommand } from './ledger-commands/verify-ledger-command.ts'
 
 const USAGE = `usage: bun run cli token --role <${STAFF_ROLES.join('|')}> --sub <name> [--ttl <lifetime>]
@@ -235,17 +236,8 @@ async function seedHistoryCommand(argv: string[]): Promise<number> {
   if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days must be a positive number')
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
     throw new UsageError('--batch must be an integer from 1 to 50000')
-  const config = loadConfig()
-  const store = await openJackpot({
-    databaseUrl: values['database-url'] ?? config.DATABASE_URL,
-    pgliteDataDir: config.PGLITE_DATA_DIR,
-    poolSize: 1,
-    currency: config.JACKPOT_CURRENCY,
-    statementTimeoutMs: 0,
-  })
+  const store = await openMaintenanceStore(loadConfig(), values['database-url'])
   try {
-    if (!(store instanceof DrizzleJackpotStore))
-      throw new Error('seed-history needs a store made by openJackpot')
     const started = performance.now()
     let lastReport = 0
     const seeded = await store.seedHistory({

@@ -1,6 +1,7 @@
 import type { Config } from '@jackpot/config'
-import { ArchiveIntegrityError, DrizzleJackpotStore, InvalidCommandError, openJackpot } from '@jackpot/domain'
+import { ArchiveIntegrityError, InvalidCommandError } from '@jackpot/domain'
 import { CommandError } from '../backup/command-error.ts'
+import { openMaintenanceStore } from './open-maintenance-store.ts'
 
 /** What `archive` was asked. */
 export interface ArchiveArgs {
@@ -18,17 +19,8 @@ export interface ArchiveArgs {
  * @throws CommandError for a refused date, a directory collision, a ledger that does not verify.
  */
 export async function archiveCommand(config: Config, args: ArchiveArgs): Promise<string> {
-  const store = await openJackpot({
-    databaseUrl: args.databaseUrl ?? config.DATABASE_URL,
-    pgliteDataDir: config.PGLITE_DATA_DIR,
-    poolSize: 1,
-    currency: config.JACKPOT_CURRENCY,
-    // Reading whole days out is a maintenance job: no per-statement cap.
-    statementTimeoutMs: 0,
-  })
+  const store = await openMaintenanceStore(config, args.databaseUrl)
   try {
-    if (!(store instanceof DrizzleJackpotStore))
-      throw new CommandError('archive needs a store made by openJackpot')
     const done = await store.archiveLedger({
       before: args.before,
       outDir: args.out,

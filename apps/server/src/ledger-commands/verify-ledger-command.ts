@@ -2,13 +2,13 @@ import type { Config } from '@jackpot/config'
 import {
   ArchiveIntegrityError,
   archivedEntries,
-  DrizzleJackpotStore,
+  type DrizzleJackpotStore,
   LedgerArchivedError,
   nextUtcDay,
-  openJackpot,
   verifyLedger,
 } from '@jackpot/domain'
 import { CommandError } from '../backup/command-error.ts'
+import { openMaintenanceStore } from './open-maintenance-store.ts'
 
 /** What `verify-ledger` was asked. */
 export interface VerifyLedgerArgs {
@@ -29,14 +29,7 @@ export interface VerifyLedgerArgs {
  * @throws CommandError for a database with archived days asked `--full` without `--archive-dir`.
  */
 export async function verifyLedgerCommand(config: Config, args: VerifyLedgerArgs): Promise<number> {
-  const store = await openJackpot({
-    databaseUrl: args.databaseUrl ?? config.DATABASE_URL,
-    pgliteDataDir: config.PGLITE_DATA_DIR,
-    poolSize: 1,
-    currency: config.JACKPOT_CURRENCY,
-    // A full replay reads every page: no per-statement cap on a maintenance command.
-    statementTimeoutMs: 0,
-  })
+  const store = await openMaintenanceStore(config, args.databaseUrl)
   try {
     const checkpoints = await store.ledgerCheckpoints()
     const archives = await store.ledgerArchives()
@@ -81,8 +74,10 @@ export async function verifyLedgerCommand(config: Config, args: VerifyLedgerArgs
 }
 
 /** Runs after a successful replay: the rollups the figures read must equal the ledger. */
-async function verifyRollups(store: unknown, sinceDay: string | undefined): Promise<number> {
-  if (!(store instanceof DrizzleJackpotStore)) return 0
+async function verifyRollups(
+  store: Pick<DrizzleJackpotStore, 'checkRollups'>,
+  sinceDay: string | undefined,
+): Promise<number> {
   const check = await store.checkRollups(
     sinceDay === undefined ? undefined : new Date(`${sinceDay}T00:00:00Z`),
   )
