@@ -127,16 +127,29 @@ function toLedgerEntry(row: LedgerEntryRow, lines: LedgerLineRow[]): LedgerEntry
     gameId: row.gameId,
     playerId: row.playerId,
     wagerCents: row.wagerCents,
-    lines: lines
-      .filter((line) => line.entryId === row.id)
-      .map((line) => ({
-        pool: line.poolSlug,
-        amountDeltaCents: line.amountDeltaCents,
-        reserveDeltaCents: line.reserveDeltaCents,
-        amountAfterCents: line.amountAfterCents,
-        reserveAfterCents: line.reserveAfterCents,
-        residueAfter: line.residueAfter,
-      })),
+    lines: lines.filter((line) => line.entryId === row.id).map(toLedgerLine),
     createdAt: row.createdAt,
+  }
+}
+
+/** A stored or recomputed line as the ledger shows it (also for lines read back from an archive). */
+export function toLedgerLine(
+  line: Pick<
+    LedgerLineRow,
+    | 'poolSlug'
+    | 'amountDeltaCents'
+    | 'reserveDeltaCents'
+    | 'amountAfterCents'
+    | 'reserveAfterCents'
+    | 'residueAfter'
+  >,
+): LedgerEntry['lines'][number] {
+  return {
+    pool: line.poolSlug,
+    amountDeltaCents: line.amountDeltaCents,
+    reserveDeltaCents: line.reserveDeltaCents,
+    amountAfterCents: line.amountAfterCents,
+    reserveAfterCents: line.reserveAfterCents,
+    residueAfter: line.residueAfter,
   }
 }

@@ -1,5 +1,6 @@
 import type { LedgerArchiveRef } from '../errors.ts'
 import type { LedgerCheckpoint } from '../ledger-checkpoints.ts'
+import { toLedgerLine } from '../ledger-reader.ts'
 import type { LedgerEntry, LedgerKind } from '../types.ts'
 import { replayRun } from '../write-batch/entry-lines.ts'
 import { ArchiveIntegrityError, manifestFileName, readArchiveFile, readManifest } from './archive-manifest.ts'
@@ -90,28 +91,23 @@ export function ledgerEntriesFromRows(
       .sort((a, b) => (a.id < b.id ? -1 : 1))
     for (const [id, line] of replayRun(run, members)) {
       const list = lines.get(id.toString()) ?? []
-      list.push({
-        pool: line.poolSlug,
-        amountDeltaCents: line.amountDeltaCents,
-        reserveDeltaCents: line.reserveDeltaCents,
-        amountAfterCents: line.amountAfterCents,
-        reserveAfterCents: line.reserveAfterCents,
-        residueAfter: line.residueAfter,
-      })
+      list.push(toLedgerLine(line))
       lines.set(id.toString(), list)
     }
   }
   for (const row of lineRows) {
     const entryId = String(row.entry_id)
     const list = lines.get(entryId) ?? []
-    list.push({
-      pool: String(row.pool_slug),
-      amountDeltaCents: BigInt(String(row.amount_delta_cents)),
-      reserveDeltaCents: BigInt(String(row.reserve_delta_cents)),
-      amountAfterCents: BigInt(String(row.amount_after_cents)),
-      reserveAfterCents: BigInt(String(row.reserve_after_cents)),
-      residueAfter: Number(row.residue_after),
-    })
+    list.push(
+      toLedgerLine({
+        poolSlug: String(row.pool_slug),
+        amountDeltaCents: BigInt(String(row.amount_delta_cents)),
+        reserveDeltaCents: BigInt(String(row.reserve_delta_cents)),
+        amountAfterCents: BigInt(String(row.amount_after_cents)),
+        reserveAfterCents: BigInt(String(row.reserve_after_cents)),
+        residueAfter: Number(row.residue_after),
+      }),
+    )
     lines.set(entryId, list)
   }
   return entryRows
