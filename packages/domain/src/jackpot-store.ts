@@ -1,3 +1,4 @@
+import type { DatabaseInterceptor, LoggerPort } from '@jackpot/observability'
 import type { Tracer } from '@opentelemetry/api'
 import type { DomainMeter } from './domain-metrics.ts'
 import type { PoolGrowth, PoolGrowthQuery } from './pool-growth-reader.ts'
@@ -5,8 +6,6 @@ import type {
   AuditEntry,
   ContributionCommand,
   ContributionReceipt,
-  DatabaseInterceptor,
-  DomainLogger,
   Idempotent,
   LedgerEntry,
   LedgerQuery,
@@ -120,7 +119,7 @@ export interface OpenJackpotOptions {
   /** Pools created when the database has none. Defaults to minor/major/mega. */
   pools?: PoolDefinition[] | undefined
   interceptor?: DatabaseInterceptor | undefined
-  logger?: DomainLogger | undefined
+  logger?: LoggerPort | undefined
   /** Where ledger, audit and key timestamps come from. Defaults to the system clock; tests pass a manual one. */
   clock?: (() => Date) | undefined
   /**

@@ -7,6 +7,7 @@ import {
   CircuitTimeoutError,
   type Clock,
   circuitBreaker,
+  type DatabaseInterceptor,
   databaseInterceptor,
   type Metrics,
 } from '@jackpot/observability'
@@ -83,7 +84,7 @@ export interface DatabaseGuardOptions {
 export interface DatabaseGuard {
   breaker: CircuitBreaker
   /** Pass as `openJackpot({ interceptor })`. */
-  interceptor: <T>(operation: string, call: () => Promise<T>) => Promise<T>
+  interceptor: DatabaseInterceptor
 }
 
 /** Operations that bypass the breaker; see {@link databaseGuard}. */
