@@ -56,10 +56,7 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions) {
   const breaker: CircuitBreaker = redisBreaker({
     name: SHARED_RATE_LIMITER_DEFAULTS.breakerName,
     timeoutMs: options.timeoutMs ?? SHARED_RATE_LIMITER_DEFAULTS.timeoutMs,
-    tuning: {
-      ...SHARED_RATE_LIMITER_DEFAULTS.tuning,
-      slidingWindow: { ...SHARED_RATE_LIMITER_DEFAULTS.tuning.slidingWindow },
-    },
+    tuning: SHARED_RATE_LIMITER_DEFAULTS.tuning,
     meter: options.meter,
     clock: options.clock,
   })
