@@ -1,4 +1,4 @@
-import type { DatabaseInterceptor, LoggerPort } from '@jackpot/observability'
+import type { Clock, DatabaseInterceptor, LoggerPort } from '@jackpot/observability'
 import type { Tracer } from '@opentelemetry/api'
 import type { DomainMeter } from './domain-metrics.ts'
 import type { PoolGrowth, PoolGrowthQuery } from './pool-growth-reader.ts'
@@ -120,8 +120,11 @@ export interface OpenJackpotOptions {
   pools?: PoolDefinition[] | undefined
   interceptor?: DatabaseInterceptor | undefined
   logger?: LoggerPort | undefined
-  /** Where ledger, audit and key timestamps come from. Defaults to the system clock; tests pass a manual one. */
-  clock?: (() => Date) | undefined
+  /**
+   * Where ledger, audit and key timestamps come from: the SDK's `Clock`, of which only
+   * `now()` is read. Defaults to the system clock; tests pass a manual one.
+   */
+  clock?: Pick<Clock, 'now'> | undefined
   /**
    * Meter for the business counters (contributions, contributed cents, wins,
    * payouts, replays). Defaults to none: no domain metrics.

@@ -37,7 +37,7 @@ describe('migration 0004 (rollups)', () => {
   test('backfills an existing database to exactly what live writes keep', async () => {
     const clock = manualClock(new Date('2025-06-30T23:58:30.000Z'))
     const random = seededRandom(4)
-    const live = await openJackpot({ pgliteDataDir: dir, clock: clock.now })
+    const live = await openJackpot({ pgliteDataDir: dir, clock: { now: () => clock.now().getTime() } })
     // Across minutes and UTC midnight, several games, wins on every pool.
     for (let i = 0; i < 90; i++) {
       await live.contribute({
@@ -70,7 +70,7 @@ describe('migration 0004 (rollups)', () => {
     await pg.close()
 
     // Opening applies 0004 again, on a database with history.
-    const migrated = await openJackpot({ pgliteDataDir: dir, clock: clock.now })
+    const migrated = await openJackpot({ pgliteDataDir: dir, clock: { now: () => clock.now().getTime() } })
     try {
       expect(await verifyLedger(migrated)).toMatchObject({ ok: true })
       expect(await (migrated as DrizzleJackpotStore).checkRollups()).toMatchObject({ ok: true })

@@ -39,7 +39,7 @@ export function useStoreHarness(backend: StoreBackend): StoreHarness {
 
   beforeAll(async () => {
     opened = await backend.open({
-      clock: clock.now,
+      clock: { now: () => clock.now().getTime() },
       logger: capture.logger,
       meter: metrics.meter,
       interceptor: (operation, call) => {
