@@ -1,17 +1,17 @@
 import type { Config } from '@jackpot/config'
-import { createLogger, type LoggerOptions, type Logger as SdkLogger } from '@jackpot/observability'
+import {
+  createLogger,
+  type LoggerOptions,
+  type LoggerPort,
+  type Logger as SdkLogger,
+} from '@jackpot/observability'
 import { SERVER_VERSION } from './telemetry/server-version.ts'
 
 /**
- * The server's logging seam: pino-compatible `(fields, message)` calls. Code that
- * only writes log lines depends on this; the pino logger below satisfies it.
+ * The server's logging seam: the SDK's port, the same one the domain logs through.
+ * Code that only writes log lines depends on this; the pino logger below satisfies it.
  */
-export interface Logger {
-  debug(fields: Record<string, unknown>, message: string): void
-  info(fields: Record<string, unknown>, message: string): void
-  warn(fields: Record<string, unknown>, message: string): void
-  error(fields: Record<string, unknown>, message: string): void
-}
+export type Logger = LoggerPort
 
 /** The logger the server builds: the observability SDK's pino logger (request ids, redaction). */
 export type ServerLogger = SdkLogger

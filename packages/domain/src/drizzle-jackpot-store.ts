@@ -1,3 +1,4 @@
+import type { LoggerPort } from '@jackpot/observability'
 import type { Tracer } from '@opentelemetry/api'
 import { sql } from 'drizzle-orm'
 import { ApiKeyCache } from './api-key-cache.ts'
@@ -45,7 +46,6 @@ import type {
   ContributionCommand,
   ContributionReceipt,
   CreatedApiKey,
-  DomainLogger,
   Idempotent,
   LedgerEntry,
   LedgerQuery,
@@ -99,7 +99,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       run: DatabaseRunner
       now: () => Date
       currency: string
-      logger: DomainLogger | undefined
+      logger: LoggerPort | undefined
       metrics: DomainMetrics
       writes?: GroupCommitOptions | undefined
       tracer?: Tracer | undefined

@@ -1,3 +1,4 @@
+import type { Clock, DatabaseInterceptor, LoggerPort } from '@jackpot/observability'
 import type { Tracer } from '@opentelemetry/api'
 import type { DomainMeter } from './domain-metrics.ts'
 import type { LedgerCheckpointStore } from './ledger-checkpoints.ts'
@@ -6,8 +7,6 @@ import type {
   AuditEntry,
   ContributionCommand,
   ContributionReceipt,
-  DatabaseInterceptor,
-  DomainLogger,
   Idempotent,
   LedgerEntry,
   LedgerQuery,
@@ -121,9 +120,12 @@ export interface OpenJackpotOptions {
   /** Pools created when the database has none. Defaults to minor/major/mega. */
   pools?: PoolDefinition[] | undefined
   interceptor?: DatabaseInterceptor | undefined
-  logger?: DomainLogger | undefined
-  /** Where ledger, audit and key timestamps come from. Defaults to the system clock; tests pass a manual one. */
-  clock?: (() => Date) | undefined
+  logger?: LoggerPort | undefined
+  /**
+   * Where ledger, audit and key timestamps come from: the SDK's `Clock`, of which only
+   * `now()` is read. Defaults to the system clock; tests pass a manual one.
+   */
+  clock?: Pick<Clock, 'now'> | undefined
   /**
    * Meter for the business counters (contributions, contributed cents, wins,
    * payouts, replays). Defaults to none: no domain metrics.

@@ -1,3 +1,4 @@
+import type { Clock } from '@jackpot/observability'
 import { sql } from 'drizzle-orm'
 import type { ApiKeyStore } from './api-key-store.ts'
 import { connectDatabase } from './db/connect-database.ts'
@@ -24,7 +25,7 @@ export const OPEN_JACKPOT_DEFAULTS = {
   poolSize: 10,
   currency: 'EUR',
   pools: DEFAULT_POOLS,
-  clock: (): Date => new Date(),
+  clock: { now: () => Date.now() } satisfies Pick<Clock, 'now'>,
   connectTimeoutSeconds: 5,
   // Below the server's 3 s database-call timeout, so PostgreSQL cancels a slow statement
   // (and says so) before the client gives up on it.
@@ -50,13 +51,14 @@ export const OPEN_JACKPOT_DEFAULTS = {
  * await store.close()
  */
 export async function openJackpot(options: OpenJackpotOptions = {}): Promise<OpenedJackpot> {
+  const clock = options.clock ?? OPEN_JACKPOT_DEFAULTS.clock
   const settings = {
     databaseUrl: options.databaseUrl,
     pgliteDataDir: options.pgliteDataDir ?? OPEN_JACKPOT_DEFAULTS.pgliteDataDir,
     poolSize: options.poolSize ?? OPEN_JACKPOT_DEFAULTS.poolSize,
     currency: options.currency ?? OPEN_JACKPOT_DEFAULTS.currency,
     pools: options.pools ?? OPEN_JACKPOT_DEFAULTS.pools,
-    now: options.clock ?? OPEN_JACKPOT_DEFAULTS.clock,
+    now: () => new Date(clock.now()),
     connectTimeoutSeconds: options.connectTimeoutSeconds ?? OPEN_JACKPOT_DEFAULTS.connectTimeoutSeconds,
     statementTimeoutMs: options.statementTimeoutMs ?? OPEN_JACKPOT_DEFAULTS.statementTimeoutMs,
     lockTimeoutMs: options.lockTimeoutMs ?? OPEN_JACKPOT_DEFAULTS.lockTimeoutMs,

@@ -1,8 +1,9 @@
+import type { LoggerPort } from '@jackpot/observability'
 import type { ApiKeyCache } from './api-key-cache.ts'
 import type { Database } from './db/database.ts'
 import type { DatabaseRunner } from './db/database-runner.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
-import type { DomainLogger, Pool, PoolSlug } from './types.ts'
+import type { Pool, PoolSlug } from './types.ts'
 import type { GroupCommitWriter } from './write-batch/group-commit-writer.ts'
 
 /** What the store's modules share: the database, the one runner, the clock. */
@@ -11,7 +12,7 @@ export interface StoreContext {
   run: DatabaseRunner
   now: () => Date
   currency: string
-  logger: DomainLogger | undefined
+  logger: LoggerPort | undefined
   metrics: DomainMetrics
   /** Recently verified API keys (see api-key-cache.ts). */
   apiKeys: ApiKeyCache

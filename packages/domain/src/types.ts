@@ -1,3 +1,5 @@
+import type { LoggerPort, DatabaseInterceptor as SdkDatabaseInterceptor } from '@jackpot/observability'
+
 /**
  * The jackpot domain's public types. Money is integer cents as `bigint`
  * everywhere in the domain; the HTTP layer converts at its edge.
@@ -239,15 +241,11 @@ export interface CreatedApiKey extends ApiKey {
   key: string
 }
 
-/** Minimal structured logger the domain writes to (pino-compatible). */
-export interface DomainLogger {
-  debug(fields: Record<string, unknown>, message: string): void
-  info(fields: Record<string, unknown>, message: string): void
-  warn(fields: Record<string, unknown>, message: string): void
-}
+/** @deprecated The domain logs through the SDK's port: use `LoggerPort` from `@jackpot/observability`. */
+export type DomainLogger = LoggerPort
 
 /**
- * The one place every database call passes through. The server wraps it with a
- * circuit breaker and a duration histogram without the domain knowing either.
+ * @deprecated The store's database calls go through the SDK's interceptor type: use
+ * `DatabaseInterceptor` from `@jackpot/observability`.
  */
-export type DatabaseInterceptor = <T>(operation: string, call: () => Promise<T>) => Promise<T>
+export type DatabaseInterceptor = SdkDatabaseInterceptor

@@ -1,15 +1,12 @@
-import type { CircuitBreaker, CircuitBreakerOptions, Clock } from '@jackpot/observability'
+import type { CircuitBreaker, CircuitBreakerOptions, Clock, LoggerPort } from '@jackpot/observability'
 import type Redis from 'ioredis'
 import { redisBreaker } from '../redis/redis-breaker.ts'
 import { FallbackRateLimiter } from './fallback-rate-limiter.ts'
 import { MemoryRateLimiter } from './memory-rate-limiter.ts'
 import { RedisRateLimiter } from './redis-rate-limiter.ts'
 
-/** The subset of a logger the shared limiter writes to. */
-export interface SharedRateLimiterLogger {
-  warn(fields: Record<string, unknown>, message: string): void
-  info(fields: Record<string, unknown>, message: string): void
-}
+/** The levels of the logger port the shared limiter writes to. */
+export type SharedRateLimiterLogger = Pick<LoggerPort, 'info' | 'warn'>
 
 export interface SharedRateLimiterOptions {
   /** The replica's Redis command connection (`createRedisClients(url).commands`); not closed by `close()`. */
@@ -59,10 +56,7 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions) {
   const breaker: CircuitBreaker = redisBreaker({
     name: SHARED_RATE_LIMITER_DEFAULTS.breakerName,
     timeoutMs: options.timeoutMs ?? SHARED_RATE_LIMITER_DEFAULTS.timeoutMs,
-    tuning: {
-      ...SHARED_RATE_LIMITER_DEFAULTS.tuning,
-      slidingWindow: { ...SHARED_RATE_LIMITER_DEFAULTS.tuning.slidingWindow },
-    },
+    tuning: SHARED_RATE_LIMITER_DEFAULTS.tuning,
     meter: options.meter,
     clock: options.clock,
   })

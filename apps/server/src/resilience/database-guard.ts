@@ -2,14 +2,14 @@ import { type DatabaseOperation, DatabaseUnavailableError } from '@jackpot/domai
 import {
   BrokenCircuitError,
   type CircuitBreaker,
-  type CircuitBreakerOptions,
   type CircuitBreakerRegistry,
   CircuitTimeoutError,
   type Clock,
-  circuitBreaker,
+  type DatabaseInterceptor,
   databaseInterceptor,
   type Metrics,
 } from '@jackpot/observability'
+import { type BreakerTuning, tunedBreaker } from './tuned-breaker.ts'
 
 /** Name of the database breaker in metrics (`breaker="database"`), the registry and health output. */
 export const DATABASE_BREAKER = 'database'
@@ -20,12 +20,10 @@ export const DATABASE_BREAKER = 'database'
  * of failures and probe again within seconds.
  */
 export const DATABASE_BREAKER_DEFAULTS = {
-  /** The last 20 calls are judged. */
+  /** The last 20 calls are judged; half of them failing (the SDK's default rate) opens it. */
   slidingWindow: { type: 'count', size: 20 },
   /** Not before 5 calls, so one blip at start-up cannot open it. */
   minimumCalls: 5,
-  /** Half of the window failing opens it. */
-  failureRateThreshold: 50,
   /** A query slower than 2 s (the database latency alert's bound) counts as slow… */
   slowCallDurationMs: 2_000,
   /** …and the breaker opens when most of the window is that slow. */
@@ -39,14 +37,12 @@ export const DATABASE_BREAKER_DEFAULTS = {
    * 503 although the database is back.
    */
   permittedCallsInHalfOpen: 10,
-  /** A call hanging on a dead connection fails after 3 s instead of postgres.js's own minutes. */
-  timeoutMs: 3_000,
   /**
-   * The store's calls take no signal (the interceptor's `call` is `() => Promise`): a timed-out
-   * query is failed at its deadline, not cancelled, so no AbortController is made per call.
+   * A call hanging on a dead connection fails after 3 s instead of postgres.js's own minutes
+   * (failed at its deadline, not cancelled: the store's calls take no signal).
    */
-  abortCalls: false,
-} as const satisfies Partial<CircuitBreakerOptions>
+  timeoutMs: 3_000,
+} as const satisfies BreakerTuning
 
 /**
  * Whether `error` is the database breaker refusing a call (open, or the call overran
@@ -72,7 +68,7 @@ export interface DatabaseGuardOptions {
   /** `db.system.name`. Defaults to `'postgresql'` (PGlite is PostgreSQL too). */
   system?: string
   /** Overrides of {@link DATABASE_BREAKER_DEFAULTS}. Defaults to none. */
-  breaker?: Partial<Omit<CircuitBreakerOptions, 'name' | 'meter' | 'clock' | 'registry' | 'fallback'>>
+  breaker?: BreakerTuning
   /** Time source of the breaker. Defaults to the system clock. */
   clock?: Clock
   /** Registry the breaker joins (health checks, dashboard). Defaults to the SDK's default registry. */
@@ -83,7 +79,7 @@ export interface DatabaseGuardOptions {
 export interface DatabaseGuard {
   breaker: CircuitBreaker
   /** Pass as `openJackpot({ interceptor })`. */
-  interceptor: <T>(operation: string, call: () => Promise<T>) => Promise<T>
+  interceptor: DatabaseInterceptor
 }
 
 /** Operations that bypass the breaker; see {@link databaseGuard}. */
@@ -109,15 +105,16 @@ const UNGUARDED: ReadonlySet<DatabaseOperation> = new Set(['ping', 'setup'])
  */
 export function databaseGuard(options: DatabaseGuardOptions): DatabaseGuard {
   const timed = databaseInterceptor(options.meter, { system: options.system ?? 'postgresql' })
-  const breaker = circuitBreaker({
-    ...DATABASE_BREAKER_DEFAULTS,
-    isFailure: (error) => error instanceof DatabaseUnavailableError,
-    ...options.breaker,
-    name: DATABASE_BREAKER,
-    meter: options.meter,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.registry === undefined ? {} : { registry: options.registry }),
-  })
+  const breaker = tunedBreaker(
+    { ...DATABASE_BREAKER_DEFAULTS, isFailure: (error) => error instanceof DatabaseUnavailableError },
+    {
+      name: DATABASE_BREAKER,
+      meter: options.meter,
+      clock: options.clock,
+      registry: options.registry,
+      overrides: options.breaker,
+    },
+  )
   const interceptor = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
     UNGUARDED.has(operation as DatabaseOperation)
       ? timed(operation, call)

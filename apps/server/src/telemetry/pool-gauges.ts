@@ -1,4 +1,4 @@
-import type { Metrics } from '@jackpot/observability'
+import { batchObservables, type Metrics } from '@jackpot/observability'
 
 /** What the gauges need to know of a pool. */
 export interface PoolFigures {
@@ -30,30 +30,34 @@ export class PoolGauges {
   >()
 
   constructor(meter: Metrics['meter']) {
-    const amount = meter.createObservableGauge('jackpot.pool.amount_cents', {
-      description: 'Current amount of a jackpot pool, in cents (latest value this replica saw).',
-      unit: '{cent}',
-    })
-    const reserve = meter.createObservableGauge('jackpot.pool.reserve_cents', {
-      description: 'Current reserve of a jackpot pool, in cents (latest value this replica saw).',
-      unit: '{cent}',
-    })
-    const seed = meter.createObservableGauge('jackpot.pool.seed_cents', {
-      description:
-        'Seed of a jackpot pool (what it resets to after a win), in cents (latest value this replica saw).',
-      unit: '{cent}',
-    })
-    seed.addCallback((result) => {
-      for (const figures of this.#latest.values()) {
-        if (figures.seed !== undefined) result.observe(figures.seed, figures.attributes)
-      }
-    })
-    amount.addCallback((result) => {
-      for (const figures of this.#latest.values()) result.observe(figures.amount, figures.attributes)
-    })
-    reserve.addCallback((result) => {
-      for (const figures of this.#latest.values()) result.observe(figures.reserve, figures.attributes)
-    })
+    batchObservables(
+      meter,
+      {
+        amount: {
+          name: 'jackpot.pool.amount_cents',
+          description: 'Current amount of a jackpot pool, in cents (latest value this replica saw).',
+          unit: '{cent}',
+        },
+        reserve: {
+          name: 'jackpot.pool.reserve_cents',
+          description: 'Current reserve of a jackpot pool, in cents (latest value this replica saw).',
+          unit: '{cent}',
+        },
+        seed: {
+          name: 'jackpot.pool.seed_cents',
+          description:
+            'Seed of a jackpot pool (what it resets to after a win), in cents (latest value this replica saw).',
+          unit: '{cent}',
+        },
+      },
+      (observe) => {
+        for (const figures of this.#latest.values()) {
+          observe('amount', figures.amount, figures.attributes)
+          observe('reserve', figures.reserve, figures.attributes)
+          if (figures.seed !== undefined) observe('seed', figures.seed, figures.attributes)
+        }
+      },
+    )
   }
 
   /** Records the figures of these pools (any others keep their last value). */

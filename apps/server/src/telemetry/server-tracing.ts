@@ -1,5 +1,5 @@
 import type { Config } from '@jackpot/config'
-import type { DatabaseInterceptor } from '@jackpot/domain'
+import type { DatabaseInterceptor } from '@jackpot/observability'
 import { requestTracing } from '@jackpot/observability/elysia'
 import { createTracing, type Tracing } from '@jackpot/observability/tracing'
 import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'

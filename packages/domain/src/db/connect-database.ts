@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
+import type { LoggerPort } from '@jackpot/observability'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import type { DomainLogger } from '../types.ts'
 import type { Database } from './database.ts'
 import { type DirectoryLock, lockDataDirectory } from './pglite-lock.ts'
 import { schema } from './schema.ts'
@@ -45,7 +45,7 @@ export interface ConnectOptions {
   statementTimeoutMs?: number | undefined
   /** `lock_timeout` of every pooled PostgreSQL session, ms; 0 or unset: none. */
   lockTimeoutMs?: number | undefined
-  logger?: DomainLogger | undefined
+  logger?: LoggerPort | undefined
 }
 
 /**

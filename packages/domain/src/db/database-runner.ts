@@ -1,9 +1,9 @@
+import type { DatabaseInterceptor } from '@jackpot/observability'
 import { DatabaseUnavailableError, DomainError } from '../errors.ts'
-import type { DatabaseInterceptor } from '../types.ts'
 import { redactQueryParameters, toDatabaseError } from './database-errors.ts'
 
-/** Runs one named database operation. */
-export type DatabaseRunner = <T>(operation: string, call: () => Promise<T>) => Promise<T>
+/** Runs one named database operation: the interceptor's shape, with the domain's error mapping inside. */
+export type DatabaseRunner = DatabaseInterceptor
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: DomainError }
 

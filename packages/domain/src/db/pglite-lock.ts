@@ -1,8 +1,8 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { LoggerPort } from '@jackpot/observability'
 import { DatabaseLockedError } from '../errors.ts'
-import type { DomainLogger } from '../types.ts'
 
 export const LOCK_FILE_NAME = '.jackpot.lock'
 
@@ -30,7 +30,7 @@ export interface DirectoryLock {
  * const lock = lockDataDirectory('./data')
  * try { ... } finally { lock.release() }
  */
-export function lockDataDirectory(dataDir: string, logger?: DomainLogger): DirectoryLock {
+export function lockDataDirectory(dataDir: string, logger?: LoggerPort): DirectoryLock {
   const dir = resolve(dataDir)
   mkdirSync(dir, { recursive: true })
   const path = join(dir, LOCK_FILE_NAME)

@@ -1,3 +1,4 @@
+import type { LoggerPort } from '@jackpot/observability'
 import { type Link, ROOT_CONTEXT, type SpanContext, type Tracer, trace } from '@opentelemetry/api'
 import type { Database } from '../db/database.ts'
 import { isConnectionFailure, sqlState } from '../db/database-errors.ts'
@@ -11,7 +12,6 @@ import {
 } from '../errors.ts'
 import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS } from '../idempotency-keys.ts'
 import type { SettledWrite } from '../jackpot-store.ts'
-import type { DomainLogger } from '../types.ts'
 import { applyWriteBatch, ConcurrentClaimError } from './apply-write-batch.ts'
 import type { AppliedBatch, ItemOutcome, WriteItem, WriteValue } from './write-item.ts'
 
@@ -107,7 +107,7 @@ export class GroupCommitWriter {
   readonly #monotonic: () => number
   readonly #onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
   readonly #onSettled: ((writes: readonly SettledWrite[]) => void) | undefined
-  readonly #logger: DomainLogger | undefined
+  readonly #logger: LoggerPort | undefined
   readonly #tracer: Tracer | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
   readonly #retentionDays: number
@@ -123,7 +123,7 @@ export class GroupCommitWriter {
     onCommitted: (batch: AppliedBatch, items: readonly WriteItem[]) => void
     /** Told every write's outcome before it is answered: once per batch, once per refused write. */
     onSettled?: ((writes: readonly SettledWrite[]) => void) | undefined
-    logger?: DomainLogger | undefined
+    logger?: LoggerPort | undefined
     /** Makes each batch a span linked to its writers' spans. Defaults to none: no tracing work. */
     tracer?: Tracer | undefined
     /** Milliseconds for deadlines. Defaults to `performance.now`. */

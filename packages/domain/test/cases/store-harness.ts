@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'bun:test'
-import type { DatabaseInterceptor, OpenedJackpot, PoolDefinition } from '../../src/index.ts'
+import type { DatabaseInterceptor } from '@jackpot/observability'
+import type { OpenedJackpot, PoolDefinition } from '../../src/index.ts'
 import { type CapturedLine, captureLogger } from '../support/capture-logger.ts'
 import { type ManualClock, manualClock } from '../support/manual-clock.ts'
 import { recordingMeter } from '../support/recording-meter.ts'
@@ -38,7 +39,7 @@ export function useStoreHarness(backend: StoreBackend): StoreHarness {
 
   beforeAll(async () => {
     opened = await backend.open({
-      clock: clock.now,
+      clock: { now: () => clock.now().getTime() },
       logger: capture.logger,
       meter: metrics.meter,
       interceptor: (operation, call) => {

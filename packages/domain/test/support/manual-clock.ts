@@ -6,8 +6,8 @@ export interface ManualClock {
 }
 
 /**
- * A clock that stands still until told to move; pass `clock.now` as
- * `OpenJackpotOptions.clock`.
+ * A clock that stands still until told to move; pass
+ * `{ now: () => clock.now().getTime() }` as `OpenJackpotOptions.clock`.
  *
  * @example
  * const clock = manualClock(new Date('2025-01-01T12:00:00Z'))

@@ -2,14 +2,12 @@ import type { Meter } from '@opentelemetry/api'
 import type { Redis } from 'ioredis'
 import type { CircuitBreaker, CircuitBreakerOptions } from '../breaker/index.ts'
 import type { Clock } from '../clock/index.ts'
+import type { LoggerPort } from '../logger/logger-port.ts'
 import type { CacheBus } from './bus/cache-bus.ts'
 import type { CacheSerializer } from './serializer.ts'
 
-/** The subset of a pino logger the cache writes to (pino's `Logger` fits). */
-export interface CacheLogger {
-  warn(object: Record<string, unknown>, message: string): void
-  info(object: Record<string, unknown>, message: string): void
-}
+/** The levels of a {@link LoggerPort} the cache writes to (pino's `Logger` fits). */
+export type CacheLogger = Pick<LoggerPort, 'info' | 'warn'>
 
 /** Bounds of the in-memory level. */
 export interface L1Options {

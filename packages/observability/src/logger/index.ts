@@ -7,5 +7,6 @@ export {
 } from './batched-destination.ts'
 export { createLogger, type Logger, type LoggerOptions } from './create-logger.ts'
 export { LoggerError, type LoggerErrorCode } from './logger-error.ts'
+export type { LoggerPort } from './logger-port.ts'
 export { createSecretRedactor, DEFAULT_REDACT_KEYS, REDACTED } from './redact-secrets.ts'
 export { getRequestContext, type RequestContext, runWithRequestContext } from './request-context.ts'

@@ -1,3 +1,4 @@
+export { batchObservables, type ObservableSpec, type ObserveBatch } from './batch-observables.ts'
 export {
   createMetrics,
   type Metrics,

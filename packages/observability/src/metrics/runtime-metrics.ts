@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import type { BatchObservableCallback, Meter } from '@opentelemetry/api'
+import type { Meter } from '@opentelemetry/api'
+import { batchObservables } from './batch-observables.ts'
 import { memoryLimitBytes } from './memory-limit.ts'
 
 /** Options of {@link runtimeMetrics}. */
@@ -28,55 +29,57 @@ export function runtimeMetrics(meter: Meter, options: RuntimeMetricsOptions = {}
   const delay = monitorEventLoopDelay({ resolution })
   delay.enable()
 
-  const gauge = (name: string, description: string, unit: string) =>
-    meter.createObservableGauge(name, { description, unit })
-  const p99 = gauge(
-    'nodejs.eventloop.delay.p99',
-    'Event loop delay, 99th percentile since the previous collection.',
-    's',
-  )
-  const mean = gauge(
-    'nodejs.eventloop.delay.mean',
-    'Mean event loop delay since the previous collection.',
-    's',
-  )
-  const heapUsed = gauge('v8js.memory.heap.used', 'Heap memory in use.', 'By')
-  const rss = gauge('process.memory.usage', 'Resident set size of the process.', 'By')
-  const memoryLimit = gauge(
-    'process.memory.limit',
-    'Memory the process may use: the cgroup limit, else total machine memory.',
-    'By',
-  )
-  const cpuTime = meter.createObservableCounter('process.cpu.time', {
-    description: 'CPU time used by the process.',
-    unit: 's',
-  })
-
   // Two scrapes close together leave no new samples; repeating the last figures
   // keeps the series continuous instead of flapping out of the exposition.
   let lastP99 = 0
   let lastMean = 0
-  const callback: BatchObservableCallback = (observer) => {
-    if (delay.count > 0) {
-      lastP99 = delay.percentile(99) / 1e9
-      lastMean = delay.mean / 1e9
-      delay.reset()
-    }
-    observer.observe(p99, lastP99)
-    observer.observe(mean, lastMean)
-    const memory = process.memoryUsage()
-    observer.observe(heapUsed, memory.heapUsed)
-    observer.observe(rss, memory.rss)
-    observer.observe(memoryLimit, limit)
-    const cpu = process.cpuUsage()
-    observer.observe(cpuTime, cpu.user / 1e6, { 'cpu.mode': 'user' })
-    observer.observe(cpuTime, cpu.system / 1e6, { 'cpu.mode': 'system' })
-  }
-  const observables = [p99, mean, heapUsed, rss, memoryLimit, cpuTime]
-  meter.addBatchObservableCallback(callback, observables)
+  const stopObserving = batchObservables(
+    meter,
+    {
+      p99: {
+        name: 'nodejs.eventloop.delay.p99',
+        description: 'Event loop delay, 99th percentile since the previous collection.',
+        unit: 's',
+      },
+      mean: {
+        name: 'nodejs.eventloop.delay.mean',
+        description: 'Mean event loop delay since the previous collection.',
+        unit: 's',
+      },
+      heapUsed: { name: 'v8js.memory.heap.used', description: 'Heap memory in use.', unit: 'By' },
+      rss: { name: 'process.memory.usage', description: 'Resident set size of the process.', unit: 'By' },
+      memoryLimit: {
+        name: 'process.memory.limit',
+        description: 'Memory the process may use: the cgroup limit, else total machine memory.',
+        unit: 'By',
+      },
+      cpuTime: {
+        name: 'process.cpu.time',
+        description: 'CPU time used by the process.',
+        unit: 's',
+        kind: 'counter',
+      },
+    },
+    (observe) => {
+      if (delay.count > 0) {
+        lastP99 = delay.percentile(99) / 1e9
+        lastMean = delay.mean / 1e9
+        delay.reset()
+      }
+      observe('p99', lastP99)
+      observe('mean', lastMean)
+      const memory = process.memoryUsage()
+      observe('heapUsed', memory.heapUsed)
+      observe('rss', memory.rss)
+      observe('memoryLimit', limit)
+      const cpu = process.cpuUsage()
+      observe('cpuTime', cpu.user / 1e6, { 'cpu.mode': 'user' })
+      observe('cpuTime', cpu.system / 1e6, { 'cpu.mode': 'system' })
+    },
+  )
 
   return () => {
-    meter.removeBatchObservableCallback(callback, observables)
+    stopObserving()
     delay.disable()
   }
 }

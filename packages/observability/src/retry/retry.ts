@@ -70,6 +70,9 @@ const NEVER_ABORTED: AbortSignal = new AbortController().signal
  * when the next wait would end past `maxElapsedMs`, or when `shouldRetry` says no, and
  * then rejects with the last error itself (unwrapped).
  *
+ * A standalone export: no other component of this package calls it, so retrying stays
+ * a decision the caller makes where the call is known to be safe to repeat.
+ *
  * @example
  * const pools = await retry((attempt, signal) => fetchPools({ signal }), {
  *   maxAttempts: 4,
