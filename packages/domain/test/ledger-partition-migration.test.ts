@@ -30,7 +30,7 @@ describe('migration 0005 (partitions, idempotency keys table)', () => {
     await pg.close()
 
     const clock = manualClock(new Date(START.getTime() + 3 * 86_400_000))
-    const migrated = await openJackpot({ pgliteDataDir: dir, clock: clock.now })
+    const migrated = await openJackpot({ pgliteDataDir: dir, clock: { now: () => clock.now().getTime() } })
     try {
       expect(await verifyLedger(migrated)).toMatchObject({ ok: true })
       expect(await (migrated as DrizzleJackpotStore).checkRollups()).toMatchObject({ ok: true })

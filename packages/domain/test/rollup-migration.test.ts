@@ -29,7 +29,7 @@ describe('migration 0004 (rollups)', () => {
     // every rollup row and the pools' last times with the sums of the whole ledger: the same
     // figures the writer keeps per batch.
     const clock = manualClock(new Date('2025-07-01T00:00:00.000Z'))
-    const migrated = await openJackpot({ pgliteDataDir: dir, clock: clock.now })
+    const migrated = await openJackpot({ pgliteDataDir: dir, clock: { now: () => clock.now().getTime() } })
     try {
       expect(await verifyLedger(migrated)).toMatchObject({ ok: true })
       expect(await (migrated as DrizzleJackpotStore).checkRollups()).toMatchObject({ ok: true })
