@@ -8,13 +8,18 @@
  * seed-history` (the real write path, back-dated over --days), or one seeded
  * earlier and named with --small-url/--big-url (a 10 M history takes an hour
  * on a shared machine: seed it once, measure it many times). Then:
- * - HTTP: one server replica pinned to CPU 0 (taskset), and for each figure
- *   route `wrk -t1 -c1 -d<S>s` pinned to CPU 1 with a Lua `done()` that prints
- *   p50/p95 (one request at a time: a percentile is a request's cost, not a
- *   queue's). Routes: GET /api/v1/stats, /health/jackpot,
- *   /api/v1/stats/top-games, /api/v1/stats/pool-growth, /api/v1/wins/recent.
+ * - HTTP: one server replica per size, all pinned to CPU 0 (taskset), and
+ *   for each figure route `wrk -t1 -c1 -d<S>s` pinned to CPU 1 with a Lua
+ *   `done()` that prints p50/p95 (one request at a time: a percentile is a
+ *   request's cost, not a queue's), --rounds rounds per size alternating
+ *   sizes, so both sizes share the machine's load as it drifts; the median
+ *   round is the figure. Anchor row: /health/live (no database), the floor
+ *   the machine allows at that moment. Routes: GET /api/v1/stats,
+ *   /health/jackpot, /api/v1/stats/top-games, /api/v1/stats/pool-growth,
+ *   /api/v1/wins/recent; with the server's CPU time per request (/proc).
  * - Readers: the same figures read straight from the store in this process
- *   (no memo, no HTTP), sequentially: what one memo refresh costs.
+ *   (no memo, no HTTP), sequentially, sizes alternating every 10 reads: what
+ *   one memo refresh costs.
  * - Bytes per contribution of the ledger, the rollups and their indexes
  *   (pg_total_relation_size over every table but pools, keys and audit).
  * - Contribution throughput through the group-commit writer (64 in flight for
@@ -26,7 +31,7 @@
  * and p95 < 10 ms at both).
  *
  *   bun run bench/history.bench.ts [--small 100000] [--big 10000000] [--small-url URL] [--big-url URL]
- *                                  [--days 30] [--seconds 5] [--reads 300] [--write-seconds 10]
+ *                                  [--days 30] [--seconds 3] [--rounds 3] [--reads 300] [--write-seconds 10]
  */
 import { openJackpot } from '@jackpot/domain'
 import { testServices } from '@jackpot/test-kit'
@@ -34,7 +39,7 @@ import { SQL } from 'bun'
 import { signJwt } from '../apps/server/src/auth/jwt.ts'
 import { benchFlags, machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { type BenchDatabase, createBenchDatabase } from './support/bench-database.ts'
-import { startPinnedServer } from './support/pinned-server.ts'
+import { type PinnedServer, startPinnedServer } from './support/pinned-server.ts'
 import { CLOCK_TICKS_PER_S, cpuTicks, LOAD_CPU } from './support/wrk-load.ts'
 
 const USAGE = `usage: bun run bench/history.bench.ts [options]
@@ -45,7 +50,8 @@ const USAGE = `usage: bun run bench/history.bench.ts [options]
   --big-url URL      measure this database, already seeded, instead of seeding --big
                      (a reused database is kept; the throughput run adds its contributions to it)
   --days D           days each seeded history spans (default 30)
-  --seconds S        seconds of wrk per route (default 5)
+  --seconds S        seconds of each wrk round (default 3)
+  --rounds R         wrk rounds per route and size, sizes alternating (default 3)
   --reads N          in-process reads per figure reader, after 30 warm-up ones (default 300)
   --write-seconds S  seconds of each throughput run (default 10)
   --help             this text
@@ -92,6 +98,7 @@ function options() {
       'big-url': { type: 'string' },
       days: { type: 'string' },
       seconds: { type: 'string' },
+      rounds: { type: 'string' },
       reads: { type: 'string' },
       'write-seconds': { type: 'string' },
     })
@@ -105,7 +112,8 @@ function options() {
       smallUrl: values['small-url'],
       bigUrl: values['big-url'],
       days: wholeNumber('days', values.days, 30, 1, 3_650),
-      seconds: wholeNumber('seconds', values.seconds, 5, 1, 600),
+      seconds: wholeNumber('seconds', values.seconds, 3, 1, 600),
+      rounds: wholeNumber('rounds', values.rounds, 3, 1, 100),
       reads: wholeNumber('reads', values.reads, 300, 10, 100_000),
       writeSeconds: wholeNumber('write-seconds', values['write-seconds'], 10, 1, 600),
     }
@@ -150,79 +158,118 @@ function reusedDatabase(url: string): BenchDatabase {
   return { url, name: new URL(url).pathname.slice(1), drop: async () => {} }
 }
 
-/** p50/p95 of each figure route: wrk, one connection, pinned away from the server. */
-async function routeLatencies(database: BenchDatabase, seconds: number): Promise<SizeRun['http']> {
+/** One wrk run of `url`: one connection, pinned away from the server. */
+function wrkRound(url: string, seconds: number, token: string, pid: number) {
+  const ticks = cpuTicks(pid)
+  const run = Bun.spawnSync([
+    'taskset',
+    '-c',
+    LOAD_CPU,
+    'wrk',
+    '-t1',
+    '-c1',
+    `-d${seconds}s`,
+    '-s',
+    'bench/support/latency-percentiles.lua',
+    '-H',
+    `Authorization: Bearer ${token}`,
+    url,
+  ])
+  const out = run.stdout.toString()
+  const line = /WRK_LATENCY (\{.*\})/.exec(out)?.[1]
+  if (run.exitCode !== 0 || line === undefined) throw new Error(`wrk failed on ${url}:\n${out}${run.stderr}`)
+  const result = JSON.parse(line) as Percentiles & { requests: number; errors: number }
+  if (result.errors > 0) throw new Error(`${url}: ${result.errors} failed requests under wrk`)
+  const serverCpuMs = ((cpuTicks(pid) - ticks) / CLOCK_TICKS_PER_S / result.requests) * 1000
+  return { ...result, serverCpuMs }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/**
+ * p50/p95 of each figure route on every size at once: one server per size,
+ * both on CPU 0, and for each route `rounds` wrk runs per size, alternating
+ * sizes round by round, so the sizes share the machine's load as it drifts.
+ * Each size's figure is the median of its rounds.
+ */
+async function routeLatencies(
+  databases: BenchDatabase[],
+  seconds: number,
+  rounds: number,
+): Promise<SizeRun['http'][]> {
   const jwtSecret = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`
-  const server = await startPinnedServer({
-    databaseUrl: database.url,
-    redisUrl: testServices().redisUrl,
-    redisKeyPrefix: `bench-history-${process.pid}-${Date.now()}:`,
-    jwtSecret,
-  })
-  const token = signJwt(
-    { sub: 'history-bench', role: 'viewer' },
-    { secret: jwtSecret, issuer: 'jackpot-platform', ttlSeconds: 3600 },
-  )
+  const servers: PinnedServer[] = []
   try {
-    const http: SizeRun['http'] = {}
+    for (const [i, database] of databases.entries())
+      servers.push(
+        await startPinnedServer({
+          databaseUrl: database.url,
+          redisUrl: testServices().redisUrl,
+          redisKeyPrefix: `bench-history-${process.pid}-${Date.now()}-${i}:`,
+          jwtSecret,
+        }),
+      )
+    const token = signJwt(
+      { sub: 'history-bench', role: 'viewer' },
+      { secret: jwtSecret, issuer: 'jackpot-platform', ttlSeconds: 3600 },
+    )
+    const results = servers.map((): SizeRun['http'] => ({}))
     for (const route of ROUTES) {
-      const url = `${server.url}${route}`
-      // A warm-up request that also proves the route answers 200 to this token.
-      const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
-      if (check.status !== 200) throw new Error(`${route} answered ${check.status}: ${await check.text()}`)
-      const ticks = cpuTicks(server.pid)
-      const run = Bun.spawnSync([
-        'taskset',
-        '-c',
-        LOAD_CPU,
-        'wrk',
-        '-t1',
-        '-c1',
-        `-d${seconds}s`,
-        '-s',
-        'bench/support/latency-percentiles.lua',
-        '-H',
-        `Authorization: Bearer ${token}`,
-        url,
-      ])
-      const out = run.stdout.toString()
-      const line = /WRK_LATENCY (\{.*\})/.exec(out)?.[1]
-      if (run.exitCode !== 0 || line === undefined)
-        throw new Error(`wrk failed on ${route}:\n${out}${run.stderr}`)
-      const result = JSON.parse(line) as Percentiles & { requests: number; errors: number }
-      if (result.errors > 0) throw new Error(`${route}: ${result.errors} failed requests under wrk`)
-      const serverCpuMs = ((cpuTicks(server.pid) - ticks) / CLOCK_TICKS_PER_S / result.requests) * 1000
-      http[route] = { p50: result.p50, p95: result.p95, requests: result.requests, serverCpuMs }
+      for (const server of servers) {
+        // A warm-up request that also proves the route answers 200 to this token.
+        const check = await fetch(`${server.url}${route}`, { headers: { authorization: `Bearer ${token}` } })
+        if (check.status !== 200) throw new Error(`${route} answered ${check.status}: ${await check.text()}`)
+      }
+      const taken = servers.map(() => [] as ReturnType<typeof wrkRound>[])
+      for (let round = 0; round < rounds; round++)
+        for (const [i, server] of servers.entries())
+          taken[i]!.push(wrkRound(`${server.url}${route}`, seconds, token, server.pid))
+      for (const [i, runs] of taken.entries())
+        results[i]![route] = {
+          p50: median(runs.map((run) => run.p50)),
+          p95: median(runs.map((run) => run.p95)),
+          requests: runs.reduce((sum, run) => sum + run.requests, 0),
+          serverCpuMs: median(runs.map((run) => run.serverCpuMs)),
+        }
     }
-    return http
+    return results
   } finally {
-    await server.stop()
+    await Promise.all(servers.map((server) => server.stop()))
   }
 }
 
-/** What one memo refresh costs: each figure read straight from the store, sequentially. */
-async function readerLatencies(database: BenchDatabase, reads: number): Promise<SizeRun['readers']> {
-  const store = await openJackpot({ databaseUrl: database.url, poolSize: 2 })
-  const figures: Record<string, () => Promise<unknown>> = {
-    stats: () => store.stats(),
-    topGames: () => store.topGames({}),
-    poolGrowth: () => store.poolGrowth({}),
-    recentWins: () => store.recentWins({}),
+/**
+ * What one memo refresh costs: each figure read straight from the store,
+ * sequentially, on every size in turn (`reads` per figure per size, in
+ * rounds of 10 alternating sizes, after 30 warm-up reads each).
+ */
+async function readerLatencies(databases: BenchDatabase[], reads: number): Promise<SizeRun['readers'][]> {
+  const stores = await Promise.all(
+    databases.map((database) => openJackpot({ databaseUrl: database.url, poolSize: 2 })),
+  )
+  const figures: Record<string, (store: (typeof stores)[number]) => Promise<unknown>> = {
+    stats: (store) => store.stats(),
+    topGames: (store) => store.topGames({}),
+    poolGrowth: (store) => store.poolGrowth({}),
+    recentWins: (store) => store.recentWins({}),
   }
   try {
-    const readers: SizeRun['readers'] = {}
+    const results = stores.map((): SizeRun['readers'] => ({}))
     for (const [name, read] of Object.entries(figures)) {
-      const times: number[] = []
-      for (let i = 0; i < reads + 30; i++) {
-        const started = performance.now()
-        await read()
-        if (i >= 30) times.push(performance.now() - started)
-      }
-      readers[name] = percentiles(times)
+      const times = stores.map(() => [] as number[])
+      for (const store of stores) for (let i = 0; i < 30; i++) await read(store)
+      for (let done = 0; done < reads; done += 10)
+        for (const [s, store] of stores.entries())
+          for (let i = 0; i < 10; i++) {
+            const started = performance.now()
+            await read(store)
+            times[s]!.push(performance.now() - started)
+          }
+      for (const [s, taken] of times.entries()) results[s]![name] = percentiles(taken)
     }
-    return readers
+    return results
   } finally {
-    await store.close()
+    await Promise.all(stores.map((store) => store.close()))
   }
 }
 
@@ -295,40 +342,51 @@ async function emptyThroughput(seconds: number, label: string): Promise<number> 
   }
 }
 
-async function sizeRun(
-  size: number,
-  reuseUrl: string | undefined,
-  settings: ReturnType<typeof options>,
-): Promise<SizeRun> {
-  const database =
-    reuseUrl === undefined ? await createBenchDatabase(`history_${size}`) : reusedDatabase(reuseUrl)
+interface Size {
+  database: BenchDatabase
+  origin: string
+}
+
+/** A fresh database seeded with `size` contributions, or the one at `reuseUrl` as it is. */
+async function prepare(size: number, reuseUrl: string | undefined, days: number): Promise<Size> {
+  if (reuseUrl !== undefined) {
+    const database = reusedDatabase(reuseUrl)
+    return { database, origin: `reused ${database.name}` }
+  }
+  const database = await createBenchDatabase(`history_${size}`)
   try {
-    const origin =
-      reuseUrl === undefined
-        ? `seeded in ${(await seed(database, size, settings.days)).toFixed(1)} s`
-        : `reused ${database.name}`
-    const contributions = await contributionCount(database)
-    const bytes = await tableBytes(database)
-    const http = await routeLatencies(database, settings.seconds)
-    const readers = await readerLatencies(database, settings.reads)
-    const label = `${contributions}-${process.pid}-${Date.now()}`
+    return { database, origin: `seeded in ${(await seed(database, size, days)).toFixed(1)} s` }
+  } catch (error) {
+    await database.drop()
+    throw error
+  }
+}
+
+async function measure(sizes: Size[], settings: ReturnType<typeof options>): Promise<SizeRun[]> {
+  const databases = sizes.map((size) => size.database)
+  const counts = await Promise.all(databases.map(contributionCount))
+  const bytes = await Promise.all(databases.map(tableBytes))
+  const http = await routeLatencies(databases, settings.seconds, settings.rounds)
+  const readers = await readerLatencies(databases, settings.reads)
+  const runs: SizeRun[] = []
+  for (const [i, database] of databases.entries()) {
+    const label = `${counts[i]}-${process.pid}-${Date.now()}`
     const before = await emptyThroughput(settings.writeSeconds, `${label}-before`)
     const rate = await throughput(database, settings.writeSeconds, label)
     const after = await emptyThroughput(settings.writeSeconds, `${label}-after`)
-    const total = Object.values(bytes).reduce((sum, b) => sum + b, 0)
-    return {
-      contributions,
-      origin,
-      http,
-      readers,
-      bytes,
-      bytesPerContribution: total / contributions,
+    const total = Object.values(bytes[i]!).reduce((sum, b) => sum + b, 0)
+    runs.push({
+      contributions: counts[i]!,
+      origin: sizes[i]!.origin,
+      http: http[i]!,
+      readers: readers[i]!,
+      bytes: bytes[i]!,
+      bytesPerContribution: total / counts[i]!,
       throughput: rate,
       anchor: (before + after) / 2,
-    }
-  } finally {
-    await database.drop()
+    })
   }
+  return runs
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(10)
@@ -356,9 +414,15 @@ const settings = options()
 // This process makes the in-process reads and starts wrk: keep it off the server's CPU.
 Bun.spawnSync(['taskset', '-cp', LOAD_CPU, String(process.pid)])
 console.log(`# history bench — ${machineLine()}`)
-const runs = [await sizeRun(settings.small, settings.smallUrl, settings)]
-if (settings.big > 0 || settings.bigUrl !== undefined)
-  runs.push(await sizeRun(settings.big, settings.bigUrl, settings))
+const sizes = [await prepare(settings.small, settings.smallUrl, settings.days)]
+let runs: SizeRun[]
+try {
+  if (settings.big > 0 || settings.bigUrl !== undefined)
+    sizes.push(await prepare(settings.big, settings.bigUrl, settings.days))
+  runs = await measure(sizes, settings)
+} finally {
+  await Promise.all(sizes.map((size) => size.database.drop()))
+}
 for (const run of runs) {
   console.log(`\n## ${run.contributions} contributions (${run.origin})`)
   console.log(
@@ -373,7 +437,7 @@ for (const run of runs) {
 }
 console.log(`\nsizes: ${runs.map((run) => run.contributions).join(' | ')}`)
 latencyTable(
-  `HTTP, wrk -t1 -c1 -d${settings.seconds}s on CPU ${LOAD_CPU}, server on the other CPU`,
+  `HTTP, median of ${settings.rounds} alternating rounds of wrk -t1 -c1 -d${settings.seconds}s on CPU ${LOAD_CPU}, servers on the other CPU`,
   runs,
   (run) => run.http,
 )
