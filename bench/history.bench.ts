@@ -1,51 +1,87 @@
 /**
  * Figures that cost the same on day 1 and day 1 000 (issue 13): the figure
- * routes over HTTP, storage per contribution, and write throughput, on a
- * database filled by `seed-history` (small and big) against an empty one.
+ * routes over HTTP, the figure readers beneath them, storage per
+ * contribution, and write throughput, on a database filled by `seed-history`
+ * (small and big) against an empty one.
  *
- * For each size: a fresh PostgreSQL database, `bun run cli seed-history`
- * (the real write path, back-dated over --days), then one server replica
- * pinned to CPU 0 and sequential requests from this process pinned to CPU 1:
- * p50/p95 of GET /api/v1/stats, /health/jackpot, /api/v1/stats/top-games and
- * /api/v1/wins/recent. Then bytes per contribution of the ledger, the rollups
- * and their indexes (pg_total_relation_size), and in-process contribution
- * throughput through the group-commit writer (64 in flight for --seconds).
+ * For each size: a fresh PostgreSQL database filled by `bun run cli
+ * seed-history` (the real write path, back-dated over --days), or one seeded
+ * earlier and named with --small-url/--big-url (a 10 M history takes an hour
+ * on a shared machine: seed it once, measure it many times). Then:
+ * - HTTP: one server replica per size, all pinned to CPU 0 (taskset), and
+ *   for each figure route `wrk -t1 -c1 -d<S>s` pinned to CPU 1 with a Lua
+ *   `done()` that prints p50/p95 (one request at a time: a percentile is a
+ *   request's cost, not a queue's), --rounds rounds per size alternating
+ *   sizes, so both sizes share the machine's load as it drifts; the median
+ *   round is the figure. Anchor row: /health/live (no database), the floor
+ *   the machine allows at that moment. Routes: GET /api/v1/stats,
+ *   /health/jackpot, /api/v1/stats/top-games, /api/v1/stats/pool-growth,
+ *   /api/v1/wins/recent; with the server's CPU time per request (/proc).
+ * - Readers: the same figures read straight from the store in this process
+ *   (no memo, no HTTP), sequentially, sizes alternating every 10 reads: what
+ *   one memo refresh costs.
+ * - Bytes per contribution of the ledger, the rollups and their indexes
+ *   (pg_total_relation_size over every table but pools, keys and audit).
+ * - Contribution throughput through the group-commit writer (64 in flight for
+ *   --write-seconds) on the seeded database, against an empty one made fresh
+ *   just before and just after (the machine is shared).
  *
- * Anchor, in the same run: an empty database (pools only) for throughput,
- * measured fresh just before and just after each size's run (the machine is shared);
- * the small size for the route latencies (big/small ratio, target ≤ 1.5,
- * p95 < 10 ms at both).
+ * Anchors, in the same run: the empty database for throughput (target ratio
+ * ≥ 0.9), the small size for latencies (big/small p95 ratio, target ≤ 1.5,
+ * and p95 < 10 ms at both).
  *
- *   bun run bench/history.bench.ts [--small 100000] [--big 10000000] [--days 30] [--requests 400] [--seconds 10]
+ *   bun run bench/history.bench.ts [--small 100000] [--big 10000000] [--small-url URL] [--big-url URL]
+ *                                  [--days 30] [--seconds 3] [--rounds 3] [--reads 300] [--write-seconds 10]
  */
-import { parseArgs } from 'node:util'
 import { openJackpot } from '@jackpot/domain'
 import { testServices } from '@jackpot/test-kit'
 import { SQL } from 'bun'
 import { signJwt } from '../apps/server/src/auth/jwt.ts'
-import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
+import { benchFlags, machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { type BenchDatabase, createBenchDatabase } from './support/bench-database.ts'
-import { startPinnedServer } from './support/pinned-server.ts'
-import { LOAD_CPU } from './support/wrk-load.ts'
+import { type PinnedServer, startPinnedServer } from './support/pinned-server.ts'
+import { CLOCK_TICKS_PER_S, cpuTicks, LOAD_CPU } from './support/wrk-load.ts'
 
 const USAGE = `usage: bun run bench/history.bench.ts [options]
 
-  --small N      contributions of the small history (default 100000)
-  --big N        contributions of the big history (default 10000000; 0 skips it)
-  --days D       days each history spans (default 30)
-  --requests N   sequential requests per route, after 50 warm-up ones (default 400)
-  --seconds S    seconds of each throughput run (default 10)
-  --help         this text
+  --small N          contributions of the small history (default 100000)
+  --big N            contributions of the big history (default 10000000; 0 skips it)
+  --small-url URL    measure this database, already seeded, instead of seeding --small
+  --big-url URL      measure this database, already seeded, instead of seeding --big
+                     (a reused database is kept; the throughput run adds its contributions to it)
+  --days D           days each seeded history spans (default 30)
+  --seconds S        seconds of each wrk round (default 3)
+  --rounds R         wrk rounds per route and size, sizes alternating (default 3)
+  --reads N          in-process reads per figure reader, after 30 warm-up ones (default 300)
+  --write-seconds S  seconds of each throughput run (default 10)
+  --help             this text
 
-Needs PostgreSQL (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL), and taskset.`
+Needs PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL), wrk and taskset.`
 
-const ROUTES = ['/api/v1/stats', '/health/jackpot', '/api/v1/stats/top-games', '/api/v1/wins/recent'] as const
-const TABLES = ['ledger_entries', 'ledger_lines', 'pool_minute_stats', 'game_day_stats'] as const
+/** The anchor route: answered from memory, no database: the floor this machine allows right now. */
+const ANCHOR = '/health/live'
+const ROUTES = [
+  ANCHOR,
+  '/api/v1/stats',
+  '/health/jackpot',
+  '/api/v1/stats/top-games',
+  '/api/v1/stats/pool-growth',
+  '/api/v1/wins/recent',
+] as const
+/** Everything but the configuration tables: the ledger, the rollups and whatever the layout adds. */
+const CONFIG_TABLES = ['pools', 'api_keys', 'audit_log', '__drizzle_migrations']
+
+interface Percentiles {
+  p50: number
+  p95: number
+}
 
 interface SizeRun {
   contributions: number
-  seedSeconds: number
-  latency: Record<string, { p50: number; p95: number }>
+  /** How the history got there: "seeded in … s" or "reused <database>". */
+  origin: string
+  http: Record<string, Percentiles & { requests: number; serverCpuMs: number }>
+  readers: Record<string, Percentiles>
   bytes: Record<string, number>
   bytesPerContribution: number
   throughput: number
@@ -55,15 +91,16 @@ interface SizeRun {
 
 function options() {
   try {
-    const { values } = parseArgs({
-      options: {
-        small: { type: 'string' },
-        big: { type: 'string' },
-        days: { type: 'string' },
-        requests: { type: 'string' },
-        seconds: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
+    const values = benchFlags(process.argv.slice(2), {
+      small: { type: 'string' },
+      big: { type: 'string' },
+      'small-url': { type: 'string' },
+      'big-url': { type: 'string' },
+      days: { type: 'string' },
+      seconds: { type: 'string' },
+      rounds: { type: 'string' },
+      reads: { type: 'string' },
+      'write-seconds': { type: 'string' },
     })
     if (values.help) {
       console.log(USAGE)
@@ -72,12 +109,16 @@ function options() {
     return {
       small: wholeNumber('small', values.small, 100_000, 1, 1_000_000_000),
       big: wholeNumber('big', values.big, 10_000_000, 0, 1_000_000_000),
+      smallUrl: values['small-url'],
+      bigUrl: values['big-url'],
       days: wholeNumber('days', values.days, 30, 1, 3_650),
-      requests: wholeNumber('requests', values.requests, 400, 10, 100_000),
-      seconds: wholeNumber('seconds', values.seconds, 10, 1, 600),
+      seconds: wholeNumber('seconds', values.seconds, 3, 1, 600),
+      rounds: wholeNumber('rounds', values.rounds, 3, 1, 100),
+      reads: wholeNumber('reads', values.reads, 300, 10, 100_000),
+      writeSeconds: wholeNumber('write-seconds', values['write-seconds'], 10, 1, 600),
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TypeError) {
+    if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`)
       process.exit(2)
     }
@@ -85,8 +126,10 @@ function options() {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+function percentiles(times: number[]): Percentiles {
+  const sorted = [...times].sort((a, b) => a - b)
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+  return { p50: at(50), p95: at(95) }
 }
 
 async function seed(database: BenchDatabase, contributions: number, days: number): Promise<number> {
@@ -110,48 +153,159 @@ async function seed(database: BenchDatabase, contributions: number, days: number
   return (performance.now() - started) / 1000
 }
 
-async function routeLatencies(database: BenchDatabase, requests: number): Promise<SizeRun['latency']> {
+/** A database seeded earlier: measured as it is, and kept. */
+function reusedDatabase(url: string): BenchDatabase {
+  return { url, name: new URL(url).pathname.slice(1), drop: async () => {} }
+}
+
+/** One wrk run of `url`: one connection, pinned away from the server. */
+function wrkRound(url: string, seconds: number, token: string, pid: number) {
+  const ticks = cpuTicks(pid)
+  const run = Bun.spawnSync([
+    'taskset',
+    '-c',
+    LOAD_CPU,
+    'wrk',
+    '-t1',
+    '-c1',
+    `-d${seconds}s`,
+    '-s',
+    'bench/support/latency-percentiles.lua',
+    '-H',
+    `Authorization: Bearer ${token}`,
+    url,
+  ])
+  const out = run.stdout.toString()
+  const line = /WRK_LATENCY (\{.*\})/.exec(out)?.[1]
+  if (run.exitCode !== 0 || line === undefined) throw new Error(`wrk failed on ${url}:\n${out}${run.stderr}`)
+  const result = JSON.parse(line) as Percentiles & { requests: number; errors: number }
+  if (result.errors > 0) throw new Error(`${url}: ${result.errors} failed requests under wrk`)
+  const serverCpuMs = ((cpuTicks(pid) - ticks) / CLOCK_TICKS_PER_S / result.requests) * 1000
+  return { ...result, serverCpuMs }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/**
+ * p50/p95 of each figure route on every size at once: one server per size,
+ * both on CPU 0, and for each route `rounds` wrk runs per size, alternating
+ * sizes round by round, so the sizes share the machine's load as it drifts.
+ * Each size's figure is the median of its rounds.
+ */
+async function routeLatencies(
+  databases: BenchDatabase[],
+  seconds: number,
+  rounds: number,
+): Promise<SizeRun['http'][]> {
   const jwtSecret = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`
-  const server = await startPinnedServer({
-    databaseUrl: database.url,
-    redisUrl: testServices().redisUrl,
-    redisKeyPrefix: `bench-history-${process.pid}-${Date.now()}:`,
-    jwtSecret,
-  })
-  const token = signJwt(
-    { sub: 'history-bench', role: 'viewer' },
-    { secret: jwtSecret, issuer: 'jackpot-platform', ttlSeconds: 3600 },
-  )
-  const headers = { authorization: `Bearer ${token}` }
+  const servers: PinnedServer[] = []
   try {
-    const latency: SizeRun['latency'] = {}
+    for (const [i, database] of databases.entries())
+      servers.push(
+        await startPinnedServer({
+          databaseUrl: database.url,
+          redisUrl: testServices().redisUrl,
+          redisKeyPrefix: `bench-history-${process.pid}-${Date.now()}-${i}:`,
+          jwtSecret,
+          // The background verify-ledger replay re-reads the whole ledger at start (until it is made
+          // incremental, issue 13 item 4): on the big size its CPU landed on these very requests
+          // (server CPU per memo hit 0.3 → 3-4 ms in the 02:16 run). Off, so this measures the figures.
+          env: { LEDGER_VERIFY_INTERVAL_MS: '0' },
+        }),
+      )
+    const token = signJwt(
+      { sub: 'history-bench', role: 'viewer' },
+      { secret: jwtSecret, issuer: 'jackpot-platform', ttlSeconds: 3600 },
+    )
+    const results = servers.map((): SizeRun['http'] => ({}))
     for (const route of ROUTES) {
-      const times: number[] = []
-      for (let i = 0; i < requests + 50; i++) {
-        const started = performance.now()
-        const response = await fetch(`${server.url}${route}`, { headers })
-        await response.arrayBuffer()
-        if (response.status !== 200) throw new Error(`${route} answered ${response.status}`)
-        if (i >= 50) times.push(performance.now() - started)
+      for (const server of servers) {
+        // A warm-up request that also proves the route answers 200 to this token.
+        const check = await fetch(`${server.url}${route}`, { headers: { authorization: `Bearer ${token}` } })
+        if (check.status !== 200) throw new Error(`${route} answered ${check.status}: ${await check.text()}`)
       }
-      times.sort((a, b) => a - b)
-      latency[route] = { p50: percentile(times, 50), p95: percentile(times, 95) }
+      const taken = servers.map(() => [] as ReturnType<typeof wrkRound>[])
+      for (let round = 0; round < rounds; round++)
+        for (const [i, server] of servers.entries())
+          taken[i]!.push(wrkRound(`${server.url}${route}`, seconds, token, server.pid))
+      for (const [i, runs] of taken.entries())
+        results[i]![route] = {
+          p50: median(runs.map((run) => run.p50)),
+          p95: median(runs.map((run) => run.p95)),
+          requests: runs.reduce((sum, run) => sum + run.requests, 0),
+          serverCpuMs: median(runs.map((run) => run.serverCpuMs)),
+        }
     }
-    return latency
+    return results
   } finally {
-    await server.stop()
+    await Promise.all(servers.map((server) => server.stop()))
   }
 }
 
+/**
+ * What one memo refresh costs: each figure read straight from the store,
+ * sequentially, on every size in turn (`reads` per figure per size, in
+ * rounds of 10 alternating sizes, after 30 warm-up reads each).
+ */
+async function readerLatencies(databases: BenchDatabase[], reads: number): Promise<SizeRun['readers'][]> {
+  const stores = await Promise.all(
+    databases.map((database) => openJackpot({ databaseUrl: database.url, poolSize: 2 })),
+  )
+  const figures: Record<string, (store: (typeof stores)[number]) => Promise<unknown>> = {
+    stats: (store) => store.stats(),
+    topGames: (store) => store.topGames({}),
+    poolGrowth: (store) => store.poolGrowth({}),
+    recentWins: (store) => store.recentWins({}),
+  }
+  try {
+    const results = stores.map((): SizeRun['readers'] => ({}))
+    for (const [name, read] of Object.entries(figures)) {
+      const times = stores.map(() => [] as number[])
+      for (const store of stores) for (let i = 0; i < 30; i++) await read(store)
+      for (let done = 0; done < reads; done += 10)
+        for (const [s, store] of stores.entries())
+          for (let i = 0; i < 10; i++) {
+            const started = performance.now()
+            await read(store)
+            times[s]!.push(performance.now() - started)
+          }
+      for (const [s, taken] of times.entries()) results[s]![name] = percentiles(taken)
+    }
+    return results
+  } finally {
+    await Promise.all(stores.map((store) => store.close()))
+  }
+}
+
+/**
+ * Bytes of every history table, indexes and TOAST included, partitions summed
+ * under their parent (pg_total_relation_size of a partitioned parent is 0).
+ */
 async function tableBytes(database: BenchDatabase): Promise<Record<string, number>> {
   const sql = new SQL({ url: database.url, max: 1 })
   try {
-    const bytes: Record<string, number> = {}
-    for (const table of TABLES) {
-      const [row] = await sql.unsafe(`SELECT pg_total_relation_size('${table}')::bigint::text AS bytes`)
-      bytes[table] = Number(row.bytes)
-    }
-    return bytes
+    const rows: { table: string; bytes: string }[] = await sql.unsafe(`
+      SELECT coalesce(parent.relname, c.relname) AS table, sum(pg_total_relation_size(c.oid))::bigint::text AS bytes
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+      LEFT JOIN pg_class parent ON parent.oid = i.inhparent
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')
+      GROUP BY 1 ORDER BY 1`)
+    return Object.fromEntries(
+      rows.filter((row) => !CONFIG_TABLES.includes(row.table)).map((row) => [row.table, Number(row.bytes)]),
+    )
+  } finally {
+    await sql.close()
+  }
+}
+
+/** Contributions already in a database: every contribution touches every pool, so any pool's count. */
+async function contributionCount(database: BenchDatabase): Promise<number> {
+  const sql = new SQL({ url: database.url, max: 1 })
+  try {
+    const [row] = await sql.unsafe('SELECT coalesce(max(contributions_count), 0)::text AS n FROM pools')
+    return Number(row.n)
   } finally {
     await sql.close()
   }
@@ -192,57 +346,103 @@ async function emptyThroughput(seconds: number, label: string): Promise<number> 
   }
 }
 
-async function sizeRun(contributions: number, settings: ReturnType<typeof options>): Promise<SizeRun> {
-  const database = await createBenchDatabase(`history_${contributions}`)
+interface Size {
+  database: BenchDatabase
+  origin: string
+}
+
+/** A fresh database seeded with `size` contributions, or the one at `reuseUrl` as it is. */
+async function prepare(size: number, reuseUrl: string | undefined, days: number): Promise<Size> {
+  if (reuseUrl !== undefined) {
+    const database = reusedDatabase(reuseUrl)
+    return { database, origin: `reused ${database.name}` }
+  }
+  const database = await createBenchDatabase(`history_${size}`)
   try {
-    const seedSeconds = await seed(database, contributions, settings.days)
-    const bytes = await tableBytes(database)
-    const latency = await routeLatencies(database, settings.requests)
-    const before = await emptyThroughput(settings.seconds, `${contributions}-before`)
-    const rate = await throughput(database, settings.seconds, String(contributions))
-    const after = await emptyThroughput(settings.seconds, `${contributions}-after`)
-    const total = Object.values(bytes).reduce((s, b) => s + b, 0)
-    return {
-      contributions,
-      seedSeconds,
-      latency,
-      bytes,
-      bytesPerContribution: total / contributions,
+    return { database, origin: `seeded in ${(await seed(database, size, days)).toFixed(1)} s` }
+  } catch (error) {
+    await database.drop()
+    throw error
+  }
+}
+
+async function measure(sizes: Size[], settings: ReturnType<typeof options>): Promise<SizeRun[]> {
+  const databases = sizes.map((size) => size.database)
+  const counts = await Promise.all(databases.map(contributionCount))
+  const bytes = await Promise.all(databases.map(tableBytes))
+  const http = await routeLatencies(databases, settings.seconds, settings.rounds)
+  const readers = await readerLatencies(databases, settings.reads)
+  const runs: SizeRun[] = []
+  for (const [i, database] of databases.entries()) {
+    const label = `${counts[i]}-${process.pid}-${Date.now()}`
+    const before = await emptyThroughput(settings.writeSeconds, `${label}-before`)
+    const rate = await throughput(database, settings.writeSeconds, label)
+    const after = await emptyThroughput(settings.writeSeconds, `${label}-after`)
+    const total = Object.values(bytes[i]!).reduce((sum, b) => sum + b, 0)
+    runs.push({
+      contributions: counts[i]!,
+      origin: sizes[i]!.origin,
+      http: http[i]!,
+      readers: readers[i]!,
+      bytes: bytes[i]!,
+      bytesPerContribution: total / counts[i]!,
       throughput: rate,
       anchor: (before + after) / 2,
-    }
-  } finally {
-    await database.drop()
+    })
+  }
+  return runs
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(10)
+
+/** One line per figure: p95 at each size, each against 10 ms, and big/small. */
+function latencyTable(
+  title: string,
+  runs: SizeRun[],
+  pick: (run: SizeRun) => Record<string, Percentiles & { serverCpuMs?: number }>,
+) {
+  console.log(`\n## ${title}: p95 (p50) per size${runs.length === 2 ? ', big/small p95 ratio' : ''}`)
+  for (const name of Object.keys(pick(runs[0]!))) {
+    const cells = runs.map((run) => {
+      const { p50, p95, serverCpuMs } = pick(run)[name]!
+      const cpu = serverCpuMs === undefined ? '' : ` cpu ${serverCpuMs.toFixed(2)} ms/req`
+      return `${ms(p95)} (${ms(p50).trim()}) ${p95 < 10 ? 'ok  ' : 'OVER'}${cpu}`
+    })
+    const ratio = runs.length === 2 ? pick(runs[1]!)[name]!.p95 / pick(runs[0]!)[name]!.p95 : Number.NaN
+    const verdict = runs.length === 2 ? `  ${ratio.toFixed(2)} ${ratio <= 1.5 ? 'ok' : 'OVER 1.5'}` : ''
+    console.log(`${name.padEnd(26)} ${cells.join('  ')}${verdict}`)
   }
 }
 
 const settings = options()
-// This process makes the requests: keep it off the server's CPU.
+// This process makes the in-process reads and starts wrk: keep it off the server's CPU.
 Bun.spawnSync(['taskset', '-cp', LOAD_CPU, String(process.pid)])
 console.log(`# history bench — ${machineLine()}`)
-const runs = [await sizeRun(settings.small, settings)]
-if (settings.big > 0) runs.push(await sizeRun(settings.big, settings))
+const sizes = [await prepare(settings.small, settings.smallUrl, settings.days)]
+let runs: SizeRun[]
+try {
+  if (settings.big > 0 || settings.bigUrl !== undefined)
+    sizes.push(await prepare(settings.big, settings.bigUrl, settings.days))
+  runs = await measure(sizes, settings)
+} finally {
+  await Promise.all(sizes.map((size) => size.database.drop()))
+}
 for (const run of runs) {
-  console.log(`\n## ${run.contributions} contributions (seeded in ${run.seedSeconds.toFixed(1)} s)`)
-  for (const [route, { p50, p95 }] of Object.entries(run.latency))
-    console.log(
-      `${route.padEnd(26)} p50 ${p50.toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  ${p95 < 10 ? 'ok' : 'OVER 10 ms'}`,
-    )
+  console.log(`\n## ${run.contributions} contributions (${run.origin})`)
   console.log(
     `bytes: ${Object.entries(run.bytes)
       .map(([t, b]) => `${t} ${(b / 1e6).toFixed(1)} MB`)
       .join(', ')}`,
   )
-  console.log(`bytes per contribution (ledger + rollups + indexes): ${run.bytesPerContribution.toFixed(0)}`)
+  console.log(`bytes per contribution (history tables + indexes): ${run.bytesPerContribution.toFixed(0)}`)
   console.log(
-    `throughput: ${run.throughput.toFixed(0)}/s, empty-database anchor ${run.anchor.toFixed(0)}/s (mean of one run before and one after), ratio ${(run.throughput / run.anchor).toFixed(2)}`,
+    `throughput: ${run.throughput.toFixed(0)}/s, empty-database anchor ${run.anchor.toFixed(0)}/s (mean of one run before and one after), ratio ${(run.throughput / run.anchor).toFixed(2)} ${run.throughput / run.anchor >= 0.9 ? 'ok' : 'UNDER 0.9'}`,
   )
 }
-if (runs.length === 2) {
-  const [small, big] = runs as [SizeRun, SizeRun]
-  console.log(`\n## big/small p95 ratio`)
-  for (const route of ROUTES) {
-    const ratio = big.latency[route]!.p95 / small.latency[route]!.p95
-    console.log(`${route.padEnd(26)} ${ratio.toFixed(2)} ${ratio <= 1.5 ? 'ok' : 'OVER 1.5'}`)
-  }
-}
+console.log(`\nsizes: ${runs.map((run) => run.contributions).join(' | ')}`)
+latencyTable(
+  `HTTP, median of ${settings.rounds} alternating rounds of wrk -t1 -c1 -d${settings.seconds}s on CPU ${LOAD_CPU}, servers on the other CPU`,
+  runs,
+  (run) => run.http,
+)
+latencyTable(`readers in process, no memo, ${settings.reads} sequential reads`, runs, (run) => run.readers)

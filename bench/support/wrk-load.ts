@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 export const SERVER_CPU = '0'
 export const LOAD_CPU = '1'
 export const CONNECTIONS = 32
-const CLOCK_TICKS_PER_S = 100
+export const CLOCK_TICKS_PER_S = 100
 
 /** One wrk run against one server. */
 export interface LoadRun {
@@ -82,7 +82,7 @@ export function wrkErrors(out: string): number {
 }
 
 /** utime + stime of a process, in clock ticks (Linux). */
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
   const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
   return Number(fields[11]) + Number(fields[12])
 }

@@ -36,7 +36,7 @@ export const API_PREFIX = '/api/v1'
  * const response = await app.handle(new Request('http://localhost/api/v1/pools'))
  */
 export function createApp(parts: ServerParts) {
-  const { config, store, apiKeys, telemetry, poolCache } = parts
+  const { config, store, apiKeys, telemetry, poolCache, figures } = parts
   const authenticator = createAuthenticator({
     apiKeys,
     jwtKeys: config.jwtKeys,
@@ -59,6 +59,7 @@ export function createApp(parts: ServerParts) {
       : undefined
   const deps: RouteDeps = {
     store,
+    figures,
     apiKeys,
     config,
     auth: authPlugin(authenticator, limits === undefined ? {} : { onVerified: limits.verified }),

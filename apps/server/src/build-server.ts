@@ -8,6 +8,7 @@ import {
 } from '@jackpot/domain'
 import { type App, createApp } from './app.ts'
 import { startBackupResponder } from './backup/backup-responder.ts'
+import { FigureMemo } from './figures/figure-memo.ts'
 import type { ServerLogger } from './logger.ts'
 import { createPoolCache, type PoolCache } from './pool-cache/index.ts'
 import { poolRevisionChannel } from './pool-stream/pool-revision-channel.ts'
@@ -33,6 +34,8 @@ export interface ServerParts {
   apiKeys: ApiKeyStore
   /** Serves the pool reads, and feeds `poolStream`. */
   poolCache: PoolCache
+  /** Serves the dashboard's figures (stats, top games, pool growth, latest wins) for a moment. */
+  figures: FigureMemo
   /** The live feed behind `GET /pools/stream`. */
   poolStream: PoolStreamHub
   /** Spans per request and database call; undefined when `config.TRACING_ENABLED` is false. */
@@ -161,6 +164,9 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
   closers.push(() => poolCache.close())
   telemetry.health.register(poolCache.healthCheck())
 
+  const figures = new FigureMemo({ store })
+  closers.push(() => figures.close())
+
   const poolStream = new PoolStreamHub({
     source: poolCache,
     maxPerClient: config.POOL_STREAM_MAX_PER_IP,
@@ -202,6 +208,7 @@ export async function buildServer(config: Config, overrides: ServerOverrides = {
     store,
     apiKeys: overrides.apiKeys ?? store,
     poolCache,
+    figures,
     poolStream,
     rateLimiter,
     tracing,

@@ -71,4 +71,19 @@ describe('stats', () => {
     expect(res.body.today.wagerCents).toBe(String(res.body.contributions * 10_000))
     expect(res.body.totalContributedCents).toBe(res.body.today.contributedCents)
   })
+
+  test('shows a contribution made through this replica at once, even right after a read', async () => {
+    const viewer = { bearer: h.token('viewer') }
+    const before = await h.send<StatsView>('GET', '/api/v1/stats', viewer)
+    const key = await h.gameKey('stats-fresh')
+    const made = await h.send('POST', '/api/v1/contributions', {
+      apiKey: key,
+      idempotencyKey: 'stats-fresh-1',
+      body: { gameId: 'slots', wagerCents: 10_000, currency: 'EUR' },
+    })
+    expect(made.status).toBe(201)
+    const after = await h.send<StatsView>('GET', '/api/v1/stats', viewer)
+    expect(after.body.contributions).toBe(before.body.contributions + 1)
+    expect(after.body.today.contributions).toBe(before.body.today.contributions + 1)
+  })
 })

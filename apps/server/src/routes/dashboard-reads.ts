@@ -14,19 +14,27 @@ const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
  * What the operations dashboard shows and the rest of the API lacks, for
  * viewers: the latest wins (one page through an index), today's top games
  * (today's rows of the game-day rollup) and each pool's growth over 24 h (the
- * minute rollup). None reads the whole ledger.
+ * minute rollup). None reads the whole ledger, and first pages come from the
+ * figure memo (at most one read a second per replica; this replica's writes
+ * show at once).
  *
  * @example
  * app.use(dashboardReadRoutes(deps))
  */
-export function dashboardReadRoutes({ store, auth }: RouteDeps) {
+export function dashboardReadRoutes({ store, figures, auth }: RouteDeps) {
+  // The first page of each figure is what dashboards poll: it comes from the memo (one
+  // read per second per page size); later pages, asked for by hand, go to the store.
+  const firstPage = (route: string, cursor: string | undefined, limit: number | undefined) =>
+    cursor === undefined ? `${route}?limit=${limit ?? ''}` : undefined
+
   return new Elysia({ normalize: false })
     .use(auth)
     .get(
       '/wins/recent',
       async ({ query }) =>
         toRecentWinsPage(
-          await store.recentWins({ before: query.before, limit: query.limit }),
+          (await figures.read(firstPage('wins', query.before, query.limit), () => store.recentWins(query)))
+            .value,
           store.currency,
         ),
       {
@@ -46,12 +54,10 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
     .get(
       '/stats/top-games',
       async ({ query }) => {
-        const now = new Date()
-        return toTopGamesPage(
-          await store.topGames({ after: query.after, limit: query.limit }, now),
-          store.currency,
-          now,
+        const { value, at } = await figures.read(firstPage('top-games', query.after, query.limit), (now) =>
+          store.topGames(query, now),
         )
+        return toTopGamesPage(value, store.currency, at)
       },
       {
         auth: 'viewer',
@@ -71,12 +77,10 @@ export function dashboardReadRoutes({ store, auth }: RouteDeps) {
     .get(
       '/stats/pool-growth',
       async ({ query }) => {
-        const now = new Date()
-        return toPoolGrowthPage(
-          await store.poolGrowth({ after: query.after, limit: query.limit }, now),
-          store.currency,
-          now,
+        const { value, at } = await figures.read(firstPage('pool-growth', query.after, query.limit), (now) =>
+          store.poolGrowth(query, now),
         )
+        return toPoolGrowthPage(value, store.currency, at)
       },
       {
         auth: 'viewer',

@@ -4,11 +4,11 @@ import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
 import { StatsSchema, toStatsView } from '../views/stats-view.ts'
 import type { RouteDeps } from './route-deps.ts'
 
-/** `GET /stats`: business figures for the dashboard. */
-export function statsRoutes({ store, auth }: RouteDeps) {
+/** `GET /stats`: business figures for the dashboard, read at most once a second per replica (FigureMemo). */
+export function statsRoutes({ store, figures, auth }: RouteDeps) {
   return new Elysia({ normalize: false })
     .use(auth)
-    .get('/stats', async () => toStatsView(await store.stats()), {
+    .get('/stats', async () => toStatsView((await figures.read('stats', (now) => store.stats(now))).value), {
       auth: 'viewer',
       response: { 200: StatsSchema, 401: ProblemSchema, 403: ProblemSchema },
       detail: {
