@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import {
   CURRENCY_PATTERN,
   InvalidCommandError,
@@ -6,30 +6,17 @@ import {
   MAX_WAGER_CENTS,
   POOL_SLUG_PATTERN,
 } from '@jackpot/domain'
-import { createHarness, type Harness } from './support/harness.ts'
+import { expectFieldProblem } from './support/expect-field-problem.ts'
+import { createHarness } from './support/harness.ts'
 
 /**
  * The HTTP schemas refuse what the domain refuses, because they are built from the
  * domain's constants: a 400 problem naming the field, never a 500, never accepted.
  */
-let h: Harness
-let gameKey: string
-let admin: string
-
-beforeAll(async () => {
-  h = await createHarness()
-  gameKey = await h.gameKey()
-  admin = h.token('admin')
-}, 60_000)
+const h = await createHarness()
+const gameKey = await h.gameKey()
+const admin = h.token('admin')
 afterAll(() => h.close())
-
-function expectFieldProblem(res: { status: number; body: unknown; headers: Headers }, field: string) {
-  expect(res.status).toBe(400)
-  expect(res.headers.get('content-type')).toBe('application/problem+json')
-  const body = res.body as { type: string; errors?: { field: string }[] }
-  expect(body.type).toBe('https://jackpot.dev/problems/validation')
-  expect(body.errors?.map((e) => e.field)).toContain(field)
-}
 
 const ledgerSize = async () => (await h.store.ledger({ limit: MAX_PAGE_LIMIT })).entries.length
 

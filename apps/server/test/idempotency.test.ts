@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import type { ContributionView } from '../src/views/contribution-view.ts'
 import type { WinView } from '../src/views/win-view.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
-let h: Harness
-let key: string
-beforeAll(async () => {
-  h = await createHarness()
-  key = await h.gameKey()
-})
+const h = await createHarness()
 afterAll(() => h.close())
+const key = await h.gameKey()
 
 const ledgerSize = async () => (await h.store.ledger({ limit: 500 })).entries.length
 
