@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { DatabaseUnavailableError, type JackpotStore } from '@jackpot/domain'
-import { createHarness } from './support/harness.ts'
+import { createHarness, type Harness } from './support/harness.ts'
 
 const h = await createHarness({ env: { CORS_ORIGINS: 'https://play.example,https://ops.example' } })
 afterAll(() => h.close())
