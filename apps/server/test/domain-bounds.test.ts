@@ -52,14 +52,17 @@ describe('a pool slug with a trailing dash, which the domain refuses', () => {
 })
 
 describe('the wager bound', () => {
-  test('HTTP refuses one cent above MAX_WAGER_CENTS with a 400 naming wagerCents, and records nothing', async () => {
+  // Issue 12's wager-cap regression lives here too: the HTTP cap is the domain's, not 10^12.
+  test('HTTP accepts MAX_WAGER_CENTS and refuses one cent more with a 400 naming wagerCents, recording nothing', async () => {
+    const wager = (idempotencyKey: string, wagerCents: number) =>
+      h.send('POST', '/api/v1/contributions', {
+        apiKey: gameKey,
+        idempotencyKey,
+        body: { gameId: 'slots-1', wagerCents, currency: 'EUR' },
+      })
+    expect((await wager('bound-at', Number(MAX_WAGER_CENTS))).status).toBe(201)
     const before = await ledgerSize()
-    const res = await h.send('POST', '/api/v1/contributions', {
-      apiKey: gameKey,
-      idempotencyKey: 'bound-over',
-      body: { gameId: 'slots-1', wagerCents: Number(MAX_WAGER_CENTS) + 1, currency: 'EUR' },
-    })
-    expectFieldProblem(res, 'wagerCents')
+    expectFieldProblem(await wager('bound-over', Number(MAX_WAGER_CENTS) + 1), 'wagerCents')
     expect(await ledgerSize()).toBe(before)
   })
 

@@ -13,6 +13,8 @@ export {
   type ServicesVerdict,
   servicesVerdict,
 } from './describe-with-services.ts'
+export { metricSeries } from './metric-series.ts'
+export { privateMetricsPerTest } from './private-metrics-per-test.ts'
 export { reportUnavailable } from './report-unavailable.ts'
 export { seededRandom } from './seeded-random.ts'
 export { silentLogger } from './silent-logger.ts'
