@@ -4,8 +4,9 @@
  * whose load generator (wrk) is pinned to the other CPU.
  */
 import { join } from 'node:path'
-import { freePort, waitFor } from '../../ops/verify/free-port.ts'
+import { freePort } from '@jackpot/test-kit'
 import { childEnv, REPO_ROOT } from '../../ops/verify/server-process.ts'
+import { waitFor } from '../../ops/verify/wait-for.ts'
 import { SERVER_CPU } from './wrk-load.ts'
 
 export interface PinnedServerOptions {

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path'
-import { waitFor } from './free-port.ts'
+import { waitFor } from './wait-for.ts'
 
 export const REPO_ROOT = join(import.meta.dir, '..', '..')
 
