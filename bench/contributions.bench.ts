@@ -23,7 +23,7 @@
  * throughput target is missed). Needs PostgreSQL (TEST_DATABASE_URL), Redis
  * (TEST_REDIS_URL), wrk, pgbench and taskset; Linux.
  */
-import { benchFlags, machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
+import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type ContributionLoad, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
@@ -31,7 +31,7 @@ import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } fro
 import { pgbenchAnchor, requirePgbench } from './support/pgbench-anchor.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
-import { WRK_FLAGS, type WrkOptions, wrkOptions } from './support/wrk-options.ts'
+import { type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const TARGET_RATIO = 4
 const TARGET_P99_MS = 1_000
@@ -60,24 +60,22 @@ interface Options extends WrkOptions {
   anchor: boolean
 }
 
-function parseOptions(args: string[]) {
-  return benchFlags(args, {
-    ...WRK_FLAGS,
+function options(args: string[]): Options | 'help' {
+  const flags = {
     warmup: { type: 'string' },
     'anchor-duration': { type: 'string' },
     'no-anchor': { type: 'boolean' },
-  })
-}
-
-function options(args: string[]): Options | 'help' {
-  const values = parseOptions(args)
-  if (values.help) return 'help'
-  return {
-    ...wrkOptions(values, { duration: 20, connections: 500, maxConnections: 10_000 }),
-    warmup: wholeNumber('warmup', values.warmup, 3, 0, 600),
-    anchorDuration: wholeNumber('anchor-duration', values['anchor-duration'], 10, 1, 600),
-    anchor: !values['no-anchor'],
-  }
+  } as const
+  return wrkBenchOptions(
+    args,
+    flags,
+    { duration: 20, connections: 500, maxConnections: 10_000 },
+    (values) => ({
+      warmup: wholeNumber('warmup', values.warmup, 3, 0, 600),
+      anchorDuration: wholeNumber('anchor-duration', values['anchor-duration'], 10, 1, 600),
+      anchor: !values['no-anchor'],
+    }),
+  )
 }
 
 const count = (n: number) => n.toLocaleString('en')

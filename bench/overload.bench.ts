@@ -25,14 +25,14 @@
  * and taskset; Linux; an open-file limit above the connection count (raised up
  * to the hard limit for wrk and the server).
  */
-import { benchFlags, machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
+import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type KeyAnswer, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
 import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } from './support/ledger-check.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
-import { WRK_FLAGS, type WrkOptions, wrkOptions } from './support/wrk-options.ts'
+import { type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const USAGE = `usage: bun run bench/overload.bench.ts [options]
 
@@ -57,22 +57,17 @@ interface Options extends WrkOptions {
   replayConcurrency: number
 }
 
-function parseOptions(args: string[]) {
-  return benchFlags(args, {
-    ...WRK_FLAGS,
-    'replay-max': { type: 'string' },
-    'replay-concurrency': { type: 'string' },
-  })
-}
-
 function options(args: string[]): Options | 'help' {
-  const values = parseOptions(args)
-  if (values.help) return 'help'
-  return {
-    ...wrkOptions(values, { duration: 15, connections: 2_000, maxConnections: 60_000 }),
-    replayMax: wholeNumber('replay-max', values['replay-max'], 20_000, 1, 10_000_000),
-    replayConcurrency: wholeNumber('replay-concurrency', values['replay-concurrency'], 16, 1, 256),
-  }
+  const flags = { 'replay-max': { type: 'string' }, 'replay-concurrency': { type: 'string' } } as const
+  return wrkBenchOptions(
+    args,
+    flags,
+    { duration: 15, connections: 2_000, maxConnections: 60_000 },
+    (values) => ({
+      replayMax: wholeNumber('replay-max', values['replay-max'], 20_000, 1, 10_000_000),
+      replayConcurrency: wholeNumber('replay-concurrency', values['replay-concurrency'], 16, 1, 256),
+    }),
+  )
 }
 
 const count = (n: number) => n.toLocaleString('en')

@@ -1,10 +1,11 @@
-import { serverEnv, wholeNumber } from './bench-args.ts'
+import type { ParseArgsOptionsConfig } from 'node:util'
+import { benchFlags, serverEnv, wholeNumber } from './bench-args.ts'
 
 /**
  * The flags every bench that storms one pinned server with wrk takes: how long,
  * how many connections and threads, and extra server environment.
  */
-export const WRK_FLAGS = {
+const WRK_FLAGS = {
   duration: { type: 'string' },
   connections: { type: 'string' },
   threads: { type: 'string' },
@@ -19,7 +20,7 @@ export interface WrkOptions {
 }
 
 /** The parsed values of `WRK_FLAGS`, checked, with this bench's defaults and connection cap. */
-export function wrkOptions(
+function wrkOptions(
   values: { duration?: string; connections?: string; threads?: string; 'server-env'?: string[] },
   defaults: { duration: number; connections: number; maxConnections: number },
 ): WrkOptions {
@@ -35,4 +36,34 @@ export function wrkOptions(
     threads: wholeNumber('threads', values.threads, 2, 1, 64),
     serverEnv: serverEnv(values['server-env']),
   }
+}
+
+/** What `parseArgs` gives for flags `F`: booleans, repeated strings, or a string, each absent when not given. */
+type FlagValues<F> = {
+  [K in keyof F]?: F[K] extends { type: 'boolean' }
+    ? boolean
+    : F[K] extends { multiple: true }
+      ? string[]
+      : string
+}
+
+/**
+ * A wrk bench's command line: `WRK_FLAGS` plus the bench's own `flags`, read into
+ * `WrkOptions` (with this bench's defaults) and what `own` makes of the rest;
+ * `'help'` when asked for the usage.
+ *
+ * @example
+ * const parsed = wrkBenchOptions(argv, { warmup: { type: 'string' } }, defaults, (v) => ({ warmup: Number(v.warmup ?? 3) }))
+ */
+export function wrkBenchOptions<F extends ParseArgsOptionsConfig, T>(
+  args: string[],
+  flags: F,
+  defaults: { duration: number; connections: number; maxConnections: number },
+  own: (values: FlagValues<F>) => T,
+): (WrkOptions & T) | 'help' {
+  // parseArgs cannot type a merged generic config; the values are what `FlagValues` says they are.
+  const values = benchFlags(args, { ...WRK_FLAGS, ...flags }) as FlagValues<typeof WRK_FLAGS> &
+    FlagValues<F> & { help?: boolean }
+  if (values.help) return 'help'
+  return { ...wrkOptions(values, defaults), ...own(values) }
 }
