@@ -114,6 +114,39 @@ async function expectRevalidates(path: string) {
   expect(again.status).toBe(304)
 }
 
+/** One request to each API route, as `admin` or with the game `apiKey`; the writes' idempotency keys start with `prefix`. */
+function everyApiRequest(
+  admin: string,
+  apiKey: string,
+  prefix: string,
+): [method: string, path: string, init: Parameters<Harness['send']>[2]][] {
+  return [
+    ['GET', '/api/v1/pools', {}],
+    ['GET', '/api/v1/pools/mega', {}],
+    [
+      'POST',
+      '/api/v1/contributions',
+      { apiKey, idempotencyKey: `${prefix}-1`, body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
+    ],
+    [
+      'POST',
+      '/api/v1/wins',
+      { apiKey, idempotencyKey: `${prefix}-2`, body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
+    ],
+    ['GET', '/api/v1/ledger', { bearer: admin }],
+    ['GET', '/api/v1/stats', { bearer: admin }],
+    ['GET', '/api/v1/config', { bearer: admin }],
+    ['PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
+    ['GET', '/api/v1/audit', { bearer: admin }],
+    ['GET', '/api/v1/api-keys', { bearer: admin }],
+    ['GET', '/api/v1/wins/recent', { bearer: admin }],
+    ['GET', '/api/v1/stats/top-games', { bearer: admin }],
+    ['GET', '/api/v1/stats/pool-growth', { bearer: admin }],
+    ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
+    ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
+  ]
+}
+
 describe('every documented response is produced and keeps the contract', () => {
   test('pool reads: 200, 304 on a current ETag, 400, 404', async () => {
     await expectRevalidates('/api/v1/pools')
@@ -250,31 +283,7 @@ describe('every documented response is produced and keeps the contract', () => {
   test('every API route: 429 past the rate limit', async () => {
     const admin = limited.token('admin')
     const apiKey = await limited.gameKey()
-    const requests: [string, string, Parameters<Harness['send']>[2]][] = [
-      ['GET', '/api/v1/pools', {}],
-      ['GET', '/api/v1/pools/mega', {}],
-      [
-        'POST',
-        '/api/v1/contributions',
-        { apiKey, idempotencyKey: 'r-1', body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
-      ],
-      [
-        'POST',
-        '/api/v1/wins',
-        { apiKey, idempotencyKey: 'r-2', body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
-      ],
-      ['GET', '/api/v1/ledger', { bearer: admin }],
-      ['GET', '/api/v1/stats', { bearer: admin }],
-      ['GET', '/api/v1/config', { bearer: admin }],
-      ['PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
-      ['GET', '/api/v1/audit', { bearer: admin }],
-      ['GET', '/api/v1/api-keys', { bearer: admin }],
-      ['GET', '/api/v1/wins/recent', { bearer: admin }],
-      ['GET', '/api/v1/stats/top-games', { bearer: admin }],
-      ['GET', '/api/v1/stats/pool-growth', { bearer: admin }],
-      ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
-      ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
-    ]
+    const requests = everyApiRequest(admin, apiKey, 'r')
     for (const [method, path, init] of requests) {
       // Limits are per group: the first request of a group may pass, the next is refused.
       await send(limited, method, path, init)
@@ -286,34 +295,10 @@ describe('every documented response is produced and keeps the contract', () => {
     const admin = h.token('admin')
     const apiKey = await h.gameKey()
     const cold = await createHarness({ store: faultyStore(store, () => fault) })
-    const requests: [Harness, string, string, Parameters<Harness['send']>[2]][] = [
-      // Pool reads are served from the pool cache: a cold one asks the store.
-      [cold, 'GET', '/api/v1/pools', {}],
-      [cold, 'GET', '/api/v1/pools/major', {}],
-      [
-        h,
-        'POST',
-        '/api/v1/contributions',
-        { apiKey, idempotencyKey: 'f-1', body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
-      ],
-      [
-        h,
-        'POST',
-        '/api/v1/wins',
-        { apiKey, idempotencyKey: 'f-2', body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
-      ],
-      [h, 'GET', '/api/v1/ledger', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats', { bearer: admin }],
-      [h, 'GET', '/api/v1/config', { bearer: admin }],
-      [h, 'PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
-      [h, 'GET', '/api/v1/audit', { bearer: admin }],
-      [h, 'GET', '/api/v1/api-keys', { bearer: admin }],
-      [h, 'GET', '/api/v1/wins/recent', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats/top-games', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats/pool-growth', { bearer: admin }],
-      [h, 'POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
-      [h, 'DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
-    ]
+    // Pool reads are served from the pool cache: a cold one asks the store.
+    const requests = everyApiRequest(admin, apiKey, 'f').map(
+      ([method, path, init]) => [path.startsWith('/api/v1/pools') ? cold : h, method, path, init] as const,
+    )
     try {
       for (const [target, method, path, init] of requests) {
         fault = databaseDown()
