@@ -31,7 +31,7 @@ import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } fro
 import { pgbenchAnchor, requirePgbench } from './support/pgbench-anchor.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
-import { type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
+import { WRK_USAGE_END, type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const TARGET_RATIO = 4
 const TARGET_P99_MS = 1_000
@@ -49,10 +49,7 @@ with the naive pgbench transaction's peak measured in the same run as the anchor
   --anchor-duration S   seconds of each pgbench run (default 10)
   --no-anchor           skip pgbench (no ratio is printed)
   --server-env N=V      extra server environment, repeatable (e.g. DATABASE_POOL_SIZE=20)
-  --help                this text
-
-Environment: TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
-TEST_REDIS_URL (default redis://127.0.0.1:6379).`
+${WRK_USAGE_END}`
 
 interface Options extends WrkOptions {
   warmup: number

@@ -32,7 +32,7 @@ import { openContributionRun } from './support/contribution-run.ts'
 import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } from './support/ledger-check.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
-import { type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
+import { WRK_USAGE_END, type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const USAGE = `usage: bun run bench/overload.bench.ts [options]
 
@@ -47,10 +47,7 @@ and no breaker may open.
                         a random sample above that (default 20000)
   --replay-concurrency N  replays in flight at once (default 16)
   --server-env N=V      extra server environment, repeatable
-  --help                this text
-
-Environment: TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
-TEST_REDIS_URL (default redis://127.0.0.1:6379).`
+${WRK_USAGE_END}`
 
 interface Options extends WrkOptions {
   replayMax: number

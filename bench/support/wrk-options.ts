@@ -1,6 +1,12 @@
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { benchFlags, serverEnv, wholeNumber } from './bench-args.ts'
 
+/** The end of a wrk bench's usage: `--help`, and where the services it starts on are. */
+export const WRK_USAGE_END = `  --help                this text
+
+Environment: TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
+TEST_REDIS_URL (default redis://127.0.0.1:6379).`
+
 /**
  * The flags every bench that storms one pinned server with wrk takes: how long,
  * how many connections and threads, and extra server environment.

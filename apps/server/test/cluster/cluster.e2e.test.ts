@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -14,7 +14,7 @@ import {
   within,
 } from './support/cluster-client.ts'
 import { describeWith } from './support/cluster-services.ts'
-import { type EdgeCluster, startEdgeCluster } from './support/edge-cluster.ts'
+import { edgeClusterPerSuite } from './support/edge-cluster-per-suite.ts'
 
 // Two real replicas (`bun run apps/server/src/main.ts`) on a fresh PostgreSQL database and a
 // private redis-server (killed and restarted below), with Debian's nginx in front: the
@@ -26,24 +26,20 @@ await describeWith(
   'cluster of two replicas on PostgreSQL and Redis, behind nginx',
   { postgres: true, redisServer: true, nginx: true },
   () => {
-    let c: EdgeCluster
-    beforeAll(async () => {
-      c = await startEdgeCluster({
-        redis: 'private',
-        redisKeyPrefix: `test-cluster-${crypto.randomUUID()}`,
-        env: {
-          // The load generators are one client: only the staff group is limited tightly (tested below).
-          RATE_LIMIT_PUBLIC: '10000000',
-          RATE_LIMIT_GAME: '10000000',
-          RATE_LIMIT_STAFF: String(STAFF_LIMIT),
-          RATE_LIMIT_WINDOW_SECONDS: '60',
-          POOL_CACHE_MAX_AGE_SECONDS: '1',
-          POOL_CACHE_S_MAXAGE_SECONDS: '1',
-        },
-        adminSub: 'e2e-admin',
-      })
-    }, 60_000)
-    afterAll(() => c?.stop())
+    const c = edgeClusterPerSuite({
+      redis: 'private',
+      redisKeyPrefix: `test-cluster-${crypto.randomUUID()}`,
+      env: {
+        // The load generators are one client: only the staff group is limited tightly (tested below).
+        RATE_LIMIT_PUBLIC: '10000000',
+        RATE_LIMIT_GAME: '10000000',
+        RATE_LIMIT_STAFF: String(STAFF_LIMIT),
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+        POOL_CACHE_MAX_AGE_SECONDS: '1',
+        POOL_CACHE_S_MAXAGE_SECONDS: '1',
+      },
+      adminSub: 'e2e-admin',
+    })
 
     test('a contribution posted to replica A shows on replica B with the same strong ETag, and B never goes back', async () => {
       const delays: number[] = []
@@ -147,6 +143,9 @@ await describeWith(
       })
     })
 
+    /** `wait` run on replicas A and B at once. */
+    const onBothReplicas = (wait: (replica: string) => Promise<number>) => Promise.all([c.a, c.b].map(wait))
+
     test('Redis killed under load: no read fails, the cache breaker opens within 1 s and /health warns; back: it closes and invalidation crosses replicas again', async () => {
       const load = startLoad({
         url: c.a,
@@ -158,14 +157,12 @@ await describeWith(
       try {
         await Bun.sleep(300)
         await c.redis!.kill()
-        const opened = await Promise.all(
-          [c.a, c.b].map((replica) =>
-            within(
-              2_000,
-              async () => (await breakerState(replica, 'cache:pools')) === 'open',
-              'breaker open',
-              20,
-            ),
+        const opened = await onBothReplicas((replica) =>
+          within(
+            2_000,
+            async () => (await breakerState(replica, 'cache:pools')) === 'open',
+            'breaker open',
+            20,
           ),
         )
         console.log(`cache breaker open after ${opened.map((ms) => ms.toFixed(0)).join(' / ')} ms`)
@@ -179,21 +176,17 @@ await describeWith(
         expect((await readPools(c.a)).mega).toBeGreaterThan(before.mega)
 
         await c.redis!.restart()
-        await Promise.all(
-          [c.a, c.b].map((replica) =>
-            within(10_000, async () => (await cacheCheck(replica)) === 'pass', 'cache check pass', 50),
-          ),
+        await onBothReplicas((replica) =>
+          within(10_000, async () => (await cacheCheck(replica)) === 'pass', 'cache check pass', 50),
         )
         // The health check pings Redis itself; the breaker closes on its own next probe (a
         // heartbeat after the open wait), so it may still be half-open for a moment here.
-        await Promise.all(
-          [c.a, c.b].map((replica) =>
-            within(
-              5_000,
-              async () => (await breakerState(replica, 'cache:pools')) === 'closed',
-              'breaker closed',
-              50,
-            ),
+        await onBothReplicas((replica) =>
+          within(
+            5_000,
+            async () => (await breakerState(replica, 'cache:pools')) === 'closed',
+            'breaker closed',
+            50,
           ),
         )
       } finally {

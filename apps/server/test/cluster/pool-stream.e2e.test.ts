@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { testServices } from '@jackpot/test-kit'
 import { eventsOf } from '../support/sse-client.ts'
 import { contribute, readPools, within } from './support/cluster-client.ts'
 import { describeWith, uniquePrefix } from './support/cluster-services.ts'
-import { type EdgeCluster, startEdgeCluster } from './support/edge-cluster.ts'
+import { edgeClusterPerSuite } from './support/edge-cluster-per-suite.ts'
 
 // Two real replicas on one PostgreSQL and the shared test Redis (a key prefix of their own),
 // Debian's nginx in front: the pool stream through the edge, fed across replicas.
@@ -24,16 +24,12 @@ await describeWith(
   'pool stream across two replicas behind nginx',
   { postgres: true, redis: true, nginx: true },
   () => {
-    let c: EdgeCluster
-    beforeAll(async () => {
-      c = await startEdgeCluster({
-        redis: testServices().redisUrl,
-        redisKeyPrefix: uniquePrefix('pool-stream'),
-        env: { RATE_LIMIT_ENABLED: 'false' },
-        adminSub: 'stream-admin',
-      })
-    }, 60_000)
-    afterAll(() => c?.stop())
+    const c = edgeClusterPerSuite({
+      redis: testServices().redisUrl,
+      redisKeyPrefix: uniquePrefix('pool-stream'),
+      env: { RATE_LIMIT_ENABLED: 'false' },
+      adminSub: 'stream-admin',
+    })
 
     test('a stream on replica B receives a contribution posted to replica A', async () => {
       const stream = eventsOf(await fetch(`${c.b}/api/v1/pools/stream`))
