@@ -19,38 +19,29 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { createTestPostgresDatabase } from '@jackpot/domain/testing'
 import {
-  clusterToken,
   contribute,
-  createGameKey,
   edgeCacheStatuses,
   quantile,
   readPools,
   startLoad,
   within,
 } from '../apps/server/test/cluster/support/cluster-client.ts'
-import { startLocalCluster } from '../ops/cluster/local-cluster.ts'
-import { startPrivateRedis } from '../ops/cluster/private-redis.ts'
+import { startEdgeCluster } from '../apps/server/test/cluster/support/edge-cluster.ts'
 
 const TRIALS = Number(process.argv[2] ?? 300)
 const EDGE_SECONDS = Number(process.argv[3] ?? 10)
 const VISIBILITY_TARGET_MS = 100
 const HIT_TARGET = 0.95
 
-const database = await createTestPostgresDatabase()
-const redis = await startPrivateRedis()
-const cluster = await startLocalCluster({
-  databaseUrl: database.url,
-  redisUrl: redis.url,
+const c = await startEdgeCluster({
+  redis: 'private',
   redisKeyPrefix: `bench-${crypto.randomUUID()}`,
-  edge: true,
   env: { RATE_LIMIT_PUBLIC: '1000000000', RATE_LIMIT_GAME: '1000000000' },
+  adminSub: 'bench',
 })
 try {
-  const [a, b] = cluster.replicas.map((replica) => replica.url) as [string, string]
-  const edge = cluster.edge!.url
-  const key = await createGameKey(a, clusterToken(cluster.jwtSecret, 'admin', 'bench'))
+  const { a, b, edge, gameKey: key, cluster } = c
   console.log(
     `cluster cache bench — ${new Date().toISOString()} — bun ${Bun.version}, 2 replicas, ${TRIALS} trials, ${EDGE_SECONDS}s edge load`,
   )
@@ -104,7 +95,5 @@ try {
       '(s-maxage=1; nginx keeps whole seconds)',
   )
 } finally {
-  await cluster.stop()
-  await redis.stop()
-  await database.drop()
+  await c.stop()
 }

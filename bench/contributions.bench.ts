@@ -23,7 +23,7 @@
  * throughput target is missed). Needs PostgreSQL (TEST_DATABASE_URL), Redis
  * (TEST_REDIS_URL), wrk, pgbench and taskset; Linux.
  */
-import { benchFlags, machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
+import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type ContributionLoad, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
@@ -31,6 +31,7 @@ import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } fro
 import { pgbenchAnchor, requirePgbench } from './support/pgbench-anchor.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
+import { WRK_USAGE_END, type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const TARGET_RATIO = 4
 const TARGET_P99_MS = 1_000
@@ -48,45 +49,30 @@ with the naive pgbench transaction's peak measured in the same run as the anchor
   --anchor-duration S   seconds of each pgbench run (default 10)
   --no-anchor           skip pgbench (no ratio is printed)
   --server-env N=V      extra server environment, repeatable (e.g. DATABASE_POOL_SIZE=20)
-  --help                this text
+${WRK_USAGE_END}`
 
-Environment: TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
-TEST_REDIS_URL (default redis://127.0.0.1:6379).`
-
-interface Options {
-  duration: number
-  connections: number
-  threads: number
+interface Options extends WrkOptions {
   warmup: number
   anchorDuration: number
   anchor: boolean
-  serverEnv: Record<string, string> | undefined
-}
-
-function parseOptions(args: string[]) {
-  return benchFlags(args, {
-    duration: { type: 'string' },
-    connections: { type: 'string' },
-    threads: { type: 'string' },
-    warmup: { type: 'string' },
-    'anchor-duration': { type: 'string' },
-    'no-anchor': { type: 'boolean' },
-    'server-env': { type: 'string', multiple: true },
-  })
 }
 
 function options(args: string[]): Options | 'help' {
-  const values = parseOptions(args)
-  if (values.help) return 'help'
-  return {
-    duration: wholeNumber('duration', values.duration, 20, 1, 3_600),
-    connections: wholeNumber('connections', values.connections, 500, 1, 10_000),
-    threads: wholeNumber('threads', values.threads, 2, 1, 64),
-    warmup: wholeNumber('warmup', values.warmup, 3, 0, 600),
-    anchorDuration: wholeNumber('anchor-duration', values['anchor-duration'], 10, 1, 600),
-    anchor: !values['no-anchor'],
-    serverEnv: serverEnv(values['server-env']),
-  }
+  const flags = {
+    warmup: { type: 'string' },
+    'anchor-duration': { type: 'string' },
+    'no-anchor': { type: 'boolean' },
+  } as const
+  return wrkBenchOptions(
+    args,
+    flags,
+    { duration: 20, connections: 500, maxConnections: 10_000 },
+    (values) => ({
+      warmup: wholeNumber('warmup', values.warmup, 3, 0, 600),
+      anchorDuration: wholeNumber('anchor-duration', values['anchor-duration'], 10, 1, 600),
+      anchor: !values['no-anchor'],
+    }),
+  )
 }
 
 const count = (n: number) => n.toLocaleString('en')

@@ -27,13 +27,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTestPostgresDatabase } from '@jackpot/domain/testing'
-import { testServices } from '@jackpot/test-kit'
+import { freePort, testServices } from '@jackpot/test-kit'
 import Redis from 'ioredis'
 import { signJwt } from '../apps/server/src/auth/jwt.ts'
 import { DRAW_RUSH_DURATION_S, DRAW_RUSH_STAGES, highestTotalRate } from '../loadtests/draw-rush-stages.ts'
 import { type Operation, SLA, slaVerdict } from '../loadtests/sla.ts'
 import { CLUSTER_JWT_SECRET, type Replica, startReplica } from '../ops/cluster/local-cluster.ts'
-import { freePort } from '../ops/verify/free-port.ts'
 import {
   drawRushSchedule,
   OPERATIONS,

@@ -25,13 +25,14 @@
  * and taskset; Linux; an open-file limit above the connection count (raised up
  * to the hard limit for wrk and the server).
  */
-import { benchFlags, machineLine, serverEnv, UsageError, wholeNumber } from './support/bench-args.ts'
+import { machineLine, UsageError, wholeNumber } from './support/bench-args.ts'
 import { breakerOpened, watchBreakers } from './support/breaker-watch.ts'
 import { type KeyAnswer, runContributionLoad } from './support/contribution-load.ts'
 import { openContributionRun } from './support/contribution-run.ts'
-import { checkLedger, checkPoolIdentities, waitForQuietLedger } from './support/ledger-check.ts'
+import { checkLedger, checkPoolIdentities, ledgerHolds, waitForQuietLedger } from './support/ledger-check.ts'
 import { replayKeys } from './support/replay-keys.ts'
 import { LOAD_CPU, requireLoadTools, SERVER_CPU } from './support/wrk-load.ts'
+import { WRK_USAGE_END, type WrkOptions, wrkBenchOptions } from './support/wrk-options.ts'
 
 const USAGE = `usage: bun run bench/overload.bench.ts [options]
 
@@ -46,42 +47,24 @@ and no breaker may open.
                         a random sample above that (default 20000)
   --replay-concurrency N  replays in flight at once (default 16)
   --server-env N=V      extra server environment, repeatable
-  --help                this text
+${WRK_USAGE_END}`
 
-Environment: TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
-TEST_REDIS_URL (default redis://127.0.0.1:6379).`
-
-interface Options {
-  duration: number
-  connections: number
-  threads: number
+interface Options extends WrkOptions {
   replayMax: number
   replayConcurrency: number
-  serverEnv: Record<string, string> | undefined
-}
-
-function parseOptions(args: string[]) {
-  return benchFlags(args, {
-    duration: { type: 'string' },
-    connections: { type: 'string' },
-    threads: { type: 'string' },
-    'replay-max': { type: 'string' },
-    'replay-concurrency': { type: 'string' },
-    'server-env': { type: 'string', multiple: true },
-  })
 }
 
 function options(args: string[]): Options | 'help' {
-  const values = parseOptions(args)
-  if (values.help) return 'help'
-  return {
-    duration: wholeNumber('duration', values.duration, 15, 1, 3_600),
-    connections: wholeNumber('connections', values.connections, 2_000, 1, 60_000),
-    threads: wholeNumber('threads', values.threads, 2, 1, 64),
-    replayMax: wholeNumber('replay-max', values['replay-max'], 20_000, 1, 10_000_000),
-    replayConcurrency: wholeNumber('replay-concurrency', values['replay-concurrency'], 16, 1, 256),
-    serverEnv: serverEnv(values['server-env']),
-  }
+  const flags = { 'replay-max': { type: 'string' }, 'replay-concurrency': { type: 'string' } } as const
+  return wrkBenchOptions(
+    args,
+    flags,
+    { duration: 15, connections: 2_000, maxConnections: 60_000 },
+    (values) => ({
+      replayMax: wholeNumber('replay-max', values['replay-max'], 20_000, 1, 10_000_000),
+      replayConcurrency: wholeNumber('replay-concurrency', values['replay-concurrency'], 16, 1, 256),
+    }),
+  )
 }
 
 const count = (n: number) => n.toLocaleString('en')
@@ -175,13 +158,7 @@ async function main(opts: Options): Promise<boolean> {
     const drained = await waitForQuietLedger(run.database.url)
     const ledger = await checkLedger(run.database.url, storm.keys, storm.answers)
     const refusedRecorded = ledger.recordedDespite.get(503)?.length ?? 0
-    const recordedOk =
-      ledger.missing201.length === 0 &&
-      ledger.duplicated.length === 0 &&
-      ledger.recordedDespite.size === 0 &&
-      ledger.foreign === 0 &&
-      ledger.keyMismatch === 0 &&
-      ledger.wrongLineCount === 0
+    const recordedOk = ledgerHolds(ledger)
     console.log(
       `\n3. database, once the ledger stopped growing (${(drained / 1000).toFixed(1)} s after wrk stopped): ` +
         `${count(ledger.entries)} contribution entries\n` +

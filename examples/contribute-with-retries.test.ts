@@ -58,12 +58,22 @@ async function play(request: IncomingMessage, response: ServerResponse) {
   response.end(text)
 }
 
+/** A client with a fresh game key whose requests meet `steps`, one per request, with nothing seen yet. */
+async function clientThrough(steps: typeof script) {
+  script = steps
+  seen.length = 0
+  return createJackpotClient(proxyUrl, await h.gameKey())
+}
+
 describe('examples/contribute-with-retries.ts against a real server', () => {
   test('rides out an overload, a dropped connection and an unknown outcome, and contributes once', async () => {
-    script = ['overloaded', 'forward-then-drop', 'forward-then-outcome-unknown', 'forward']
-    seen.length = 0
+    const client = await clientThrough([
+      'overloaded',
+      'forward-then-drop',
+      'forward-then-outcome-unknown',
+      'forward',
+    ])
     const waits: number[] = []
-    const client = createJackpotClient(proxyUrl, await h.gameKey())
     const before = await h.store.getPool('mega')
 
     const result = await contributeWithRetries(
@@ -92,11 +102,8 @@ describe('examples/contribute-with-retries.ts against a real server', () => {
   })
 
   test('gives up at once on a refusal that a retry cannot change', async () => {
-    script = []
-    seen.length = 0
-    const client = createJackpotClient(proxyUrl, await h.gameKey())
     const attempt = contributeWithRetries(
-      client,
+      await clientThrough([]),
       'round-usd',
       { gameId: 'slots-42', wagerCents: 100, currency: 'USD' },
       { sleep: async () => {} },
@@ -110,11 +117,8 @@ describe('examples/contribute-with-retries.ts against a real server', () => {
   })
 
   test('stops after its attempts when the server keeps refusing with 503', async () => {
-    script = ['overloaded', 'overloaded', 'overloaded']
-    seen.length = 0
-    const client = createJackpotClient(proxyUrl, await h.gameKey())
     const attempt = contributeWithRetries(
-      client,
+      await clientThrough(['overloaded', 'overloaded', 'overloaded']),
       'round-busy',
       { gameId: 'slots-42', wagerCents: 100, currency: 'EUR' },
       { attempts: 3, sleep: async () => {} },

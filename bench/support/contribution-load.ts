@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pinnedCommand } from './pinned-command.ts'
 import { LOAD_CPU } from './wrk-load.ts'
 
 const SCRIPT = join(import.meta.dir, 'contributions.lua')
@@ -87,29 +88,26 @@ export async function runContributionLoad(options: ContributionLoadOptions): Pro
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(options.keyPrefix)) throw new Error(`bad key prefix ${options.keyPrefix}`)
   // Asynchronous, so the bench can watch the server's /metrics while wrk runs.
   const child = Bun.spawn(
-    [
-      'sh',
-      '-c',
-      `ulimit -n ${options.openFiles ?? 8192} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`,
-      'sh',
-      'taskset',
-      '-c',
+    pinnedCommand(
       LOAD_CPU,
-      'wrk',
-      `-t${options.threads}`,
-      `-c${options.connections}`,
-      `-d${options.seconds}s`,
-      `--timeout=${options.timeoutSeconds ?? 30}s`,
-      '-s',
-      SCRIPT,
-      `${options.url}/api/v1/contributions`,
-      '--',
-      options.logDir,
-      options.keyPrefix,
-      options.apiKey,
-      options.currency,
-      String(BENCH_WAGER_CENTS),
-    ],
+      [
+        'wrk',
+        `-t${options.threads}`,
+        `-c${options.connections}`,
+        `-d${options.seconds}s`,
+        `--timeout=${options.timeoutSeconds ?? 30}s`,
+        '-s',
+        SCRIPT,
+        `${options.url}/api/v1/contributions`,
+        '--',
+        options.logDir,
+        options.keyPrefix,
+        options.apiKey,
+        options.currency,
+        String(BENCH_WAGER_CENTS),
+      ],
+      options.openFiles,
+    ),
     { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
   )
   const [stdout, stderr, code] = await Promise.all([

@@ -1,3 +1,4 @@
+import { createGameKey } from '../../apps/server/test/cluster/support/cluster-client.ts'
 import { mintToken } from '../../ops/verify/server-process.ts'
 
 /**
@@ -13,16 +14,9 @@ export async function createGameApiKey(
   jwtSecret: string,
 ): Promise<{ apiKey: string; currency: string }> {
   const admin = await mintToken({ role: 'admin', sub: 'contributions-bench', jwtSecret })
-  const response = await fetch(`${url}/api/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-    body: JSON.stringify({ name: 'contributions-bench' }),
-  })
-  const body = (await response.json()) as { key?: string }
-  if (response.status !== 201 || !body.key)
-    throw new Error(`could not create an API key (${response.status}): ${JSON.stringify(body)}`)
+  const apiKey = await createGameKey(url, admin, 'contributions-bench')
   const pools = (await (await fetch(`${url}/api/v1/pools`)).json()) as { pools: { currency: string }[] }
   const currency = pools.pools[0]?.currency
   if (!currency) throw new Error('the server lists no pools')
-  return { apiKey: body.key, currency }
+  return { apiKey, currency }
 }

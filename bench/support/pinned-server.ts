@@ -4,8 +4,10 @@
  * whose load generator (wrk) is pinned to the other CPU.
  */
 import { join } from 'node:path'
-import { freePort, waitFor } from '../../ops/verify/free-port.ts'
+import { freePort } from '@jackpot/test-kit'
+import { awaitServerReady, stopServerChild } from '../../ops/verify/server-child.ts'
 import { childEnv, REPO_ROOT } from '../../ops/verify/server-process.ts'
+import { pinnedCommand } from './pinned-command.ts'
 import { SERVER_CPU } from './wrk-load.ts'
 
 export interface PinnedServerOptions {
@@ -40,19 +42,11 @@ export interface PinnedServer {
 export async function startPinnedServer(options: PinnedServerOptions): Promise<PinnedServer> {
   const port = await freePort()
   const child = Bun.spawn(
-    [
-      'sh',
-      '-c',
-      // Raise the soft limit as far as asked (up to the hard limit), then become the server.
-      `ulimit -n ${options.openFiles ?? 8192} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`,
-      'sh',
-      'taskset',
-      '-c',
+    pinnedCommand(
       SERVER_CPU,
-      process.execPath,
-      'run',
-      join(REPO_ROOT, 'apps/server/src/main.ts'),
-    ],
+      [process.execPath, 'run', join(REPO_ROOT, 'apps/server/src/main.ts')],
+      options.openFiles,
+    ),
     {
       cwd: REPO_ROOT,
       env: childEnv({
@@ -80,31 +74,7 @@ export async function startPinnedServer(options: PinnedServerOptions): Promise<P
       kept = (kept + decoder.decode(chunk, { stream: true })).slice(-8192)
   })()
   const url = `http://127.0.0.1:${port}`
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(15_000).then(() => false)])
-    if (!exited) {
-      child.kill('SIGKILL')
-      await child.exited
-    }
-  }
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`the server exited (${child.exitCode}) while starting:\n${kept}`)
-        return fetch(`${url}/health/ready`).then(
-          (response) => response.status === 200,
-          () => false,
-        )
-      },
-      60_000,
-      `the server on ${url} did not become ready`,
-    )
-  } catch (error) {
-    await stop()
-    throw error
-  }
+  const stop = () => stopServerChild(child)
+  await awaitServerReady(child, url, () => kept)
   return { url, pid: child.pid, stderrTail: () => kept, stop }
 }

@@ -10,9 +10,9 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { freePort } from '@jackpot/test-kit'
 import type { Subprocess } from 'bun'
 import { DEFAULT_NGINX, type RunningEdge, startEdge } from '../edge/start-edge.ts'
-import { freePort } from '../verify/free-port.ts'
 
 export interface ClusterOptions {
   /** PostgreSQL every replica shares (embedded PGlite is one process only). */

@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
+import { freePort } from '@jackpot/test-kit'
 import type { Subprocess } from 'bun'
-import { freePort } from '../verify/free-port.ts'
 
 export interface PrivateRedis {
   url: string

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { freePort } from '@jackpot/test-kit'
 import { startEdge } from '../edge/start-edge.ts'
 import { allRules } from '../test/support/rule-files.ts'
 import { REPO_ROOT } from '../test/support/run-tool.ts'
-import { freePort } from '../verify/free-port.ts'
 import { EDGE_HIT_STATUSES, parseEdgeLogLine } from './edge-log-line.ts'
 import { type RunningEdgeMetrics, startEdgeMetrics } from './edge-metrics-server.ts'
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '@jackpot/config'
+import { freePort } from '@jackpot/test-kit'
 import { PROBLEM_BASE_URI, PROBLEMS, problem } from '../../apps/server/src/http/problem.ts'
-import { freePort } from '../verify/free-port.ts'
 import { type RunningEdge, renderEdgeConfig, startEdge } from './start-edge.ts'
 
 // End-to-end: real nginx (Debian package) in front of two stub origins that

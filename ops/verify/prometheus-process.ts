@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from './free-port.ts'
+import { waitFor } from './wait-for.ts'
 
 export const PROMETHEUS_CONFIG = join(import.meta.dir, '..', 'prometheus', 'prometheus.yml')
 const RULES_DIR = join(import.meta.dir, '..', 'prometheus', 'rules')

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path'
-import { waitFor } from './free-port.ts'
+import { awaitServerReady, stopServerChild } from './server-child.ts'
 
 export const REPO_ROOT = join(import.meta.dir, '..', '..')
 
@@ -63,29 +63,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stderr: 'inherit',
   })
   const url = `http://127.0.0.1:${options.port}`
-  const stop = async () => {
-    if (child.exitCode !== null) return
-    child.kill('SIGTERM')
-    const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(15_000).then(() => false)])
-    if (!exited) child.kill('SIGKILL')
-  }
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`the server exited with code ${child.exitCode} while starting`)
-        return fetch(`${url}/health/ready`).then(
-          (response) => response.status === 200,
-          () => false,
-        )
-      },
-      60_000,
-      `the server on ${url} did not become ready`,
-    )
-  } catch (error) {
-    await stop()
-    throw error
-  }
+  const stop = () => stopServerChild(child)
+  await awaitServerReady(child, url)
   return { url, jwtSecret, stop }
 }
 

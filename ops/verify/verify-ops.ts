@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { TcpProxy } from '@jackpot/observability/testing'
+import { freePort } from '@jackpot/test-kit'
 import { type RunningEdge, startEdge } from '../edge/start-edge.ts'
 import { startEdgeMetrics } from '../edge-metrics/edge-metrics-server.ts'
 import { INSTANCE_QUERY } from '../grafana/build/dashboard-builder.ts'
@@ -10,12 +11,12 @@ import {
   substituteVariables,
   type VariableValues,
 } from './dashboard-queries.ts'
-import { freePort, waitFor } from './free-port.ts'
 import { metricNames } from './metric-names.ts'
 import { instantQuery, labelValues, ruleStates } from './prometheus-api.ts'
 import { EDGE_JOB, type RunningPrometheus, SERVER_JOB, startPrometheus } from './prometheus-process.ts'
 import { mintToken, type RunningServer, startServer } from './server-process.ts'
 import { createGameKey, type RunningTraffic, startTraffic, type TrafficSummary } from './traffic.ts'
+import { waitFor } from './wait-for.ts'
 
 export interface VerifyOptions {
   /** Verify against this running server instead of starting one (then give `apiKey` or `adminToken`). */

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig, loadDashboardConfig } from '@jackpot/config'
 import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
-import { silentLogger } from '@jackpot/test-kit'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { freePort } from '../../../ops/verify/free-port.ts'
+import { freePort, launchChromium, silentLogger } from '@jackpot/test-kit'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { signJwt } from '../../server/src/auth/jwt.ts'
 import { buildServer } from '../../server/src/build-server.ts'
 import { buildUi } from '../src/build-ui.ts'
 import { createDashboard, type Dashboard } from '../src/dashboard-server.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const AXE = join(import.meta.dir, '..', 'node_modules', 'axe-core', 'axe.min.js')
 /** The README's screenshot, taken here so it shows the real thing. */
 const SCREENSHOT = join(import.meta.dir, '..', 'docs', 'dashboard.png')
@@ -84,8 +82,6 @@ describe('dashboard end to end in Chromium', () => {
     )
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is required at ${CHROMIUM} (apt-get install chromium)`)
     store = await openJackpot({ pgliteDataDir: 'memory://' })
     gameKey = (await store.createApiKey({ name: 'dashboard-e2e', createdBy: 'e2e' })).key
     viewerToken = signJwt(
@@ -108,18 +104,7 @@ describe('dashboard end to end in Chromium', () => {
     })
     base = `http://127.0.0.1:${dashboardServer.port}`
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
     // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
     await context.route('**/*', (route) => {

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { signJwt } from '../src/auth/jwt.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
 let now = Date.UTC(2030, 5, 1, 12)
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness({ now: () => now })
-})
+const h = await createHarness({ now: () => now })
 afterAll(() => h.close())
 
 const contribution = { gameId: 'slots-1', wagerCents: 1000, currency: 'EUR' }

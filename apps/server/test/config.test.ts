@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import type { AuditEntryView } from '../src/views/audit-view.ts'
 import type { PoolView } from '../src/views/pool-view.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness()
-})
+const h = await createHarness()
 afterAll(() => h.close())
 
 describe('pool configuration', () => {

@@ -108,26 +108,51 @@ async function send(
   return response
 }
 
+/** Reads `path`, then again with the ETag it got: the 200 and the 304 of a cached read. */
+async function expectRevalidates(path: string) {
+  const first = await send(h, 'GET', path)
+  expect(first.status).toBe(200)
+  const again = await send(h, 'GET', path, { headers: { 'if-none-match': first.headers.get('etag') ?? '' } })
+  expect(again.status).toBe(304)
+}
+
+/** One request to each API route, as `admin` or with the game `apiKey`; the writes' idempotency keys start with `prefix`. */
+function everyApiRequest(
+  admin: string,
+  apiKey: string,
+  prefix: string,
+): [method: string, path: string, init: Parameters<Harness['send']>[2]][] {
+  return [
+    ['GET', '/api/v1/pools', {}],
+    ['GET', '/api/v1/pools/mega', {}],
+    [
+      'POST',
+      '/api/v1/contributions',
+      { apiKey, idempotencyKey: `${prefix}-1`, body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
+    ],
+    [
+      'POST',
+      '/api/v1/wins',
+      { apiKey, idempotencyKey: `${prefix}-2`, body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
+    ],
+    ['GET', '/api/v1/ledger', { bearer: admin }],
+    ['GET', '/api/v1/stats', { bearer: admin }],
+    ['GET', '/api/v1/config', { bearer: admin }],
+    ['PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
+    ['GET', '/api/v1/audit', { bearer: admin }],
+    ['GET', '/api/v1/api-keys', { bearer: admin }],
+    ['GET', '/api/v1/wins/recent', { bearer: admin }],
+    ['GET', '/api/v1/stats/top-games', { bearer: admin }],
+    ['GET', '/api/v1/stats/pool-growth', { bearer: admin }],
+    ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
+    ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
+  ]
+}
+
 describe('every documented response is produced and keeps the contract', () => {
   test('pool reads: 200, 304 on a current ETag, 400, 404', async () => {
-    const list = await send(h, 'GET', '/api/v1/pools')
-    expect(list.status).toBe(200)
-    expect(
-      (
-        await send(h, 'GET', '/api/v1/pools', {
-          headers: { 'if-none-match': list.headers.get('etag') ?? '' },
-        })
-      ).status,
-    ).toBe(304)
-    const pool = await send(h, 'GET', '/api/v1/pools/mega')
-    expect(pool.status).toBe(200)
-    expect(
-      (
-        await send(h, 'GET', '/api/v1/pools/mega', {
-          headers: { 'if-none-match': pool.headers.get('etag') ?? '' },
-        })
-      ).status,
-    ).toBe(304)
+    await expectRevalidates('/api/v1/pools')
+    await expectRevalidates('/api/v1/pools/mega')
     expect((await send(h, 'GET', '/api/v1/pools/Not_A_Slug')).status).toBe(400)
     expect((await send(h, 'GET', '/api/v1/pools/giga')).status).toBe(404)
   })
@@ -260,31 +285,7 @@ describe('every documented response is produced and keeps the contract', () => {
   test('every API route: 429 past the rate limit', async () => {
     const admin = limited.token('admin')
     const apiKey = await limited.gameKey()
-    const requests: [string, string, Parameters<Harness['send']>[2]][] = [
-      ['GET', '/api/v1/pools', {}],
-      ['GET', '/api/v1/pools/mega', {}],
-      [
-        'POST',
-        '/api/v1/contributions',
-        { apiKey, idempotencyKey: 'r-1', body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
-      ],
-      [
-        'POST',
-        '/api/v1/wins',
-        { apiKey, idempotencyKey: 'r-2', body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
-      ],
-      ['GET', '/api/v1/ledger', { bearer: admin }],
-      ['GET', '/api/v1/stats', { bearer: admin }],
-      ['GET', '/api/v1/config', { bearer: admin }],
-      ['PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
-      ['GET', '/api/v1/audit', { bearer: admin }],
-      ['GET', '/api/v1/api-keys', { bearer: admin }],
-      ['GET', '/api/v1/wins/recent', { bearer: admin }],
-      ['GET', '/api/v1/stats/top-games', { bearer: admin }],
-      ['GET', '/api/v1/stats/pool-growth', { bearer: admin }],
-      ['POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
-      ['DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
-    ]
+    const requests = everyApiRequest(admin, apiKey, 'r')
     for (const [method, path, init] of requests) {
       // Limits are per group: the first request of a group may pass, the next is refused.
       await send(limited, method, path, init)
@@ -296,34 +297,10 @@ describe('every documented response is produced and keeps the contract', () => {
     const admin = h.token('admin')
     const apiKey = await h.gameKey()
     const cold = await createHarness({ store: faultyStore(store, () => fault) })
-    const requests: [Harness, string, string, Parameters<Harness['send']>[2]][] = [
-      // Pool reads are served from the pool cache: a cold one asks the store.
-      [cold, 'GET', '/api/v1/pools', {}],
-      [cold, 'GET', '/api/v1/pools/major', {}],
-      [
-        h,
-        'POST',
-        '/api/v1/contributions',
-        { apiKey, idempotencyKey: 'f-1', body: { gameId: 'g', wagerCents: 1, currency: 'EUR' } },
-      ],
-      [
-        h,
-        'POST',
-        '/api/v1/wins',
-        { apiKey, idempotencyKey: 'f-2', body: { pool: 'minor', gameId: 'g', playerId: 'p' } },
-      ],
-      [h, 'GET', '/api/v1/ledger', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats', { bearer: admin }],
-      [h, 'GET', '/api/v1/config', { bearer: admin }],
-      [h, 'PUT', '/api/v1/config/pools/mega', { bearer: admin, body: { expectedVersion: 1 } }],
-      [h, 'GET', '/api/v1/audit', { bearer: admin }],
-      [h, 'GET', '/api/v1/api-keys', { bearer: admin }],
-      [h, 'GET', '/api/v1/wins/recent', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats/top-games', { bearer: admin }],
-      [h, 'GET', '/api/v1/stats/pool-growth', { bearer: admin }],
-      [h, 'POST', '/api/v1/api-keys', { bearer: admin, body: { name: 'x' } }],
-      [h, 'DELETE', '/api/v1/api-keys/nope', { bearer: admin }],
-    ]
+    // Pool reads are served from the pool cache: a cold one asks the store.
+    const requests = everyApiRequest(admin, apiKey, 'f').map(
+      ([method, path, init]) => [path.startsWith('/api/v1/pools') ? cold : h, method, path, init] as const,
+    )
     try {
       for (const [target, method, path, init] of requests) {
         fault = databaseDown()

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import type { PoolGrowthPageView } from '../src/views/pool-growth-view.ts'
 import type { RecentWinsPageView } from '../src/views/recent-win-view.ts'
 import type { TopGamesPageView } from '../src/views/top-game-view.ts'
 import type { WinView } from '../src/views/win-view.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
-let h: Harness
-let key: string
-beforeAll(async () => {
-  h = await createHarness()
-  key = await h.gameKey()
-})
+const h = await createHarness()
 afterAll(() => h.close())
+const key = await h.gameKey()
 
 const post = (path: string, idempotencyKey: string, body: Record<string, unknown>) =>
   h.send<WinView>('POST', path, { apiKey: key, idempotencyKey, body })

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import {
   CURRENCY_PATTERN,
   InvalidCommandError,
@@ -6,30 +6,17 @@ import {
   MAX_WAGER_CENTS,
   POOL_SLUG_PATTERN,
 } from '@jackpot/domain'
-import { createHarness, type Harness } from './support/harness.ts'
+import { expectFieldProblem } from './support/expect-field-problem.ts'
+import { createHarness } from './support/harness.ts'
 
 /**
  * The HTTP schemas refuse what the domain refuses, because they are built from the
  * domain's constants: a 400 problem naming the field, never a 500, never accepted.
  */
-let h: Harness
-let gameKey: string
-let admin: string
-
-beforeAll(async () => {
-  h = await createHarness()
-  gameKey = await h.gameKey()
-  admin = h.token('admin')
-}, 60_000)
+const h = await createHarness()
+const gameKey = await h.gameKey()
+const admin = h.token('admin')
 afterAll(() => h.close())
-
-function expectFieldProblem(res: { status: number; body: unknown; headers: Headers }, field: string) {
-  expect(res.status).toBe(400)
-  expect(res.headers.get('content-type')).toBe('application/problem+json')
-  const body = res.body as { type: string; errors?: { field: string }[] }
-  expect(body.type).toBe('https://jackpot.dev/problems/validation')
-  expect(body.errors?.map((e) => e.field)).toContain(field)
-}
 
 const ledgerSize = async () => (await h.store.ledger({ limit: MAX_PAGE_LIMIT })).entries.length
 
@@ -65,14 +52,17 @@ describe('a pool slug with a trailing dash, which the domain refuses', () => {
 })
 
 describe('the wager bound', () => {
-  test('HTTP refuses one cent above MAX_WAGER_CENTS with a 400 naming wagerCents, and records nothing', async () => {
+  // Issue 12's wager-cap regression lives here too: the HTTP cap is the domain's, not 10^12.
+  test('HTTP accepts MAX_WAGER_CENTS and refuses one cent more with a 400 naming wagerCents, recording nothing', async () => {
+    const wager = (idempotencyKey: string, wagerCents: number) =>
+      h.send('POST', '/api/v1/contributions', {
+        apiKey: gameKey,
+        idempotencyKey,
+        body: { gameId: 'slots-1', wagerCents, currency: 'EUR' },
+      })
+    expect((await wager('bound-at', Number(MAX_WAGER_CENTS))).status).toBe(201)
     const before = await ledgerSize()
-    const res = await h.send('POST', '/api/v1/contributions', {
-      apiKey: gameKey,
-      idempotencyKey: 'bound-over',
-      body: { gameId: 'slots-1', wagerCents: Number(MAX_WAGER_CENTS) + 1, currency: 'EUR' },
-    })
-    expectFieldProblem(res, 'wagerCents')
+    expectFieldProblem(await wager('bound-over', Number(MAX_WAGER_CENTS) + 1), 'wagerCents')
     expect(await ledgerSize()).toBe(before)
   })
 

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { DatabaseUnavailableError, type JackpotStore } from '@jackpot/domain'
 import { createHarness, type Harness } from './support/harness.ts'
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness({ env: { CORS_ORIGINS: 'https://play.example,https://ops.example' } })
-})
+const h = await createHarness({ env: { CORS_ORIGINS: 'https://play.example,https://ops.example' } })
 afterAll(() => h.close())
 
 /** The real store with one method replaced by a fault, to see what leaves the server. */

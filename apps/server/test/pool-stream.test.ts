@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import type { PoolView } from '../src/views/pool-view.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 import { eventsOf } from './support/sse-client.ts'
 
 // The pool stream through the whole app (app.handle, no socket): the events a
 // browser's EventSource would see.
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness({ env: { POOL_STREAM_MAX_PER_IP: '2', TRUST_PROXY: 'true' } })
-})
+const h = await createHarness({ env: { POOL_STREAM_MAX_PER_IP: '2', TRUST_PROXY: 'true' } })
 afterAll(() => h.close())
 
 const open = (ip: string, headers: Record<string, string> = {}) =>

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import type { ContributionView } from '../src/views/contribution-view.ts'
 import type { PoolView } from '../src/views/pool-view.ts'
 import type { StatsView } from '../src/views/stats-view.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness()
-})
+const h = await createHarness()
 afterAll(() => h.close())
 
 describe('pool reads', () => {

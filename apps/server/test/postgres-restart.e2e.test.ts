@@ -6,6 +6,7 @@ import {
   startPrivatePostgres,
 } from '@jackpot/domain/testing'
 import { runWithServices } from '@jackpot/test-kit'
+import { postContribution } from './support/post-contribution.ts'
 import { type ServerProcess, startServerProcess } from './support/server-process.ts'
 
 const WRITERS = 20
@@ -50,24 +51,15 @@ describe.if(runnable)('end-to-end: PostgreSQL restarts under write load', () => 
       while (running) {
         const idempotencyKey = `restart-${index}-${sequence++}`
         try {
-          const response = await server.fetch('/api/v1/contributions', {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'x-api-key': key,
-              'idempotency-key': idempotencyKey,
-            },
-            body: JSON.stringify({ gameId: `slots-${index}`, wagerCents: 1_000, currency: 'EUR' }),
-            signal: AbortSignal.timeout(15_000),
-          })
-          const body = (await response.json()) as { id?: string }
-          outcomes.push({
-            status: response.status,
-            ...(response.status === 201 && body.id !== undefined ? { id: body.id } : {}),
-            retryAfter: response.headers.get('retry-after'),
-            at: performance.now(),
-          })
-          if (response.status !== 201) await Bun.sleep(50)
+          const posted = await postContribution(
+            server,
+            key,
+            idempotencyKey,
+            { gameId: `slots-${index}`, wagerCents: 1_000 },
+            15_000,
+          )
+          outcomes.push({ ...posted, at: performance.now() })
+          if (posted.status !== 201) await Bun.sleep(50)
         } catch (error) {
           // A reset or a hang is a failure of the server, recorded as status 0.
           outcomes.push({ status: 0, at: performance.now() })

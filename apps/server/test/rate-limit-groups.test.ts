@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { declaredGroupOf, policyLookup, rateLimitGroupsFromConfig } from '../src/rate-limit/index.ts'
-import { createHarness, type Harness } from './support/harness.ts'
+import { createHarness } from './support/harness.ts'
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness({ env: { RATE_LIMIT_ENABLED: 'true' } })
-}, 60_000)
+const h = await createHarness({ env: { RATE_LIMIT_ENABLED: 'true' } })
 afterAll(() => h.close())
 
 describe('rate-limit groups, declared by each route', () => {

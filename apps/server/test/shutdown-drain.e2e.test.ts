@@ -8,6 +8,7 @@ import {
   runPostgresSuite,
   type TestPostgresDatabase,
 } from '@jackpot/domain/testing'
+import { postContribution } from './support/post-contribution.ts'
 import { type ServerProcess, startServerProcess } from './support/server-process.ts'
 
 const WRITERS = 100
@@ -31,18 +32,14 @@ async function drainUnderLoad(server: ServerProcess): Promise<{ sent: Sent[]; ex
     while (!signalled) {
       const idempotencyKey = `drain-${index}-${sequence++}`
       try {
-        const response = await server.fetch('/api/v1/contributions', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-api-key': key,
-            'idempotency-key': idempotencyKey,
-          },
-          body: JSON.stringify({ gameId: `slots-${index % 7}`, wagerCents: 2_500, currency: 'EUR' }),
-          signal: AbortSignal.timeout(20_000),
-        })
-        const body = (await response.json()) as { id?: string }
-        sent.push({ status: response.status, ...(response.status === 201 && body.id ? { id: body.id } : {}) })
+        const { status, id } = await postContribution(
+          server,
+          key,
+          idempotencyKey,
+          { gameId: `slots-${index % 7}`, wagerCents: 2_500 },
+          20_000,
+        )
+        sent.push({ status, ...(id ? { id } : {}) })
       } catch (error) {
         sent.push({ status: 0, error: error instanceof Error ? error.message : String(error) })
       }

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
 import { loadConfig } from '@jackpot/config'
 import { type OpenedJackpot, openJackpot } from '@jackpot/domain'
-import { silentLogger } from '@jackpot/test-kit'
-import { type Browser, chromium } from 'playwright-core'
+import { launchChromium, silentLogger } from '@jackpot/test-kit'
+import type { Browser } from 'playwright-core'
 import { buildServer } from '../src/build-server.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 /**
  * End-to-end: the Swagger UI renders in a real headless Chromium with every
@@ -20,8 +17,6 @@ describe('end-to-end Swagger UI without internet', () => {
   let stop: () => Promise<void>
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is required at ${CHROMIUM} (apt-get install chromium)`)
     store = await openJackpot({ pgliteDataDir: 'memory://' })
     const built = await buildServer(loadConfig({ NODE_ENV: 'test' }), {
       store,
@@ -34,18 +29,7 @@ describe('end-to-end Swagger UI without internet', () => {
       await app.stop(true)
       await built.close()
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

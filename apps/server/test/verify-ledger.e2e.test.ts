@@ -45,6 +45,15 @@ if (await runPostgresSuite('apps/server verify-ledger')) {
       await database?.drop()
     })
 
+    /** Corrupts the database with `sql` and expects verify-ledger to fail at the last minor entry, saying `detail`. */
+    async function expectDivergenceAfter(sql: string, detail: string) {
+      await runSql(database.url, sql)
+      const { code, err } = await verifyCli(database.url)
+      expect(code).toBe(1)
+      expect(err).toContain(`ledger divergence at entry ${lastMinorEntry} (pool minor)`)
+      expect(err).toContain(detail)
+    }
+
     test('passes on a healthy database', async () => {
       const { code, out } = await verifyCli(database.url)
       expect(code).toBe(0)
@@ -53,26 +62,18 @@ if (await runPostgresSuite('apps/server verify-ledger')) {
 
     test('fails after one pool row is corrupted with SQL, naming the pool and its entry', async () => {
       // Conservation still holds on the row (the CHECK constraint would refuse otherwise): only a replay sees it.
-      await runSql(
-        database.url,
+      await expectDivergenceAfter(
         "update pools set amount_cents = amount_cents + 1, contributed_cents = contributed_cents + 1 where slug = 'minor'",
+        'amountCents',
       )
-      const { code, err } = await verifyCli(database.url)
-      expect(code).toBe(1)
-      expect(err).toContain(`ledger divergence at entry ${lastMinorEntry} (pool minor)`)
-      expect(err).toContain('amountCents')
     }, 30_000)
 
     test('fails when only the sub-cent residue of a pool row is changed, naming the entry', async () => {
       // Undo the corruption above, then move the carry alone: amounts and conservation stay right.
-      await runSql(
-        database.url,
+      await expectDivergenceAfter(
         "update pools set amount_cents = amount_cents - 1, contributed_cents = contributed_cents - 1, residue = (residue + 1) % 10000 where slug = 'minor'",
+        'pool row residue is',
       )
-      const { code, err } = await verifyCli(database.url)
-      expect(code).toBe(1)
-      expect(err).toContain(`ledger divergence at entry ${lastMinorEntry} (pool minor)`)
-      expect(err).toContain('pool row residue is')
     }, 30_000)
   })
 }

@@ -13,7 +13,12 @@ export {
   type ServicesVerdict,
   servicesVerdict,
 } from './describe-with-services.ts'
+export { freePort } from './free-port.ts'
+export { CHROMIUM, launchChromium } from './launch-chromium.ts'
+export { metricSeries } from './metric-series.ts'
+export { privateMetricsPerTest } from './private-metrics-per-test.ts'
 export { reportUnavailable } from './report-unavailable.ts'
+export { type ProcessRun, runProcess } from './run-process.ts'
 export { seededRandom } from './seeded-random.ts'
 export { silentLogger } from './silent-logger.ts'
 export { serviceAnswers, type TestServices, testServices, UNAVAILABLE_REPORT } from './test-services.ts'

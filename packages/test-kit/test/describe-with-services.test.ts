@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { servicesVerdict } from '../src/index.ts'
+import { freePort, runProcess, servicesVerdict } from '../src/index.ts'
 
 const FIXTURE = join(import.meta.dir, 'fixtures', 'needs-a-missing-service.fixture.ts')
 
@@ -11,27 +10,18 @@ const FIXTURE = join(import.meta.dir, 'fixtures', 'needs-a-missing-service.fixtu
 async function runFixture(ci: boolean) {
   const home = mkdtempSync(join(tmpdir(), 'test-kit-'))
   // A port that was free a moment ago: nothing answers there.
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('not listening')
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  const port = await freePort()
   const { CI: _ci, ...env } = process.env
-  const child = Bun.spawn([process.execPath, 'test', FIXTURE], {
-    env: {
-      ...env,
-      ...(ci ? { CI: 'true' } : {}),
-      TEST_REDIS_URL: `redis://127.0.0.1:${address.port}`,
-      TMPDIR: home,
-    },
-    stdout: 'pipe',
-    stderr: 'pipe',
+  const {
+    code: exitCode,
+    out: stdout,
+    err: stderr,
+  } = await runProcess([process.execPath, 'test', FIXTURE], {
+    ...env,
+    ...(ci ? { CI: 'true' } : {}),
+    TEST_REDIS_URL: `redis://127.0.0.1:${port}`,
+    TMPDIR: home,
   })
-  const [exitCode, stdout, stderr] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
   let report = ''
   try {
     report = readFileSync(join(home, 'jackpot-tests-not-run.txt'), 'utf8')

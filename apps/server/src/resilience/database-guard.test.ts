@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import {
   DatabaseUnavailableError,
   InvalidCommandError,
   openJackpot,
   PoolNotFoundError,
 } from '@jackpot/domain'
-import {
-  BrokenCircuitError,
-  CircuitBreakerRegistry,
-  CircuitTimeoutError,
-  createMetrics,
-  type Metrics,
-} from '@jackpot/observability'
+import { BrokenCircuitError, CircuitBreakerRegistry, CircuitTimeoutError } from '@jackpot/observability'
 import { ManualClock } from '@jackpot/observability/testing'
+import { privateMetricsPerTest } from '@jackpot/test-kit'
 import {
   DATABASE_BREAKER,
   DATABASE_BREAKER_DEFAULTS,
@@ -20,15 +15,11 @@ import {
   isDatabaseRefusal,
 } from './database-guard.ts'
 
-const opened: Metrics[] = []
-afterEach(async () => {
-  for (const metrics of opened.splice(0)) await metrics.shutdown()
-})
+const privateMetrics = privateMetricsPerTest('guard-test')
 
 function guarded(breaker: Parameters<typeof databaseGuard>[0]['breaker'] = {}) {
   const clock = new ManualClock(1_000_000)
-  const metrics = createMetrics({ service: 'guard-test', global: false, runtime: false })
-  opened.push(metrics)
+  const metrics = privateMetrics()
   const registry = new CircuitBreakerRegistry()
   const guard = databaseGuard({ meter: metrics.meter, clock, registry, breaker })
   return { ...guard, clock, metrics, registry }

@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createMetrics, type Metrics } from '@jackpot/observability'
+import { describe, expect, test } from 'bun:test'
+import { privateMetricsPerTest, metricSeries as series } from '@jackpot/test-kit'
 import { PoolGauges } from './pool-gauges.ts'
 
-const opened: Metrics[] = []
-afterEach(async () => {
-  for (const metrics of opened.splice(0)) await metrics.shutdown()
-})
+const privateMetrics = privateMetricsPerTest('gauges-test')
 
 function gauges() {
-  const metrics = createMetrics({ service: 'gauges-test', global: false, runtime: false })
-  opened.push(metrics)
+  const metrics = privateMetrics()
   return { metrics, gauges: new PoolGauges(metrics.meter) }
 }
 
 const pool = (slug: string, amountCents: bigint, reserveCents = 0n) => ({ slug, amountCents, reserveCents })
-
-/** `name{labels} value` lines of one metric. */
-async function series(metrics: Metrics, name: string): Promise<string[]> {
-  return (await metrics.render()).split('\n').filter((line) => line.startsWith(`${name}{`))
-}
 
 describe('PoolGauges', () => {
   test('exports no pool series before it has seen a pool', async () => {

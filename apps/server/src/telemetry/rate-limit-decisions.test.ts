@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createMetrics, type Metrics } from '@jackpot/observability'
+import { describe, expect, test } from 'bun:test'
+import type { Metrics } from '@jackpot/observability'
+import { metricSeries, privateMetricsPerTest } from '@jackpot/test-kit'
 import { rateLimitDecisions } from './rate-limit-decisions.ts'
 
-const opened: Metrics[] = []
-afterEach(async () => {
-  for (const metrics of opened.splice(0)) await metrics.shutdown()
-})
+const privateMetrics = privateMetricsPerTest('decisions-test')
 
 function counting() {
-  const metrics = createMetrics({ service: 'decisions-test', global: false, runtime: false })
-  opened.push(metrics)
+  const metrics = privateMetrics()
   return { metrics, onDecision: rateLimitDecisions(metrics.meter) }
 }
 
@@ -22,9 +19,7 @@ const decision = (allowed: boolean) => ({
   window: 0,
 })
 
-async function series(metrics: Metrics): Promise<string[]> {
-  return (await metrics.render()).split('\n').filter((line) => line.startsWith('rate_limit_decisions_total{'))
-}
+const series = (metrics: Metrics) => metricSeries(metrics, 'rate_limit_decisions_total')
 
 describe('rateLimitDecisions', () => {
   test('exports no series before the first decision', async () => {

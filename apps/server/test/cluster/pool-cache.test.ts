@@ -3,8 +3,7 @@ import { type JackpotStore, openJackpot, type Pool, PoolNotFoundError } from '@j
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '@jackpot/domain/testing'
 import { type CacheBus, memoryBus } from '@jackpot/observability/cache'
 import { ManualClock } from '@jackpot/observability/testing'
-import { testServices } from '@jackpot/test-kit'
-import { freePort } from '../../../../ops/verify/free-port.ts'
+import { freePort, testServices } from '@jackpot/test-kit'
 import {
   createPoolCache,
   type PoolCache,

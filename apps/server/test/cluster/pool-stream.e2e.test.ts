@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '@jackpot/domain/testing'
+import { expect, test } from 'bun:test'
 import { testServices } from '@jackpot/test-kit'
-import { type LocalCluster, startLocalCluster } from '../../../../ops/cluster/local-cluster.ts'
 import { eventsOf } from '../support/sse-client.ts'
-import { clusterToken, contribute, createGameKey, readPools, within } from './support/cluster-client.ts'
+import { contribute, readPools, within } from './support/cluster-client.ts'
 import { describeWith, uniquePrefix } from './support/cluster-services.ts'
+import { edgeClusterPerSuite } from './support/edge-cluster-per-suite.ts'
 
 // Two real replicas on one PostgreSQL and the shared test Redis (a key prefix of their own),
 // Debian's nginx in front: the pool stream through the edge, fed across replicas.
@@ -25,40 +24,20 @@ await describeWith(
   'pool stream across two replicas behind nginx',
   { postgres: true, redis: true, nginx: true },
   () => {
-    let database: TestPostgresDatabase
-    let cluster: LocalCluster
-    let a: string
-    let b: string
-    let edge: string
-    let gameKey: string
-
-    beforeAll(async () => {
-      database = await createTestPostgresDatabase()
-      cluster = await startLocalCluster({
-        databaseUrl: database.url,
-        redisUrl: testServices().redisUrl,
-        redisKeyPrefix: uniquePrefix('pool-stream'),
-        replicas: 2,
-        edge: true,
-        env: { RATE_LIMIT_ENABLED: 'false' },
-      })
-      ;[a, b] = cluster.replicas.map((replica) => replica.url) as [string, string]
-      edge = cluster.edge!.url
-      gameKey = await createGameKey(a, clusterToken(cluster.jwtSecret, 'admin', 'stream-admin'))
-    }, 60_000)
-
-    afterAll(async () => {
-      await cluster?.stop()
-      await database?.drop()
+    const c = edgeClusterPerSuite({
+      redis: testServices().redisUrl,
+      redisKeyPrefix: uniquePrefix('pool-stream'),
+      env: { RATE_LIMIT_ENABLED: 'false' },
+      adminSub: 'stream-admin',
     })
 
     test('a stream on replica B receives a contribution posted to replica A', async () => {
-      const stream = eventsOf(await fetch(`${b}/api/v1/pools/stream`))
+      const stream = eventsOf(await fetch(`${c.b}/api/v1/pools/stream`))
       const first = await stream.nth(0)
       const delays: number[] = []
       for (let i = 1; i <= 10; i++) {
         const posted = performance.now()
-        await contribute(a, gameKey)
+        await contribute(c.a, c.gameKey)
         const event = await stream.nth(i, 2_000)
         expect(event.id).toBeGreaterThan(first.id)
         delays.push(event.receivedAt - posted)
@@ -72,8 +51,12 @@ await describeWith(
 
     test('through the edge: not buffered, not cached, a change posted to the other replica arrives within 250 ms, and Last-Event-ID resumes without a gap', async () => {
       // The previous test's stream has left both replicas' gauges.
-      await within(2_000, async () => (await subscribersOn(a)) + (await subscribersOn(b)) === 0, 'no streams')
-      const response = await fetch(`${edge}/api/v1/pools/stream`)
+      await within(
+        2_000,
+        async () => (await subscribersOn(c.a)) + (await subscribersOn(c.b)) === 0,
+        'no streams',
+      )
+      const response = await fetch(`${c.edge}/api/v1/pools/stream`)
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
       expect(response.headers.get('x-cache-status')).toBe('BYPASS')
@@ -83,14 +66,14 @@ await describeWith(
       expect(JSON.parse(first.data).pools).toHaveLength(3)
 
       // Which replica the edge chose: the one whose gauge counts this stream. Post to the other.
-      const [onA, onB] = [await subscribersOn(a), await subscribersOn(b)]
+      const [onA, onB] = [await subscribersOn(c.a), await subscribersOn(c.b)]
       expect(onA + onB).toBe(1)
-      const other = onA === 1 ? b : a
+      const other = onA === 1 ? c.b : c.a
 
       const delays: number[] = []
       for (let i = 1; i <= 6; i++) {
         const posted = performance.now()
-        await contribute(other, gameKey)
+        await contribute(other, c.gameKey)
         const event = await stream.nth(i, 2_000)
         delays.push(event.receivedAt - posted)
         // Past the coalescing window, so each contribution gets an event of its own.
@@ -104,19 +87,19 @@ await describeWith(
       await stream.close()
 
       // Changes missed while away: the resumed stream starts with the current state…
-      await contribute(a, gameKey)
-      await contribute(b, gameKey)
+      await contribute(c.a, c.gameKey)
+      await contribute(c.b, c.gameKey)
       // Both replicas settle on the same state first (each hears the other's change through Redis),
       // so whichever one the edge picks serves the state compared here.
-      let current = await readPools(a)
+      let current = await readPools(c.a)
       for (const deadline = performance.now() + 2_000; performance.now() < deadline; ) {
-        const onB = await readPools(b)
+        const onB = await readPools(c.b)
         if (onB.mega === current.mega) break
         await Bun.sleep(20)
-        current = await readPools(a)
+        current = await readPools(c.a)
       }
       const resumed = eventsOf(
-        await fetch(`${edge}/api/v1/pools/stream`, { headers: { 'last-event-id': String(seen.id) } }),
+        await fetch(`${c.edge}/api/v1/pools/stream`, { headers: { 'last-event-id': String(seen.id) } }),
       )
       const caughtUp = await resumed.nth(0, 2_000)
       expect(caughtUp.id).toBeGreaterThan(seen.id)
@@ -129,14 +112,14 @@ await describeWith(
 
       // …and a client already at the current revision gets nothing twice: its next event is the next change.
       const upToDate = eventsOf(
-        await fetch(`${edge}/api/v1/pools/stream`, { headers: { 'last-event-id': String(caughtUp.id) } }),
+        await fetch(`${c.edge}/api/v1/pools/stream`, { headers: { 'last-event-id': String(caughtUp.id) } }),
       )
       await Bun.sleep(300)
       expect(upToDate.events).toHaveLength(0)
-      await contribute(a, gameKey)
+      await contribute(c.a, c.gameKey)
       const next = await upToDate.nth(0, 2_000)
       expect(next.id).toBeGreaterThan(caughtUp.id)
-      expect(megaOf(next.data)).toBe((await readPools(b)).mega)
+      expect(megaOf(next.data)).toBe((await readPools(c.b)).mega)
       await upToDate.close()
     }, 30_000)
   },

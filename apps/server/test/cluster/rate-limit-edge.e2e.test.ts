@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { freePort } from '@jackpot/test-kit'
 import { type RunningEdge, startEdge } from '../../../../ops/edge/start-edge.ts'
-import { freePort } from '../../../../ops/verify/free-port.ts'
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts'
 import { describeWith } from './support/cluster-services.ts'
 

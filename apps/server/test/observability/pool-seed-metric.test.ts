@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { createHarness, type Harness } from '../support/harness.ts'
+import { afterAll, expect, test } from 'bun:test'
+import { createHarness } from '../support/harness.ts'
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness()
-})
+const h = await createHarness()
 afterAll(() => h.close())
 
 const seedLine = async (pool: string) =>

@@ -1,13 +1,10 @@
 import { join } from 'node:path'
+import { type ProcessRun, runProcess } from '@jackpot/test-kit'
 
 const CLI = join(import.meta.dir, '../../src/cli.ts')
 
 /** What one `bun run cli …` run printed and how it ended. */
-export interface CliRun {
-  code: number
-  out: string
-  err: string
-}
+export type CliRun = ProcessRun
 
 /**
  * Runs the server's CLI (`apps/server/src/cli.ts`) in a child process, as an
@@ -18,16 +15,6 @@ export interface CliRun {
  * @example
  * const { code, out } = await runCli(['verify-ledger'], { DATABASE_URL: url })
  */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const child = Bun.spawn([process.execPath, CLI, ...args], {
-    env: { LOG_LEVEL: 'silent', ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
-  return { code, out, err }
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runProcess([process.execPath, CLI, ...args], { LOG_LEVEL: 'silent', ...env })
 }

@@ -38,6 +38,17 @@ describe('lockDataDirectory', () => {
     expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false)
   })
 
+  /** The DatabaseLockedError that locking `dir` must throw. */
+  function refusalOf(dir: string): DatabaseLockedError {
+    try {
+      lockDataDirectory(dir)
+    } catch (error) {
+      expect(error).toBeInstanceOf(DatabaseLockedError)
+      return error as DatabaseLockedError
+    }
+    throw new Error(`expected ${dir} to be refused, and it was locked`)
+  }
+
   test('creates a missing directory', () => {
     const dir = join(freshDir(), 'nested', 'data')
     const lock = lockDataDirectory(dir)
@@ -50,17 +61,11 @@ describe('lockDataDirectory', () => {
     const holder = liveProcess()
     try {
       writeFileSync(join(dir, LOCK_FILE_NAME), `${holder.pid}\n`)
-      let error: unknown
-      try {
-        lockDataDirectory(dir)
-      } catch (caught) {
-        error = caught
-      }
-      expect(error).toBeInstanceOf(DatabaseLockedError)
+      const error = refusalOf(dir)
       expect(error).toMatchObject({ code: 'E_DATABASE_LOCKED', dataDir: dir, pid: holder.pid })
-      expect((error as Error).message).toContain(dir)
-      expect((error as Error).message).toContain(String(holder.pid))
-      expect((error as Error).message).toContain('corrupt')
+      expect(error.message).toContain(dir)
+      expect(error.message).toContain(String(holder.pid))
+      expect(error.message).toContain('corrupt')
       // The holder's lock is left as it was.
       expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(holder.pid))
     } finally {
@@ -110,15 +115,9 @@ describe('lockDataDirectory', () => {
   test('refuses a lock held on another host even under this very pid (two containers, both pid 1)', () => {
     const dir = freshDir()
     writeFileSync(join(dir, LOCK_FILE_NAME), `${process.pid} other-container-7f3a\n`)
-    let refusal: unknown
-    try {
-      lockDataDirectory(dir)
-    } catch (error) {
-      refusal = error
-    }
-    expect(refusal).toBeInstanceOf(DatabaseLockedError)
-    expect((refusal as DatabaseLockedError).host).toBe('other-container-7f3a')
-    expect((refusal as Error).message).toContain("on host 'other-container-7f3a'")
+    const refusal = refusalOf(dir)
+    expect(refusal.host).toBe('other-container-7f3a')
+    expect(refusal.message).toContain("on host 'other-container-7f3a'")
     expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')).toContain('other-container-7f3a')
   })
 })

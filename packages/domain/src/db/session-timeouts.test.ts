@@ -1,36 +1,27 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import {
-  createTestPostgresDatabase,
-  runPostgresSuite,
-  type TestPostgresDatabase,
-} from '../../test/support/index.ts'
-import { type ConnectedDatabase, connectDatabase } from './connect-database.ts'
+import { createTestPostgresDatabase, runPostgresSuite } from '../../test/support/index.ts'
+import { connectDatabase } from './connect-database.ts'
 import { isConnectionFailure, sqlState } from './database-errors.ts'
 
 if (await runPostgresSuite('packages/domain session timeouts')) {
+  // Started at the top level (top-level await), so the suite reads `connected` as a constant.
+  const database = await createTestPostgresDatabase()
+  const connected = await connectDatabase({
+    databaseUrl: database.url,
+    pgliteDataDir: 'memory://',
+    poolSize: 2,
+    connectTimeoutSeconds: 5,
+    statementTimeoutMs: 300,
+    lockTimeoutMs: 150,
+  })
+  await connected.migrate()
+  afterAll(async () => {
+    await connected.close()
+    await database.drop()
+  })
+
   describe('PostgreSQL sessions carry statement_timeout and lock_timeout', () => {
-    let database: TestPostgresDatabase
-    let connected: ConnectedDatabase
-
-    beforeAll(async () => {
-      database = await createTestPostgresDatabase()
-      connected = await connectDatabase({
-        databaseUrl: database.url,
-        pgliteDataDir: 'memory://',
-        poolSize: 2,
-        connectTimeoutSeconds: 5,
-        statementTimeoutMs: 300,
-        lockTimeoutMs: 150,
-      })
-      await connected.migrate()
-    }, 60_000)
-
-    afterAll(async () => {
-      await connected?.close()
-      await database?.drop()
-    })
-
     test('every pooled session has the configured timeouts', async () => {
       const rows = await connected.db.execute<{ statement: string; lock: string }>(
         sql`select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock`,

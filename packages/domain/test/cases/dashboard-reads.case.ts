@@ -9,6 +9,12 @@ export function dashboardReadCases(h: StoreHarness): void {
     h.store.contribute({ idempotencyKey: key, gameId, wagerCents, currency: 'EUR' })
   const win = (key: string, pool: string, gameId: string) =>
     h.store.win({ idempotencyKey: key, pool, gameId, playerId: `player-${key}` })
+  /** A wager placed `hours` ago, for the reads that count only a recent window; the clock comes back to now. */
+  const contributeHoursAgo = async (hours: number, key: string, gameId: string, wagerCents: bigint) => {
+    h.clock.set(new Date(h.clock.now().getTime() - hours * HOUR))
+    await contribute(key, gameId, wagerCents)
+    h.clock.advance(hours * HOUR)
+  }
 
   describe('recent wins', () => {
     test('lists wins newest first with payout, pool, game and time, a page at a time', async () => {
@@ -57,23 +63,23 @@ export function dashboardReadCases(h: StoreHarness): void {
   describe('top games', () => {
     test("ranks games by cents contributed since UTC midnight, ignoring yesterday's wagers", async () => {
       // START is 12:00 UTC: 13 h earlier is yesterday.
-      h.clock.set(new Date(h.clock.now().getTime() - 13 * HOUR))
-      await contribute('old', 'poker', 10_000_000n)
-      h.clock.advance(13 * HOUR)
+      await contributeHoursAgo(13, 'old', 'poker', 10_000_000n)
       await contribute('a1', 'slots', 10_000n) // 100 + 50 + 25 = 175 cents
       await contribute('a2', 'slots', 10_000n)
       await contribute('b1', 'poker', 40_000n) // 700 cents
       await contribute('c1', 'roulette', 20_000n) // 350 cents
       await win('w1', 'minor', 'slots') // wins are not contributions
 
-      const top = await h.store.topGames({})
-      expect(top.entries).toEqual([
-        { gameId: 'poker', contributions: 1, contributedCents: 700n },
-        // A tie: by game id.
-        { gameId: 'roulette', contributions: 1, contributedCents: 350n },
-        { gameId: 'slots', contributions: 2, contributedCents: 350n },
-      ])
-      expect(top.nextCursor).toBeNull()
+      // One page, so no cursor.
+      expect(await h.store.topGames({})).toEqual({
+        entries: [
+          { gameId: 'poker', contributions: 1, contributedCents: 700n },
+          // A tie: by game id.
+          { gameId: 'roulette', contributions: 1, contributedCents: 350n },
+          { gameId: 'slots', contributions: 2, contributedCents: 350n },
+        ],
+        nextCursor: null,
+      })
     })
 
     test('pages through the ranking without repeating or skipping a game, ties ordered by game id', async () => {
@@ -95,20 +101,19 @@ export function dashboardReadCases(h: StoreHarness): void {
 
   describe('pool growth', () => {
     test('sums what each pool gained from wagers in the last 24 h, leaving out older wagers and wins', async () => {
-      h.clock.set(new Date(h.clock.now().getTime() - 25 * HOUR))
-      await contribute('old', 'poker', 10_000_000n)
-      h.clock.advance(25 * HOUR)
+      await contributeHoursAgo(25, 'old', 'poker', 10_000_000n)
       await contribute('a1', 'slots', 10_000n) // minor 100, major 50, mega 25 cents
       await contribute('a2', 'poker', 30_000n) // minor 300, major 150, mega 75 cents
       await win('w1', 'minor', 'slots')
 
-      const growth = await h.store.poolGrowth({})
-      expect(growth.entries).toEqual([
-        { pool: 'major', contributions: 2, contributedCents: 200n },
-        { pool: 'mega', contributions: 2, contributedCents: 100n },
-        { pool: 'minor', contributions: 2, contributedCents: 400n },
-      ])
-      expect(growth.nextCursor).toBeNull()
+      expect(await h.store.poolGrowth({})).toEqual({
+        entries: [
+          { pool: 'major', contributions: 2, contributedCents: 200n },
+          { pool: 'mega', contributions: 2, contributedCents: 100n },
+          { pool: 'minor', contributions: 2, contributedCents: 400n },
+        ],
+        nextCursor: null,
+      })
     })
 
     test('shows a pool with no wager in the window as 0, pages by slug, and refuses a bad limit', async () => {

@@ -1,8 +1,9 @@
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { freePort } from '@jackpot/test-kit'
 import postgres from 'postgres'
 
 const POSTGRES_ROOT = '/usr/lib/postgresql'
@@ -36,17 +37,6 @@ export interface PrivatePostgres {
   start(): Promise<void>
   /** Stops it (immediately) and deletes its directory. */
   destroy(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 /** Runs a PostgreSQL binary as the `postgres` user (initdb refuses root). */

@@ -39,16 +39,16 @@ export async function contribute(base: string, apiKey: string, wagerCents = 40_0
   await response.arrayBuffer()
 }
 
-/** Creates a game API key through `base` with an admin token. */
-export async function createGameKey(base: string, adminToken: string): Promise<string> {
+/** Creates a game API key named `name` through `base` with an admin token. */
+export async function createGameKey(base: string, adminToken: string, name = 'cluster-e2e'): Promise<string> {
   const response = await fetch(`${base}/api/v1/api-keys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ name: 'cluster-e2e' }),
+    body: JSON.stringify({ name }),
   })
   const body = (await response.json()) as { key?: string }
   if (response.status !== 201 || !body.key)
-    throw new Error(`could not create an API key: ${JSON.stringify(body)}`)
+    throw new Error(`could not create an API key (${response.status}): ${JSON.stringify(body)}`)
   return body.key
 }
 
