@@ -1,7 +1,7 @@
 import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL } from 'drizzle-orm'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import type { LedgerEntryRow, LedgerLineRow } from './idempotency.ts'
-import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
+import { decodeCursor, encodeCursor, keysetPage, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import { checkTimestamp } from './timestamp-range.ts'
 import type { LedgerEntry, LedgerQuery, Page } from './types.ts'
@@ -59,11 +59,12 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
               ),
             )
             .orderBy(asc(ledgerLines.entryId), asc(ledgerLines.poolSlug))
-    const last = page.at(-1)
-    return {
-      entries: page.map((row) => toLedgerEntry(row, lines)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-    }
+    return keysetPage(
+      rows,
+      limit,
+      (row) => toLedgerEntry(row, lines),
+      (row) => encodeCursor(row.id),
+    )
   })
 }
 
