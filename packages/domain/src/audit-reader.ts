@@ -1,6 +1,7 @@
 import { asc, gt } from 'drizzle-orm'
 import { auditLog } from './db/schema.ts'
-import { decodeCursor, encodeCursor, keysetPage, pageLimit } from './page-cursor.ts'
+import { keysetPage } from './keyset-page.ts'
+import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { AuditEntry, Page } from './types.ts'
 

@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { InvalidQueryError } from './errors.ts'
-import {
-  DEFAULT_PAGE_LIMIT,
-  decodeCursor,
-  encodeCursor,
-  keysetPage,
-  MAX_PAGE_LIMIT,
-  pageLimit,
-} from './page-cursor.ts'
+import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor, MAX_PAGE_LIMIT, pageLimit } from './page-cursor.ts'
 
 describe('page cursors', () => {
   test('round-trip an id through an opaque base64url token', () => {
@@ -37,24 +30,5 @@ describe('cursor range', () => {
   test('refuses a cursor one past the int8 range and accepts the largest int8', () => {
     expect(() => decodeCursor(encodeCursor(9_223_372_036_854_775_808n))).toThrow(InvalidQueryError)
     expect(decodeCursor(encodeCursor(9_223_372_036_854_775_807n))).toBe(9_223_372_036_854_775_807n)
-  })
-})
-
-describe('keysetPage', () => {
-  const rows = [{ id: 1n }, { id: 2n }, { id: 3n }]
-  const cursor = (row: { id: bigint }) => encodeCursor(row.id)
-
-  test('gives a cursor after the last entry when the extra row shows there is more', () => {
-    expect(keysetPage(rows, 2, (row) => Number(row.id), cursor)).toEqual({
-      entries: [1, 2],
-      nextCursor: encodeCursor(2n),
-    })
-  })
-
-  test('ends with a null cursor when no extra row came back', () => {
-    expect(keysetPage(rows, 3, (row) => Number(row.id), cursor)).toEqual({
-      entries: [1, 2, 3],
-      nextCursor: null,
-    })
   })
 })

@@ -1,5 +1,4 @@
 import { InvalidQueryError } from './errors.ts'
-import type { Page } from './types.ts'
 
 const MAX_INT8 = 9_223_372_036_854_775_807n
 
@@ -35,27 +34,4 @@ export function pageLimit(limit: number | undefined): number {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit')
   }
   return limit
-}
-
-/**
- * The page of a keyset read that fetched `limit + 1` rows: the first `limit`
- * as entries, and a cursor after the last of them only when the extra row
- * shows there is more (so the last page says `null`, not an empty next page).
- *
- * @example
- * const rows = await query.limit(limit + 1)
- * return keysetPage(rows, limit, toAuditEntry, (row) => encodeCursor(row.id))
- */
-export function keysetPage<R, T>(
-  rows: readonly R[],
-  limit: number,
-  toEntry: (row: R) => T,
-  cursorAfter: (row: R) => string,
-): Page<T> {
-  const page = rows.slice(0, limit)
-  const last = page.at(-1)
-  return {
-    entries: page.map(toEntry),
-    nextCursor: rows.length > limit && last !== undefined ? cursorAfter(last) : null,
-  }
 }

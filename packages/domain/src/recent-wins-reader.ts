@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
-import { decodeCursor, encodeCursor, keysetPage, pageLimit } from './page-cursor.ts'
+import { keysetPage } from './keyset-page.ts'
+import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Page, RecentWin, RecentWinsQuery } from './types.ts'
 

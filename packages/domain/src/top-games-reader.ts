@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm'
 import { gameDayStats } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
-import { keysetPage, pageLimit } from './page-cursor.ts'
+import { keysetPage } from './keyset-page.ts'
+import { pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Page, TopGame, TopGamesQuery } from './types.ts'
 
