@@ -5,19 +5,13 @@
  */
 import type { Options } from 'k6/options'
 import { contribute } from './lib/jackpot-requests.ts'
+import { steadyArrivals } from './lib/steady-arrivals.ts'
 import { releaseTarget, resolveTarget, type Target } from './lib/target.ts'
 import { slaThresholds } from './sla.ts'
 
 export const options: Options = {
   scenarios: {
-    contributions: {
-      executor: 'constant-arrival-rate',
-      rate: Number(__ENV.RATE ?? 200),
-      timeUnit: '1s',
-      duration: __ENV.DURATION ?? '2m',
-      preAllocatedVUs: 50,
-      maxVUs: 300,
-    },
+    contributions: steadyArrivals({ rate: Number(__ENV.RATE ?? 200), preAllocatedVUs: 50, maxVUs: 300 }),
   },
   thresholds: slaThresholds(['contribution']),
 }

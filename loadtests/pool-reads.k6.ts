@@ -10,6 +10,7 @@
 
 import type { Options } from 'k6/options'
 import { readPools } from './lib/jackpot-requests.ts'
+import { steadyArrivals } from './lib/steady-arrivals.ts'
 import { releaseTarget, resolveTarget, type Target } from './lib/target.ts'
 import { slaThresholds } from './sla.ts'
 
@@ -17,15 +18,8 @@ const RATE = Number(__ENV.RATE ?? 200)
 
 export const options: Options = {
   scenarios: {
-    screens: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: __ENV.DURATION ?? '2m',
-      // A read takes milliseconds; the spare VUs absorb a slow patch without delaying arrivals.
-      preAllocatedVUs: 20,
-      maxVUs: 400,
-    },
+    // A read takes milliseconds; the spare VUs absorb a slow patch without delaying arrivals.
+    screens: steadyArrivals({ rate: RATE, preAllocatedVUs: 20, maxVUs: 400 }),
   },
   thresholds: slaThresholds(['pool_query'], { poolCacheHits: true }),
 }

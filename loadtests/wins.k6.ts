@@ -6,29 +6,14 @@
  */
 import type { Options } from 'k6/options'
 import { contribute, win } from './lib/jackpot-requests.ts'
+import { steadyArrivals } from './lib/steady-arrivals.ts'
 import { releaseTarget, resolveTarget, type Target } from './lib/target.ts'
 import { slaThresholds } from './sla.ts'
 
 export const options: Options = {
   scenarios: {
-    wins: {
-      executor: 'constant-arrival-rate',
-      exec: 'wins',
-      rate: Number(__ENV.RATE ?? 20),
-      timeUnit: '1s',
-      duration: __ENV.DURATION ?? '2m',
-      preAllocatedVUs: 20,
-      maxVUs: 100,
-    },
-    contributions: {
-      executor: 'constant-arrival-rate',
-      exec: 'contributions',
-      rate: 100,
-      timeUnit: '1s',
-      duration: __ENV.DURATION ?? '2m',
-      preAllocatedVUs: 30,
-      maxVUs: 200,
-    },
+    wins: steadyArrivals({ exec: 'wins', rate: Number(__ENV.RATE ?? 20), preAllocatedVUs: 20, maxVUs: 100 }),
+    contributions: steadyArrivals({ exec: 'contributions', rate: 100, preAllocatedVUs: 30, maxVUs: 200 }),
   },
   thresholds: slaThresholds(['win', 'contribution']),
 }

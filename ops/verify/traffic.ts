@@ -38,11 +38,20 @@ type ResolvedOptions = Required<Omit<TrafficOptions, 'edgeUrl' | 'staffToken'>> 
 /** One request of a kind, or `undefined` when the options leave that kind out. */
 type Step = (options: ResolvedOptions, n: number) => { operation: string; request: Request } | undefined
 
-const json = (body: unknown, headers: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-})
+/**
+ * A game write: `body` as JSON under a fresh idempotency key
+ * (`ops-verify-<tag>-<uuid>`), with the API key unless the step tests its absence.
+ */
+const gameWrite = (url: string, tag: string, body: unknown, apiKey: string | undefined) =>
+  new Request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': `ops-verify-${tag}-${crypto.randomUUID()}`,
+      ...(apiKey === undefined ? {} : { 'x-api-key': apiKey }),
+    },
+    body: JSON.stringify(body),
+  })
 
 // Weighted like a real day: reads dominate, wins are rare, some callers get it wrong.
 const STEPS: { weight: number; step: Step }[] = [
@@ -61,17 +70,16 @@ const STEPS: { weight: number; step: Step }[] = [
     weight: 35,
     step: (o, n) => ({
       operation: 'contribution',
-      request: new Request(
+      request: gameWrite(
         `${o.baseUrl}/api/v1/contributions`,
-        json(
-          {
-            gameId: 'ops-verify',
-            playerId: `player-${n % 50}`,
-            wagerCents: 100 + (n % 900),
-            currency: o.currency,
-          },
-          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-c-${crypto.randomUUID()}` },
-        ),
+        'c',
+        {
+          gameId: 'ops-verify',
+          playerId: `player-${n % 50}`,
+          wagerCents: 100 + (n % 900),
+          currency: o.currency,
+        },
+        o.apiKey,
       ),
     }),
   },
@@ -79,12 +87,11 @@ const STEPS: { weight: number; step: Step }[] = [
     weight: 3,
     step: (o, n) => ({
       operation: 'win',
-      request: new Request(
+      request: gameWrite(
         `${o.baseUrl}/api/v1/wins`,
-        json(
-          { pool: o.pools[n % o.pools.length], gameId: 'ops-verify', playerId: `player-${n % 50}` },
-          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-w-${crypto.randomUUID()}` },
-        ),
+        'w',
+        { pool: o.pools[n % o.pools.length], gameId: 'ops-verify', playerId: `player-${n % 50}` },
+        o.apiKey,
       ),
     }),
   },
@@ -126,12 +133,11 @@ const STEPS: { weight: number; step: Step }[] = [
     weight: 4,
     step: (o) => ({
       operation: 'contribution without key',
-      request: new Request(
+      request: gameWrite(
         `${o.baseUrl}/api/v1/contributions`,
-        json(
-          { gameId: 'ops-verify', wagerCents: 100, currency: o.currency },
-          { 'idempotency-key': `ops-verify-x-${crypto.randomUUID()}` },
-        ),
+        'x',
+        { gameId: 'ops-verify', wagerCents: 100, currency: o.currency },
+        undefined,
       ),
     }),
   },
@@ -139,12 +145,11 @@ const STEPS: { weight: number; step: Step }[] = [
     weight: 4,
     step: (o) => ({
       operation: 'invalid contribution',
-      request: new Request(
+      request: gameWrite(
         `${o.baseUrl}/api/v1/contributions`,
-        json(
-          { gameId: 'ops-verify', wagerCents: 'a lot', currency: o.currency },
-          { 'x-api-key': o.apiKey, 'idempotency-key': `ops-verify-i-${crypto.randomUUID()}` },
-        ),
+        'i',
+        { gameId: 'ops-verify', wagerCents: 'a lot', currency: o.currency },
+        o.apiKey,
       ),
     }),
   },

@@ -1,6 +1,6 @@
 import { type Static, Type as T } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
-import { ConfigError, type ConfigIssue } from './config-error.ts'
+import { ConfigError } from './config-error.ts'
+import { readEnv } from './read-env.ts'
 
 /**
  * The environment of `apps/dashboard` (`bun run dashboard`): where it listens,
@@ -50,24 +50,7 @@ export interface DashboardConfig extends Static<typeof DashboardEnvSchema> {
 export function loadDashboardConfig(
   source: Record<string, string | undefined> = process.env,
 ): DashboardConfig {
-  const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(DashboardEnvSchema.properties)) {
-    const value = source[key]
-    if (value !== undefined && value !== '') raw[key] = value
-  }
-  const converted = Value.Default(DashboardEnvSchema, Value.Convert(DashboardEnvSchema, raw))
-  const issues: ConfigIssue[] = []
-  const seen = new Set<string>()
-  for (const error of Value.Errors(DashboardEnvSchema, converted)) {
-    const variable = error.path.replace(/^\//, '').split('/')[0] || '(root)'
-    if (seen.has(variable)) continue
-    seen.add(variable)
-    const schema = (DashboardEnvSchema.properties as Record<string, { description?: string }>)[variable]
-    issues.push({
-      variable,
-      expected: `${schema?.description ?? error.message} (got ${JSON.stringify(raw[variable])})`,
-    })
-  }
+  const { converted, issues } = readEnv(DashboardEnvSchema, source)
   if (issues.length > 0) throw new ConfigError(issues)
   const env = converted as Static<typeof DashboardEnvSchema>
   return { ...env, apiUrl: env.JACKPOT_API_URL.replace(/\/+$/, '') }

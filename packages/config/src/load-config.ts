@@ -1,5 +1,5 @@
-import { Value } from '@sinclair/typebox/value'
-import { ConfigError, type ConfigIssue } from './config-error.ts'
+import { ConfigError } from './config-error.ts'
+import { readEnv } from './read-env.ts'
 import { DEFAULT_JWT_KID, type Env, EnvSchema, SECRET_VARIABLES } from './schema.ts'
 
 /** One bearer-token signing key, named by the `kid` header of the tokens it signs. */
@@ -118,31 +118,7 @@ function weakSecret(secret: string): string | null {
  * const testConfig = loadConfig({ PORT: '0' })
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const known = Object.keys(EnvSchema.properties)
-  // Empty strings count as unset: `FOO= bun run start` should mean "use the default".
-  const raw: Record<string, unknown> = {}
-  for (const key of known) {
-    const value = source[key]
-    if (value !== undefined && value !== '') raw[key] = value
-  }
-
-  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>
-  const issues: ConfigIssue[] = []
-  const seen = new Set<string>()
-  for (const error of Value.Errors(EnvSchema, converted)) {
-    const variable = error.path.replace(/^\//, '').split('/')[0] || '(root)'
-    if (seen.has(variable)) continue
-    seen.add(variable)
-    const schema = (EnvSchema.properties as Record<string, { description?: string }>)[variable]
-    const expected = schema?.description ?? error.message
-    issues.push({
-      variable,
-      expected: SECRET_VARIABLES.has(variable)
-        ? expected
-        : `${expected} (got ${JSON.stringify(raw[variable])})`,
-    })
-  }
-
+  const { converted, issues, invalid: seen } = readEnv(EnvSchema, source, SECRET_VARIABLES)
   const env = converted as Env
   const parsedKeys = seen.has('JWT_SECRETS') ? [] : jwtKeysOf(env.JWT_SECRETS, env.JWT_SECRET)
   if (typeof parsedKeys === 'string') issues.push({ variable: 'JWT_SECRETS', expected: parsedKeys })

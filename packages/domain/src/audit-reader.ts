@@ -1,5 +1,6 @@
 import { asc, gt } from 'drizzle-orm'
 import { auditLog } from './db/schema.ts'
+import { keysetPage } from './keyset-page.ts'
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { AuditEntry, Page } from './types.ts'
@@ -25,18 +26,10 @@ export async function readAudit(
       .orderBy(asc(auditLog.id))
       .limit(limit + 1),
   )
-  const page = rows.slice(0, limit)
-  const last = page.at(-1)
-  return {
-    entries: page.map((row) => ({
-      id: row.id.toString(),
-      actor: row.actor,
-      action: row.action,
-      target: row.target,
-      before: row.before,
-      after: row.after,
-      createdAt: row.createdAt,
-    })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-  }
+  return keysetPage(
+    rows,
+    limit,
+    (row) => ({ ...row, id: row.id.toString() }),
+    (row) => encodeCursor(row.id),
+  )
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, lte, or, type SQL } from 'd
 import { ledgerBatchPools, ledgerEntries, ledgerLines } from './db/schema.ts'
 import { LedgerArchivedError } from './errors.ts'
 import type { LedgerEntryRow, LedgerLineRow } from './idempotency.ts'
+import { keysetPage } from './keyset-page.ts'
 import { archivesAsked, readArchives } from './ledger-checkpoints.ts'
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
@@ -110,11 +111,12 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
       (row) => row.kind === 'contribution' && !lines.some((line) => line.entryId === row.id),
     )
     lines.push(...(await contributionLineRows(ctx.db, lineless)))
-    const last = page.at(-1)
-    return {
-      entries: page.map((row) => toLedgerEntry(row, lines)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-    }
+    return keysetPage(
+      rows,
+      limit,
+      (row) => toLedgerEntry(row, lines),
+      (row) => encodeCursor(row.id),
+    )
   })
 }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
+import { keysetPage } from './keyset-page.ts'
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Page, RecentWin, RecentWinsQuery } from './types.ts'
@@ -35,18 +36,11 @@ export async function readRecentWins(ctx: StoreContext, query: RecentWinsQuery):
       .where(and(...conditions))
       .orderBy(desc(ledgerEntries.id))
       .limit(limit + 1)
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-    return {
-      entries: page.map((row) => ({
-        id: row.id.toString(),
-        pool: row.pool,
-        gameId: row.gameId ?? '',
-        playerId: row.playerId ?? '',
-        payoutCents: row.payoutCents,
-        createdAt: row.createdAt,
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-    }
+    return keysetPage(
+      rows,
+      limit,
+      (row) => ({ ...row, id: row.id.toString(), gameId: row.gameId ?? '', playerId: row.playerId ?? '' }),
+      (row) => encodeCursor(row.id),
+    )
   })
 }

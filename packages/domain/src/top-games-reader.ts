@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm'
 import { gameDayStats } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
+import { keysetPage } from './keyset-page.ts'
 import { pageLimit } from './page-cursor.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Page, TopGame, TopGamesQuery } from './types.ts'
@@ -49,20 +50,16 @@ export async function readTopGames(
       .where(where)
       .orderBy(desc(contributed), asc(gameDayStats.gameId))
       .limit(limit + 1)
-    const page = rows.slice(0, limit).map((row) => ({
-      gameId: row.gameId,
-      contributions: Number(row.contributions),
-      contributedCents: row.contributedCents,
-    }))
-    const last = page.at(-1)
-    return {
-      entries: page,
-      nextCursor: rows.length > limit && last ? encodeRankCursor(last) : null,
-    }
+    return keysetPage(
+      rows,
+      limit,
+      (row) => ({ ...row, contributions: Number(row.contributions) }),
+      encodeRankCursor,
+    )
   })
 }
 
-function encodeRankCursor(game: TopGame): string {
+function encodeRankCursor(game: Pick<TopGame, 'contributedCents' | 'gameId'>): string {
   return Buffer.from(JSON.stringify([game.contributedCents.toString(), game.gameId]), 'utf8').toString(
     'base64url',
   )
@@ -73,7 +70,7 @@ function decodeRankCursor(cursor: string): { contributedCents: bigint; gameId: s
     const [cents, gameId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
     if (typeof cents === 'string' && /^\d{1,19}$/.test(cents) && typeof gameId === 'string') {
       const decoded = { contributedCents: BigInt(cents), gameId }
-      if (encodeRankCursor({ ...decoded, contributions: 0 }) === cursor) return decoded
+      if (encodeRankCursor(decoded) === cursor) return decoded
     }
   } catch {
     // Falls through to the error below: any unreadable cursor is the client's mistake.

@@ -1,3 +1,7 @@
+// Types only: erased from the browser bundle, so the UI reads the shapes the server side writes.
+import type { Operation } from '../../../../loadtests/sla.ts'
+import type { MetricsPoint, MetricsSummary } from '../metrics-sampler.ts'
+
 /** The API's answer to a missing, expired or insufficient token. */
 export class Unauthorized extends Error {
   constructor(readonly status: number) {
@@ -84,21 +88,10 @@ export interface Stats {
   growth: { last24hCents: string; previous24hCents: string; ratio: number | null }
 }
 
-export type Operation = 'contribution' | 'win' | 'pool_query'
+export type { MetricsPoint, Operation }
 
-export interface MetricsPoint {
-  at: number
-  requestsPerSecond: number | null
-  errorRate: number | null
-  p95Ms: Record<Operation, number | null>
-}
-
-export interface Summary {
-  latest: MetricsPoint | null
-  cacheHitRatio: number | null
-  breakers: { name: string; state: string }[]
-  streamSubscribers: number | null
-  error: string | null
+/** `/dash/summary`: the sampler's figures, the SLA targets and which sources are configured. */
+export interface Summary extends MetricsSummary {
   sla: Record<Operation, number>
   sources: { prometheus: boolean; alertmanager: boolean }
 }

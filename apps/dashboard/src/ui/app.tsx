@@ -9,20 +9,21 @@ import { PoolsView } from './views/pools-view.tsx'
 import { SystemView } from './views/system-view.tsx'
 import { WinsView } from './views/wins-view.tsx'
 
-const VIEWS = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'pools', label: 'Pools' },
-  { id: 'wins', label: 'Recent wins' },
-  { id: 'games', label: 'Top games' },
-  { id: 'system', label: 'System' },
-  { id: 'alerts', label: 'Alerts' },
-] as const
+/** The views by their hash id, with their menu labels, in menu order. */
+const VIEW_LABELS = {
+  overview: 'Overview',
+  pools: 'Pools',
+  wins: 'Recent wins',
+  games: 'Top games',
+  system: 'System',
+  alerts: 'Alerts',
+} as const
 
-type ViewId = (typeof VIEWS)[number]['id']
+type ViewId = keyof typeof VIEW_LABELS
 
 const viewFromHash = (): ViewId => {
   const id = location.hash.replace(/^#\/?/, '')
-  return VIEWS.some((view) => view.id === id) ? (id as ViewId) : 'overview'
+  return Object.hasOwn(VIEW_LABELS, id) ? (id as ViewId) : 'overview'
 }
 
 /** The whole dashboard: sign-in until there is a token, then the views around the live pool stream. */
@@ -108,10 +109,10 @@ function Dashboard({ token, onSignOut }: { token: string; onSignOut: (reason?: s
       </header>
       <nav aria-label="Views">
         <ul>
-          {VIEWS.map((item) => (
-            <li key={item.id}>
-              <a href={`#/${item.id}`} aria-current={item.id === view ? 'page' : undefined}>
-                {item.label}
+          {Object.entries(VIEW_LABELS).map(([id, label]) => (
+            <li key={id}>
+              <a href={`#/${id}`} aria-current={id === view ? 'page' : undefined}>
+                {label}
               </a>
             </li>
           ))}

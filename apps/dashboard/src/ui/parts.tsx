@@ -36,3 +36,55 @@ export const toneOfStatus = (status: string | undefined): 'green' | 'amber' | 'r
 export function Loading({ error }: { error?: string | undefined }) {
   return <p class="muted">{error ? `Could not load: ${error}` : 'Loading…'}</p>
 }
+
+/** A health status as a badge: its tone from {@link toneOfStatus}, and 'unknown' when there is none yet. */
+export function StatusBadge({ status }: { status: string | undefined }) {
+  return <Badge tone={toneOfStatus(status)}>{status ?? 'unknown'}</Badge>
+}
+
+/** One figure of a card row: its title, the figure in large type, and the notes under it. */
+export function Card({
+  title,
+  value,
+  children,
+}: {
+  title: string
+  value: preact.ComponentChildren
+  children?: preact.ComponentChildren
+}) {
+  return (
+    <div class="card">
+      <h3>{title}</h3>
+      <p class="big">{value}</p>
+      {children}
+    </div>
+  )
+}
+
+/** A scrollable table with one header cell per column; the rows are the children. */
+export function Table({
+  columns,
+  testId,
+  children,
+}: {
+  columns: readonly string[]
+  testId?: string
+  children: preact.ComponentChildren
+}) {
+  return (
+    <div class="table-wrap">
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,4 +1,5 @@
-import { t } from 'elysia'
+import type { Idempotent } from '@jackpot/domain'
+import { type Context, t } from 'elysia'
 import type { Principal } from '../auth/principal.ts'
 
 /**
@@ -27,4 +28,34 @@ export const REPLAYED_HEADER = 'idempotency-replayed'
  */
 export function idempotencyScope(principal: Principal): string {
   return principal.kind === 'api-key' ? `api-key:${principal.keyId}` : `user:${principal.sub}`
+}
+
+/** What {@link createdIdempotently} needs of a route's context. */
+export interface IdempotentWriteContext {
+  headers: { 'idempotency-key': string }
+  set: Pick<Context['set'], 'headers' | 'status'>
+  principal: Principal
+}
+
+/**
+ * Runs an idempotent write under the request's key and caller scope and
+ * answers 201 with its view, marking a repeat of the first result with
+ * {@link REPLAYED_HEADER}: the one protocol of `POST /contributions` and
+ * `POST /wins`.
+ *
+ * @example
+ * async (context) => createdIdempotently(context, (key) => store.win({ ...key, ...context.body }), toWinView)
+ */
+export async function createdIdempotently<R, V>(
+  { headers, set, principal }: IdempotentWriteContext,
+  write: (key: { idempotencyKey: string; caller: string }) => Promise<Idempotent<R>>,
+  view: (result: R) => V,
+): Promise<V> {
+  const { replayed, result } = await write({
+    idempotencyKey: headers['idempotency-key'],
+    caller: idempotencyScope(principal),
+  })
+  if (replayed) set.headers[REPLAYED_HEADER] = 'true'
+  set.status = 201
+  return view(result)
 }

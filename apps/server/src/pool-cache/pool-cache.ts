@@ -13,6 +13,7 @@ import {
 import { redisBreaker } from '../redis/redis-breaker.ts'
 import type { RedisClients } from '../redis/redis-clients.ts'
 import { startRedisHeartbeat } from '../redis/redis-heartbeat.ts'
+import { withDefaults } from '../with-defaults.ts'
 import { buildPoolSnapshot, type CachedJson, type PoolSnapshot, snapshotPool } from './pool-snapshot.ts'
 
 /** What the pool cache needs of the store: the pools, and word of every change. */
@@ -136,7 +137,7 @@ export class PoolCache {
 
   /** @internal Use {@link createPoolCache}. */
   constructor(options: PoolCacheOptions) {
-    const settings = resolve(options)
+    const settings = withDefaults(options, POOL_CACHE_DEFAULTS)
     this.#store = options.store
     this.#logger = options.logger
     this.breaker =
@@ -444,15 +445,4 @@ export class PoolCache {
  */
 export function createPoolCache(options: PoolCacheOptions): PoolCache {
   return new PoolCache(options)
-}
-
-function resolve(options: PoolCacheOptions) {
-  return {
-    prefix: options.prefix ?? POOL_CACHE_DEFAULTS.prefix,
-    ttlMs: options.ttlMs ?? POOL_CACHE_DEFAULTS.ttlMs,
-    graceMs: options.graceMs ?? POOL_CACHE_DEFAULTS.graceMs,
-    softTimeoutMs: options.softTimeoutMs ?? POOL_CACHE_DEFAULTS.softTimeoutMs,
-    jitter: options.jitter ?? POOL_CACHE_DEFAULTS.jitter,
-    heartbeatMs: options.heartbeatMs ?? POOL_CACHE_DEFAULTS.heartbeatMs,
-  }
 }

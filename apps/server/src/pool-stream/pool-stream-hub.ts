@@ -1,5 +1,6 @@
 import { type Clock, type Metrics, systemClock, unrefTimer } from '@jackpot/observability'
 import type { PoolSnapshot } from '../pool-cache/pool-snapshot.ts'
+import { withDefaults } from '../with-defaults.ts'
 import { parseLastEventId, SSE_HEARTBEAT, sseEvent, sseRetry } from './sse-text.ts'
 
 /** What the hub needs of the pool cache: word of every newer snapshot, and a way to ask for one. */
@@ -112,14 +113,7 @@ export class PoolStreamHub {
     this.#source = options.source
     this.#clock = options.clock ?? systemClock
     this.#shuttingDown = options.shuttingDown ?? (() => false)
-    this.#settings = {
-      maxPerClient: options.maxPerClient ?? POOL_STREAM_DEFAULTS.maxPerClient,
-      minIntervalMs: options.minIntervalMs ?? POOL_STREAM_DEFAULTS.minIntervalMs,
-      heartbeatMs: options.heartbeatMs ?? POOL_STREAM_DEFAULTS.heartbeatMs,
-      pollMs: options.pollMs ?? POOL_STREAM_DEFAULTS.pollMs,
-      retryMs: options.retryMs ?? POOL_STREAM_DEFAULTS.retryMs,
-      highWaterMarkBytes: options.highWaterMarkBytes ?? POOL_STREAM_DEFAULTS.highWaterMarkBytes,
-    }
+    this.#settings = withDefaults(options, POOL_STREAM_DEFAULTS)
     this.#retry = sseRetry(this.#settings.retryMs)
     this.#stopSource = this.#source.onSnapshot((snapshot) => this.#publish(snapshot))
     options.meter

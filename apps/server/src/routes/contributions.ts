@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { CurrencyCode, WagerCents } from '../http/domain-schemas.ts'
-import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { createdIdempotently, IdempotencyHeaders } from '../http/idempotency.ts'
 import { centsFromJson } from '../http/money.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
@@ -22,19 +22,19 @@ const ContributionBody = t.Object(
 export function contributionRoutes({ store, auth }: RouteDeps) {
   return new Elysia({ normalize: false }).use(auth).post(
     '/contributions',
-    async ({ body, headers, set, principal }) => {
-      const { replayed, result } = await store.contribute({
-        idempotencyKey: headers['idempotency-key'],
-        caller: idempotencyScope(principal),
-        gameId: body.gameId,
-        playerId: body.playerId,
-        wagerCents: centsFromJson(body.wagerCents),
-        currency: body.currency,
-      })
-      if (replayed) set.headers[REPLAYED_HEADER] = 'true'
-      set.status = 201
-      return toContributionView(result)
-    },
+    async (context) =>
+      createdIdempotently(
+        context,
+        (key) =>
+          store.contribute({
+            ...key,
+            gameId: context.body.gameId,
+            playerId: context.body.playerId,
+            wagerCents: centsFromJson(context.body.wagerCents),
+            currency: context.body.currency,
+          }),
+        toContributionView,
+      ),
     {
       auth: 'game',
       headers: IdempotencyHeaders,

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { PoolSlug } from '../http/domain-schemas.ts'
-import { IdempotencyHeaders, idempotencyScope, REPLAYED_HEADER } from '../http/idempotency.ts'
+import { createdIdempotently, IdempotencyHeaders } from '../http/idempotency.ts'
 import { ProblemSchema } from '../http/problem.ts'
 import { Text } from '../http/text.ts'
 import { limitedAs } from '../rate-limit/rate-limit-groups.ts'
@@ -20,17 +20,8 @@ const WinBody = t.Object(
 export function winRoutes({ store, auth }: RouteDeps) {
   return new Elysia({ normalize: false }).use(auth).post(
     '/wins',
-    async ({ body, headers, set, principal }) => {
-      const { replayed, result } = await store.win({
-        idempotencyKey: headers['idempotency-key'],
-        caller: idempotencyScope(principal),
-        pool: body.pool,
-        gameId: body.gameId,
-        playerId: body.playerId,
-      })
-      if (replayed) set.headers[REPLAYED_HEADER] = 'true'
-      set.status = 201
-      return toWinView(result)
+    async (context) => {
+      return createdIdempotently(context, (key) => store.win({ ...key, ...context.body }), toWinView)
     },
     {
       auth: ['game', 'operator'],

@@ -1,5 +1,6 @@
 import type { ApiKey, CreatedApiKey } from '@jackpot/domain'
 import { t } from 'elysia'
+import { toJsonView } from './json-view.ts'
 
 const Timestamp = t.Union([t.String({ format: 'date-time' }), t.Null()])
 
@@ -31,20 +32,11 @@ export const CreatedApiKeySchema = t.Object(
 )
 
 export function toApiKeyView(key: ApiKey) {
-  return {
-    id: key.id,
-    name: key.name,
-    prefix: key.prefix,
-    role: key.role,
-    createdAt: key.createdAt.toISOString(),
-    createdBy: key.createdBy,
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-    revokedAt: key.revokedAt?.toISOString() ?? null,
-  }
+  return toJsonView(key, ApiKeySchema)
 }
 
 export function toCreatedApiKeyView(key: CreatedApiKey) {
-  return { ...toApiKeyView(key), key: key.key }
+  return toJsonView(key, CreatedApiKeySchema)
 }
 
 export type ApiKeyView = ReturnType<typeof toApiKeyView>

@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '@jackpot/domain'
 import { t } from 'elysia'
 import { Cents, centsToJson, StrictInteger } from '../http/money.ts'
+import { NextCursor } from './json-view.ts'
 
 /** A union of literals, not t.UnionEnum: Elysia gives UnionEnum a default, which would filter every query. */
 export const LedgerKind = t.Union(
@@ -46,9 +47,7 @@ export const LedgerEntrySchema = t.Object(
 export const LedgerPageSchema = t.Object(
   {
     entries: t.Array(LedgerEntrySchema),
-    nextCursor: t.Union([t.String(), t.Null()], {
-      description: "Pass as 'after' for the next page; null at the end",
-    }),
+    nextCursor: NextCursor('after'),
   },
   { title: 'LedgerPage' },
 )

@@ -1,6 +1,7 @@
 import { type Page, POOL_GROWTH_WINDOW_MS, type PoolGrowth } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents } from '../http/money.ts'
+import { NextCursor, toJsonView } from './json-view.ts'
 
 export const PoolGrowthSchema = t.Object({
   pool: t.String({ examples: ['mega'] }),
@@ -21,9 +22,7 @@ export const PoolGrowthPageSchema = t.Object({
   }),
   currency: t.String({ examples: ['EUR'] }),
   pools: t.Array(PoolGrowthSchema),
-  nextCursor: t.Union([t.String(), t.Null()], {
-    description: "Pass as 'after' for the next page; null at the end",
-  }),
+  nextCursor: NextCursor('after'),
 })
 
 /** @example toPoolGrowthPage(await store.poolGrowth({}, now), store.currency, now) */
@@ -32,11 +31,7 @@ export function toPoolGrowthPage(page: Page<PoolGrowth>, currency: string, now: 
     since: new Date(now.getTime() - POOL_GROWTH_WINDOW_MS).toISOString(),
     until: now.toISOString(),
     currency,
-    pools: page.entries.map((growth) => ({
-      pool: growth.pool,
-      contributions: growth.contributions,
-      contributedCents: centsToJson(growth.contributedCents),
-    })),
+    pools: page.entries.map((growth) => toJsonView(growth, PoolGrowthSchema)),
     nextCursor: page.nextCursor,
   }
 }

@@ -1,6 +1,7 @@
 import type { Page, RecentWin } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents } from '../http/money.ts'
+import { NextCursor, toJsonView } from './json-view.ts'
 
 export const RecentWinSchema = t.Object({
   id: t.String({ description: 'Ledger entry id of the win' }),
@@ -14,23 +15,13 @@ export const RecentWinSchema = t.Object({
 
 export const RecentWinsPageSchema = t.Object({
   wins: t.Array(RecentWinSchema),
-  nextCursor: t.Union([t.String(), t.Null()], {
-    description: "Pass as 'before' for older wins; null at the end",
-  }),
+  nextCursor: NextCursor('before', 'older wins'),
 })
 
 /** @example toRecentWinsPage(await store.recentWins({ limit: 20 }), store.currency) */
 export function toRecentWinsPage(page: Page<RecentWin>, currency: string) {
   return {
-    wins: page.entries.map((win) => ({
-      id: win.id,
-      pool: win.pool,
-      gameId: win.gameId,
-      playerId: win.playerId,
-      payoutCents: centsToJson(win.payoutCents),
-      currency,
-      createdAt: win.createdAt.toISOString(),
-    })),
+    wins: page.entries.map((win) => toJsonView({ ...win, currency }, RecentWinSchema)),
     nextCursor: page.nextCursor,
   }
 }

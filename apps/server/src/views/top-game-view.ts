@@ -1,6 +1,7 @@
 import type { Page, TopGame } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents } from '../http/money.ts'
+import { NextCursor, toJsonView } from './json-view.ts'
 
 export const TopGameSchema = t.Object({
   gameId: t.String(),
@@ -12,9 +13,7 @@ export const TopGamesPageSchema = t.Object({
   since: t.String({ format: 'date-time', description: 'UTC midnight the ranking counts from' }),
   currency: t.String({ examples: ['EUR'] }),
   games: t.Array(TopGameSchema),
-  nextCursor: t.Union([t.String(), t.Null()], {
-    description: "Pass as 'after' for the next page; null at the end",
-  }),
+  nextCursor: NextCursor('after'),
 })
 
 /** @example toTopGamesPage(await store.topGames({ limit: 10 }, now), store.currency, now) */
@@ -22,11 +21,7 @@ export function toTopGamesPage(page: Page<TopGame>, currency: string, now: Date)
   return {
     since: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString(),
     currency,
-    games: page.entries.map((game) => ({
-      gameId: game.gameId,
-      contributions: game.contributions,
-      contributedCents: centsToJson(game.contributedCents),
-    })),
+    games: page.entries.map((game) => toJsonView(game, TopGameSchema)),
     nextCursor: page.nextCursor,
   }
 }

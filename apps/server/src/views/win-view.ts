@@ -1,6 +1,7 @@
 import type { WinReceipt } from '@jackpot/domain'
 import { t } from 'elysia'
-import { Cents, centsToJson } from '../http/money.ts'
+import { Cents } from '../http/money.ts'
+import { toJsonView } from './json-view.ts'
 
 export const WinSchema = t.Object(
   {
@@ -19,18 +20,7 @@ export const WinSchema = t.Object(
 )
 
 export function toWinView(receipt: WinReceipt) {
-  return {
-    id: receipt.id,
-    pool: receipt.pool,
-    gameId: receipt.gameId,
-    playerId: receipt.playerId,
-    payoutCents: centsToJson(receipt.payoutCents),
-    amountCents: centsToJson(receipt.amountCents),
-    reserveCents: centsToJson(receipt.reserveCents),
-    resetFromReserveCents: centsToJson(receipt.resetFromReserveCents),
-    resetFromHouseCents: centsToJson(receipt.resetFromHouseCents),
-    createdAt: receipt.createdAt.toISOString(),
-  }
+  return toJsonView(receipt, WinSchema)
 }
 
 export type WinView = ReturnType<typeof toWinView>

@@ -1,6 +1,6 @@
 import { getJson, type TopGame } from '../api.ts'
 import type { ViewProps } from '../app.tsx'
-import { Loading, Money } from '../parts.tsx'
+import { Loading, Money, Table } from '../parts.tsx'
 import { usePoll } from '../use-poll.ts'
 
 export function GamesView({ token, onUnauthorized }: ViewProps) {
@@ -18,28 +18,17 @@ export function GamesView({ token, onUnauthorized }: ViewProps) {
       ) : games.data.games.length === 0 ? (
         <p class="muted">No contributions today yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Game</th>
-                <th scope="col">Contributed</th>
-                <th scope="col">Wagers</th>
-              </tr>
-            </thead>
-            <tbody>
-              {games.data.games.map((game) => (
-                <tr key={game.gameId}>
-                  <td>{game.gameId}</td>
-                  <td>
-                    <Money cents={game.contributedCents} currency={games.data!.currency} />
-                  </td>
-                  <td>{game.contributions}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Game', 'Contributed', 'Wagers']}>
+          {games.data.games.map((game) => (
+            <tr key={game.gameId}>
+              <td>{game.gameId}</td>
+              <td>
+                <Money cents={game.contributedCents} currency={games.data!.currency} />
+              </td>
+              <td>{game.contributions}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   )

@@ -3,7 +3,7 @@ import { getJson, type Operation, type Series, type Stats, type Summary } from '
 import type { ViewProps } from '../app.tsx'
 import { Chart } from '../chart.tsx'
 import { formatDuration, formatPercent } from '../format.ts'
-import { Badge, Loading, Money, toneOfStatus } from '../parts.tsx'
+import { Badge, Card, Loading, Money, StatusBadge, toneOfStatus } from '../parts.tsx'
 import { usePoll } from '../use-poll.ts'
 
 const OPERATION_LABELS: Record<Operation, string> = {
@@ -38,37 +38,28 @@ export function OverviewView({ token, live, health, onUnauthorized }: ViewProps)
     <section aria-labelledby="overview-title">
       <h2 id="overview-title">Overview</h2>
       <div class="cards">
-        <div class="card">
-          <h3>Status</h3>
-          <p class="big">
-            <Badge tone={toneOfStatus(health?.health.status)}>{health?.health.status ?? 'unknown'}</Badge>
-          </p>
+        <Card title="Status" value={<StatusBadge status={health?.health.status} />}>
           <p data-testid="uptime">
             Uptime: {typeof uptimeSeconds === 'number' ? formatDuration(uptimeSeconds * 1000) : '—'}
           </p>
           <p class="muted">
             Reachable for {health?.upSince ? formatDuration(Date.now() - health.upSince) : '—'}
           </p>
-        </div>
-        <div class="card">
-          <h3>Requests</h3>
-          <p class="big">
-            {latest?.requestsPerSecond == null ? '—' : `${latest.requestsPerSecond.toFixed(1)}/s`}
-          </p>
+        </Card>
+        <Card
+          title="Requests"
+          value={latest?.requestsPerSecond == null ? '—' : `${latest.requestsPerSecond.toFixed(1)}/s`}
+        >
           <p class="muted">Errors (5xx): {formatPercent(latest?.errorRate, 2)}</p>
-        </div>
-        <div class="card">
-          <h3>Total jackpot</h3>
-          <p class="big">
-            <Money cents={totalCents} currency={currency} />
-          </p>
+        </Card>
+        <Card title="Total jackpot" value={<Money cents={totalCents} currency={currency} />}>
           <p class="muted">
             24 h growth:{' '}
             {stats.data ? <Money cents={stats.data.growth.last24hCents} currency={currency} /> : '—'}
             {stats.data?.growth.ratio != null &&
               ` (×${stats.data.growth.ratio.toFixed(2)} on the day before)`}
           </p>
-        </div>
+        </Card>
       </div>
 
       <h3>SLAs (p95)</h3>

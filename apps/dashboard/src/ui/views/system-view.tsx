@@ -1,7 +1,7 @@
 import { getJson, type Summary } from '../api.ts'
 import type { ViewProps } from '../app.tsx'
 import { formatPercent } from '../format.ts'
-import { Badge, toneOfStatus } from '../parts.tsx'
+import { Badge, Card, StatusBadge } from '../parts.tsx'
 import { usePoll } from '../use-poll.ts'
 
 export function SystemView({ token, health, onUnauthorized }: ViewProps) {
@@ -12,27 +12,24 @@ export function SystemView({ token, health, onUnauthorized }: ViewProps) {
     <section aria-labelledby="system-title">
       <h2 id="system-title">System</h2>
       <div class="cards">
-        <div class="card">
-          <h3>Database</h3>
-          <p class="big">
-            {typeof database?.observedValue === 'number' ? `${database.observedValue.toFixed(1)} ms` : '—'}
-          </p>
+        <Card
+          title="Database"
+          value={
+            typeof database?.observedValue === 'number' ? `${database.observedValue.toFixed(1)} ms` : '—'
+          }
+        >
           <p class="muted">
-            Round trip · <Badge tone={toneOfStatus(database?.status)}>{database?.status ?? 'unknown'}</Badge>
+            Round trip · <StatusBadge status={database?.status} />
           </p>
-        </div>
-        <div class="card">
-          <h3>Pool cache</h3>
-          <p class="big">{formatPercent(summary.data?.cacheHitRatio)}</p>
+        </Card>
+        <Card title="Pool cache" value={formatPercent(summary.data?.cacheHitRatio)}>
           <p class="muted">
-            Memory hit ratio · <Badge tone={toneOfStatus(cache?.status)}>{cache?.status ?? 'unknown'}</Badge>
+            Memory hit ratio · <StatusBadge status={cache?.status} />
           </p>
-        </div>
-        <div class="card">
-          <h3>Pool stream</h3>
-          <p class="big">{summary.data?.streamSubscribers ?? '—'}</p>
+        </Card>
+        <Card title="Pool stream" value={summary.data?.streamSubscribers ?? '—'}>
           <p class="muted">Subscribers on the replica sampled</p>
-        </div>
+        </Card>
       </div>
       <h3>Circuit breakers</h3>
       {summary.data?.error && <p class="notice">Metrics unavailable: {summary.data.error}</p>}

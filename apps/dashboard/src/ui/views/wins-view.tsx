@@ -1,6 +1,6 @@
 import { getJson, type RecentWin } from '../api.ts'
 import type { ViewProps } from '../app.tsx'
-import { Loading, Money, When } from '../parts.tsx'
+import { Loading, Money, Table, When } from '../parts.tsx'
 import { usePoll } from '../use-poll.ts'
 
 /** The latest wins, reloaded whenever the stream reports a change (so a win shows within a second). */
@@ -19,32 +19,20 @@ export function WinsView({ token, live, onUnauthorized }: ViewProps) {
       ) : wins.data.wins.length === 0 ? (
         <p class="muted">No wins yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table data-testid="wins">
-            <thead>
-              <tr>
-                <th scope="col">Payout</th>
-                <th scope="col">Pool</th>
-                <th scope="col">Game</th>
-                <th scope="col">Time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {wins.data.wins.map((win) => (
-                <tr key={win.id} data-win={win.id}>
-                  <td>
-                    <Money cents={win.payoutCents} currency={win.currency} />
-                  </td>
-                  <td>{win.pool}</td>
-                  <td>{win.gameId}</td>
-                  <td>
-                    <When at={win.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Payout', 'Pool', 'Game', 'Time']} testId="wins">
+          {wins.data.wins.map((win) => (
+            <tr key={win.id} data-win={win.id}>
+              <td>
+                <Money cents={win.payoutCents} currency={win.currency} />
+              </td>
+              <td>{win.pool}</td>
+              <td>{win.gameId}</td>
+              <td>
+                <When at={win.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   )
