@@ -116,7 +116,7 @@ function successLineParts(logger: Logger) {
     return lineParts(head, route === undefined ? undefined : head + keys.path + quote(route))
   }
   // Bounded: route templates × the common methods, and status codes.
-  const byRoute = new Map<string | undefined, Map<string, LineParts>>()
+  const byRoute = new Map<string | undefined, Partial<Record<string, LineParts>>>()
   const byStatus = new Map<number, StatusPart>()
   // Consecutive requests mostly hit the same route: the last answer skips both lookups.
   let lastMethod = ''
@@ -129,15 +129,8 @@ function successLineParts(logger: Logger) {
       // A client may invent methods (and reach an `.all()` route with them): not kept.
       if (!COMMON_METHODS.has(method)) return partsOf(method, route)
       let forRoute = byRoute.get(route)
-      if (forRoute === undefined) {
-        forRoute = new Map()
-        byRoute.set(route, forRoute)
-      }
-      let parts = forRoute.get(method)
-      if (parts === undefined) {
-        parts = partsOf(method, route)
-        forRoute.set(method, parts)
-      }
+      if (forRoute === undefined) byRoute.set(route, (forRoute = {}))
+      const parts = (forRoute[method] ??= partsOf(method, route))
       lastMethod = method
       lastRoute = route
       last = parts
