@@ -128,9 +128,10 @@ function successLineParts(logger: Logger) {
       if (method === lastMethod && route === lastRoute && last !== undefined) return last
       // A client may invent methods (and reach an `.all()` route with them): not kept.
       if (!COMMON_METHODS.has(method)) return partsOf(method, route)
-      let forRoute = byRoute.get(route)
-      if (forRoute === undefined) byRoute.set(route, (forRoute = {}))
-      const parts = (forRoute[method] ??= partsOf(method, route))
+      const forRoute = byRoute.get(route) ?? {}
+      byRoute.set(route, forRoute)
+      const parts = forRoute[method] ?? partsOf(method, route)
+      forRoute[method] = parts
       lastMethod = method
       lastRoute = route
       last = parts
