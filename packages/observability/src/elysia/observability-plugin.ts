@@ -50,11 +50,6 @@ export interface ObservabilityOptions {
 
 const defaultRequestId = () => crypto.randomUUID()
 
-// The request's id, for the transform hook to put in the response Elysia builds.
-const REQUEST_ID = Symbol('@jackpot/observability request id')
-const ECHOED = Symbol('@jackpot/observability id echoed')
-type Identified = Request & { [REQUEST_ID]?: string; [ECHOED]?: boolean }
-
 /**
  * One `.use()` that makes an Elysia app observable: a request id per request
  * (from a valid `X-Request-Id`, else generated; echoed back) held in the request
@@ -119,8 +114,7 @@ export function observability(options: ObservabilityOptions = {}) {
         error: thrown ?? errorOf(request),
       })
     }
-    if (response === undefined || (request as Identified)[ECHOED] === true) return response
-    return withRequestId(response, header, requestId)
+    return response === undefined ? undefined : withRequestId(response, header, requestId)
   }
 
   /** Elysia's whole request handling (`handle`) with the plugin around it. */
@@ -129,7 +123,6 @@ export function observability(options: ObservabilityOptions = {}) {
     const requestId = incoming !== null && isValidRequestId(incoming) ? incoming : generate()
     const started = performance.now()
     http?.requestStarted(request.method)
-    ;(request as Identified)[REQUEST_ID] = requestId
     let result: unknown
     try {
       result = runWithRequestContext({ requestId }, handle, request)
@@ -151,16 +144,6 @@ export function observability(options: ObservabilityOptions = {}) {
     // wrapped version gives an "around" hook that Elysia's lifecycle lacks.
     .wrap(wrapEachHandle(observe))
     .use(requestFacts())
-    // Echoes the id through the response Elysia builds (`set.headers`), which spares
-    // materialising a finished response's headers to add it; responses made before
-    // routing (a 404, an early answer) get it in `finish`.
-    .onTransform({ as: 'global' }, ({ request, set }) => {
-      const identified = request as Identified
-      const requestId = identified[REQUEST_ID]
-      if (requestId === undefined) return
-      set.headers[header] = requestId
-      identified[ECHOED] = true
-    })
 
   if (metrics !== false) {
     app.get(
