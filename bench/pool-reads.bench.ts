@@ -28,15 +28,8 @@ import { openJackpot } from '@jackpot/domain'
 import { Elysia } from 'elysia'
 import { buildServer } from '../apps/server/src/build-server.ts'
 import { createPoolCache } from '../apps/server/src/pool-cache/index.ts'
-import {
-  CONNECTIONS,
-  LOAD_CPU,
-  type LoadRun,
-  median,
-  requireLoadTools,
-  SERVER_CPU,
-  wrkLoad,
-} from './support/wrk-load.ts'
+import { alternatingLoad, type LoadSummary } from './support/alternating-load.ts'
+import { type LoadRun, requireLoadTools, SERVER_CPU, wrkLoad } from './support/wrk-load.ts'
 
 const TARGET = 0.8
 const ROUNDS = 5
@@ -122,39 +115,16 @@ async function main(): Promise<void> {
     },
     { name: 'floor: bare Elysia :slug route', path: '/api/v1/pools/mega', port: 'bare' },
   ]
-  const runs = new Map<string, LoadRun[]>(targets.map((target) => [target.name, []]))
-  console.log(
-    `wrk -t1 -c${CONNECTIONS} on CPU ${LOAD_CPU}, server process on CPU ${SERVER_CPU}, ` +
-      `${ROUNDS}×${DURATION_S}s per target after ${WARMUP_S}s warm-up, targets alternating`,
-  )
+  let summaries: LoadSummary[]
   try {
-    for (const target of targets) load(started, target, WARMUP_S)
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) {
-        const run = load(started, target, DURATION_S)
-        runs.get(target.name)!.push(run)
-        console.log(
-          `round ${round + 1} ${target.name.padEnd(28)} ${Math.round(run.rps).toLocaleString('en').padStart(7)} req/s, ` +
-            `${run.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, p99 ${run.p99}, errors ${run.errors}`,
-        )
-      }
-    }
+    summaries = alternatingLoad(
+      targets.map((target) => ({ name: target.name, load: (seconds) => load(started, target, seconds) })),
+      { rounds: ROUNDS, seconds: DURATION_S, warmupSeconds: WARMUP_S },
+    )
   } finally {
     started.child.kill()
   }
-  const anchor = runs.get(targets[0]!.name)!
-  const ratioOf = (name: string) => median(anchor.map((hello, i) => runs.get(name)![i]!.rps / hello.rps))
-  const cpuOf = (name: string) => median(runs.get(name)!.map((run) => run.cpuMicrosPerRequest))
-  console.log('')
-  for (const target of targets) {
-    const rps = median(runs.get(target.name)!.map((run) => run.rps))
-    console.log(
-      `${target.name.padEnd(28)} ${Math.round(rps).toLocaleString('en').padStart(7)} req/s ` +
-        `(${ratioOf(target.name).toFixed(2)}×), ${cpuOf(target.name).toFixed(1)} µs CPU/req ` +
-        `(throughput-equivalent ${(cpuOf(targets[0]!.name) / cpuOf(target.name)).toFixed(2)}×)`,
-    )
-  }
-  const ratio = ratioOf(targets[1]!.name)
+  const ratio = summaries[1]!.ratio
   console.log(
     `\npool reads vs hello: ${ratio.toFixed(2)}× (target ≥ ${TARGET.toFixed(2)}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`,
   )

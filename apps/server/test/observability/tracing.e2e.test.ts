@@ -1,28 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { loadConfig } from '@jackpot/config'
 import { CircuitBreakerRegistry } from '@jackpot/observability'
+import {
+  type OtlpCollector,
+  type OtlpSpan,
+  otlpCollector,
+  spanAttribute,
+} from '@jackpot/observability/testing'
 import { signJwt } from '../../src/auth/jwt.ts'
 import { buildServer, type Server } from '../../src/build-server.ts'
 import { createServerLogger } from '../../src/logger.ts'
 import { captureLogs } from '../support/observed-server.ts'
 
-/** The parts of an OTLP/JSON span this test reads. */
-interface OtlpSpan {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: number
-  attributes: Array<{ key: string; value: Record<string, unknown> }>
-  links?: Array<{ traceId: string; spanId: string }>
-}
-interface OtlpExport {
-  resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>
-}
-const attribute = (span: OtlpSpan | undefined, key: string) => {
-  const value = span?.attributes.find((entry) => entry.key === key)?.value
-  return value === undefined ? undefined : Object.values(value)[0]
-}
 // OTLP counts span kinds from UNSPECIFIED = 0: INTERNAL 1, SERVER 2, CLIENT 3.
 const OTLP_SERVER = 2
 const OTLP_CLIENT = 3
@@ -34,18 +23,7 @@ const traceparent = (traceId: string, spanId: string) => `00-${traceId}-${spanId
 // The whole server as main.ts builds it with TRACING_ENABLED=true, on a real socket,
 // exporting over OTLP/HTTP to a collector in this process.
 describe('end-to-end tracing of the server: traceparent in, OTLP/HTTP out', () => {
-  const exports: OtlpExport[] = []
-  const collector = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(request) {
-      if (request.method !== 'POST' || new URL(request.url).pathname !== '/v1/traces') {
-        return new Response('not found', { status: 404 })
-      }
-      exports.push((await request.json()) as OtlpExport)
-      return Response.json({})
-    },
-  })
+  let collector: OtlpCollector
   const logs = captureLogs()
   let server: Server
   let base = ''
@@ -54,12 +32,13 @@ describe('end-to-end tracing of the server: traceparent in, OTLP/HTTP out', () =
   let gameKey = ''
 
   beforeAll(async () => {
+    collector = await otlpCollector()
     const config = loadConfig({
       NODE_ENV: 'test',
       RATE_LIMIT_ENABLED: 'false',
       LOG_LEVEL: 'debug',
       TRACING_ENABLED: 'true',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
     })
     server = await buildServer(config, {
       logger: createServerLogger(config, { destination: logs.destination }),
@@ -79,16 +58,12 @@ describe('end-to-end tracing of the server: traceparent in, OTLP/HTTP out', () =
   afterAll(async () => {
     await stop()
     await server?.close()
-    await collector.stop(true)
+    await collector?.stop()
   })
 
-  const allSpans = () =>
-    exports.flatMap((batch) =>
-      batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)),
-    )
   const exported = async (match: (spans: OtlpSpan[]) => boolean): Promise<OtlpSpan[]> => {
     await server.parts.tracing?.forceFlush()
-    const spans = allSpans()
+    const spans = collector.spans()
     if (!match(spans))
       throw new Error(
         `the collector did not get the expected spans: ${JSON.stringify(spans.map((s) => s.name))}`,
@@ -112,15 +87,15 @@ describe('end-to-end tracing of the server: traceparent in, OTLP/HTTP out', () =
     ).filter((span) => span.traceId === TRACE_ID)
     const serverSpan = spans.find((span) => span.kind === OTLP_SERVER)
     expect(serverSpan).toMatchObject({ name: 'GET /api/v1/api-keys', parentSpanId: CALLER_SPAN_ID })
-    expect(attribute(serverSpan, 'request.id')).toBe('req-trace-e2e-1')
-    expect(Number(attribute(serverSpan, 'http.response.status_code'))).toBe(200)
+    expect(spanAttribute(serverSpan, 'request.id')).toBe('req-trace-e2e-1')
+    expect(Number(spanAttribute(serverSpan, 'http.response.status_code'))).toBe(200)
     expect(response.headers.get('traceparent')).toBe(traceparent(TRACE_ID, serverSpan?.spanId ?? ''))
 
     const databaseSpans = spans.filter((span) => span.kind === OTLP_CLIENT)
     expect(databaseSpans.map((span) => span.name)).toContain('api_keys.list')
     for (const span of databaseSpans) {
       expect(span.parentSpanId).toBe(serverSpan?.spanId)
-      expect(attribute(span, 'db.system.name')).toBe('postgresql')
+      expect(spanAttribute(span, 'db.system.name')).toBe('postgresql')
     }
 
     const lines = logs.lines.filter((line) => line.requestId === 'req-trace-e2e-1')

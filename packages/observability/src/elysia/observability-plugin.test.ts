@@ -75,6 +75,21 @@ describe('observability plugin', () => {
       expect(response.headers.get('x-request-id')).toBe('edge-abc.123_X')
     })
 
+    test('echoes the id on every kind of response: data, a raw Response, status(), errors mapped or not, 404s and parse errors', async () => {
+      const { call } = setup()
+      const paths = ['/items/1', '/created', '/accepted', '/teapot', '/boom', '/conflict', '/nowhere']
+      for (const [index, path] of paths.entries()) {
+        const response = await call(path, { headers: { 'x-request-id': `echo-${index}` } })
+        expect({ path, id: response.headers.get('x-request-id') }).toEqual({ path, id: `echo-${index}` })
+      }
+      const parseError = await call('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'echo-parse' },
+        body: '{"user":',
+      })
+      expect(parseError.headers.get('x-request-id')).toBe('echo-parse')
+    })
+
     test('generates a distinct id when the request has none', async () => {
       const { call } = setup()
       const first = (await call('/created')).headers.get('x-request-id')

@@ -4,22 +4,24 @@ import { Elysia } from 'elysia'
 import { logCapture } from '../../test/support/log-capture.ts'
 import { createLogger } from '../logger/index.ts'
 import { createTracing } from '../tracing/index.ts'
+import { requestTracing } from '../tracing/request-tracing.ts'
 import { observability } from './observability-plugin.ts'
 
-describe('server spans of the observability plugin', () => {
+describe('server spans of requestTracing', () => {
   const exporter = new InMemorySpanExporter()
   const tracing = createTracing({ service: 'shop', exporter })
   afterAll(() => tracing.shutdown())
   const logger = createLogger({ destination: logCapture() })
-  const app = (tracer?: typeof tracing.tracer) =>
-    new Elysia()
-      .use(observability({ logger, metrics: false, health: false, ...(tracer ? { tracer } : {}) }))
+  const app = (traced: boolean) => {
+    const observed = new Elysia().use(observability({ logger, metrics: false, health: false }))
+    return (traced ? observed.use(requestTracing({ tracer: tracing.tracer })) : observed)
       .get('/items/:id', ({ params }) => params.id)
       .post('/items', () => 'created')
+  }
 
-  test('are off by default: without a tracer no span is started, even with tracing registered globally', async () => {
+  test('are off without requestTracing: the observability plugin starts no span, even with tracing registered globally', async () => {
     exporter.reset()
-    const response = await app().handle(new Request('http://localhost/items/1'))
+    const response = await app(false).handle(new Request('http://localhost/items/1'))
     expect(response.status).toBe(200)
     await tracing.forceFlush()
     expect(exporter.getFinishedSpans()).toEqual([])
@@ -27,7 +29,7 @@ describe('server spans of the observability plugin', () => {
 
   test('are named after the method alone when no route matched, and carry the status', async () => {
     exporter.reset()
-    const traced = app(tracing.tracer)
+    const traced = app(true)
     await traced.handle(new Request('http://localhost/nowhere?q=1'))
     await traced.handle(new Request('http://localhost/items', { method: 'POST' }))
     await tracing.forceFlush()

@@ -10,9 +10,9 @@ import {
   trace,
 } from '@opentelemetry/api'
 import { pathOf } from './path-of.ts'
+import { errorOf, routeOf } from './request-facts.ts'
 
 type Handle = (request: Request) => unknown
-type Observe = (handle: Handle) => (request: Request) => unknown
 
 const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
@@ -20,7 +20,7 @@ const headerGetter: TextMapGetter<Headers> = {
 }
 
 /**
- * Puts a server span around the plugin's observed request handling: the span
+ * Puts a server span around Elysia's request handling (`handle`, as `wrap` gives it): the span
  * continues the trace of an incoming W3C `traceparent` (through the global
  * propagator, which `createTracing` registers), is the active span while Elysia
  * and the handler run — and while the access line is written, so it carries
@@ -28,68 +28,56 @@ const headerGetter: TextMapGetter<Headers> = {
  * the route template (the method alone when no route matched, per the HTTP
  * semantic conventions), with the status and, for a 5xx, the error.
  */
-export function serverSpans(
-  tracer: Tracer,
-  observe: Observe,
-  facts: (request: Request) => { route: string | undefined; error: unknown },
-): Observe {
-  return (handle) => {
-    const observed = observe(handle)
-    return (request) => {
-      const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
-      const { method } = request
-      const span = tracer.startSpan(
-        method,
-        {
-          kind: SpanKind.SERVER,
-          attributes: {
-            'http.request.method': method,
-            'url.path': pathOf(request.url),
-            'url.scheme': request.url.startsWith('https:') ? 'https' : 'http',
-          },
+export function serverSpans(tracer: Tracer): (handle: Handle) => Handle {
+  return (handle) => (request) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
+    const { method } = request
+    const span = tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': method,
+          'url.path': pathOf(request.url),
+          'url.scheme': request.url.startsWith('https:') ? 'https' : 'http',
         },
-        parent,
-      )
-      let result: unknown
-      try {
-        result = context.with(trace.setSpan(parent, span), observed, undefined, request)
-      } catch (error) {
-        end(span, method, facts(request), undefined, error)
-        throw error
-      }
-      if (!(result instanceof Promise)) {
-        end(span, method, facts(request), result)
-        return result
-      }
-      return result.then(
-        (response: unknown) => {
-          end(span, method, facts(request), response)
-          return response
-        },
-        (error: unknown) => {
-          end(span, method, facts(request), undefined, error)
-          throw error
-        },
-      )
+      },
+      parent,
+    )
+    let result: unknown
+    try {
+      result = context.with(trace.setSpan(parent, span), handle, undefined, request)
+    } catch (error) {
+      end(span, method, request, undefined, error)
+      throw error
     }
+    if (!(result instanceof Promise)) {
+      end(span, method, request, result)
+      return result
+    }
+    return result.then(
+      (response: unknown) => {
+        end(span, method, request, response)
+        return response
+      },
+      (error: unknown) => {
+        end(span, method, request, undefined, error)
+        throw error
+      },
+    )
   }
 }
 
-function end(
-  span: Span,
-  method: string,
-  facts: { route: string | undefined; error: unknown },
-  response: unknown,
-  thrown?: unknown,
-): void {
+function end(span: Span, method: string, request: Request, response: unknown, thrown?: unknown): void {
   const status = response instanceof Response ? response.status : 500
-  if (facts.route !== undefined) {
-    span.updateName(`${method} ${facts.route}`)
-    span.setAttribute('http.route', facts.route)
+  const route = routeOf(request)
+  if (route !== undefined) {
+    span.updateName(`${method} ${route}`)
+    span.setAttribute('http.route', route)
   }
   span.setAttribute('http.response.status_code', status)
   if (status >= 500) {
-    const error = thrown ?? facts.error
+    const error = thrown ?? errorOf(request)
     span.setAttribute('error.type', error instanceof Error ? error.constructor.name : String(status))
     if (error instanceof Error) span.recordException(error)
     span.setStatus({

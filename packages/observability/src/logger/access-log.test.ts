@@ -1,7 +1,11 @@
 import { describe, expect, test } from 'bun:test'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pino from 'pino'
 import { logCapture } from '../../test/support/log-capture.ts'
 import { type AccessRecord, accessLog } from './access-log.ts'
+import { batchedDestination } from './batched-destination.ts'
 import { createLogger } from './create-logger.ts'
 import { runWithRequestContext } from './request-context.ts'
 
@@ -45,6 +49,42 @@ describe('accessLog', () => {
     })
     expect(ours.raw.map(withoutTime)).toEqual(reference.raw.map(withoutTime))
     expect(ours.lines()[0]).toMatchObject({ clientId: 'c-9', durationMs: 1.235, route: '/items/:id' })
+  })
+
+  test('encodes lines into a batched destination byte for byte as the logger writes them, request context and all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'access-log-'))
+    const path = join(dir, 'access.log')
+    const fd = openSync(path, 'w')
+    try {
+      const destination = batchedDestination({ fd })
+      const access = accessLog(createLogger({ service: 'svc', version: '1', destination }))
+      const reference = logCapture()
+      const logger = createLogger({ service: 'svc', version: '1', destination: reference })
+      const durations = [0, 0.0004, 0.0005, 1.5, 2, 0.001, 0.01, 12345.6789, 1.2345678, 99.999, 7.1006]
+      const records = [
+        ...durations.map((durationMs) => record({ durationMs })),
+        record({ route: '/items', path: '/items' }),
+        record({ route: '/items', path: '/items', status: 201 }),
+        record({ route: '/items', path: '/items', durationMs: 3 }),
+        record({ route: undefined, path: '/nowhere', status: 404 }),
+        record({ method: 'BREW', path: '/pot/"quoted"\\ü\n✓', status: 418 }),
+        record({ requestId: 'edge"1\u0001é', status: 201 }),
+      ]
+      runWithRequestContext({ requestId: 'r-1', clientId: 'c-9' }, () => {
+        for (const entry of records) {
+          access.write(entry)
+          logger.info(fieldsOf(entry), 'request completed')
+        }
+      })
+      access.write(record({ requestId: 'outside' }))
+      logger.info(fieldsOf(record({ requestId: 'outside' })), 'request completed')
+      destination.flushSync()
+      const written = readFileSync(path, 'utf8').split(/(?<=\n)/)
+      expect(written.map(withoutTime)).toEqual(reference.raw.map(withoutTime))
+    } finally {
+      closeSync(fd)
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('writes a 5xx once at error level with the error and its stack', () => {

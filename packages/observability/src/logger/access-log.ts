@@ -1,4 +1,11 @@
 import type { Logger } from 'pino'
+import {
+  accessLineEncoder,
+  type LineParts,
+  lineParts,
+  type StatusPart,
+  statusPart,
+} from './access-line-encoder.ts'
 import { logFlat, logRendered, renderedKey } from './flat-line.ts'
 import { quote } from './json-fragment.ts'
 
@@ -50,14 +57,27 @@ const COMMON_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
  * if (access.enabled(200)) access.write({ requestId, method: 'GET', route: '/items/:id', path: '/items/7', status: 200, durationMs: 1.2 })
  */
 export function accessLog(logger: Logger): AccessLog {
-  const render = successLineRenderer(logger)
+  const parts = successLineParts(logger)
+  const encode = parts === undefined ? undefined : accessLineEncoder(logger, parts.keys)
   return {
     enabled: (status) => logger.levelVal <= (status >= 500 ? LEVEL_ERROR : LEVEL_INFO),
     write(record) {
-      const durationMs = Math.round(record.durationMs * 1000) / 1000
       const path = record.path.length > MAX_LOGGED_PATH ? record.path.slice(0, MAX_LOGGED_PATH) : record.path
-      if (record.status < 500 && render !== undefined) {
-        logRendered(logger, 'info', render(record, path, durationMs), 'request completed')
+      if (record.status < 500 && parts !== undefined) {
+        if (logger.levelVal > LEVEL_INFO) return
+        const route = parts.of(record.method, record.route)
+        const status = parts.status(record.status)
+        const samePath = path === record.route
+        if (encode?.(route, status, record.requestId, path, samePath, record.durationMs)) return
+        const fields =
+          parts.keys.requestId +
+          quote(record.requestId) +
+          (samePath && route.samePath !== undefined
+            ? route.samePath
+            : route.head + parts.keys.path + quote(path)) +
+          status.text +
+          String(Math.round(record.durationMs * 1000) / 1000)
+        logRendered(logger, 'info', fields, 'request completed')
         return
       }
       const line = {
@@ -66,7 +86,7 @@ export function accessLog(logger: Logger): AccessLog {
         route: record.route,
         path,
         status: record.status,
-        durationMs,
+        durationMs: Math.round(record.durationMs * 1000) / 1000,
       }
       if (record.status >= 500) {
         const { error } = record
@@ -78,62 +98,52 @@ export function accessLog(logger: Logger): AccessLog {
   }
 }
 
-/** Renders the fields of a success line; undefined when `logger` cannot take pre-rendered fields. */
-function successLineRenderer(logger: Logger) {
+/**
+ * The pre-rendered parts of success lines, made once per method and route and once
+ * per status; undefined when `logger` cannot take pre-rendered fields (not built by
+ * createLogger, or configured to redact one of the fields).
+ */
+function successLineParts(logger: Logger) {
   const keys = {} as Record<(typeof FIELDS)[number], string>
   for (const field of FIELDS) {
     const key = renderedKey(logger, field)
-    // Not built by createLogger, or configured to redact one of the fields.
     if (key === undefined) return undefined
     keys[field] = key
   }
-  // Bounded: route templates × the common methods, and status codes.
-  const byRoute = new Map<string | undefined, Map<string, RouteParts>>()
-  const byStatus = new Map<number, string>()
-  const routeParts = (method: string, route: string | undefined): RouteParts => {
+  const partsOf = (method: string, route: string | undefined): LineParts => {
     const head = keys.method + quote(method) + (route === undefined ? '' : keys.route + quote(route))
     // The path of a route without parameters is usually the template itself.
-    return { head, samePath: route === undefined ? undefined : head + keys.path + quote(route) }
+    return lineParts(head, route === undefined ? undefined : head + keys.path + quote(route))
   }
-  const partsOf = (method: string, route: string | undefined): RouteParts => {
-    // A client may invent methods (and reach an `.all()` route with them): not kept.
-    if (!COMMON_METHODS.has(method)) return routeParts(method, route)
-    let forRoute = byRoute.get(route)
-    if (forRoute === undefined) {
-      forRoute = new Map()
+  // Bounded: route templates × the common methods, and status codes.
+  const byRoute = new Map<string | undefined, Partial<Record<string, LineParts>>>()
+  const byStatus = new Map<number, StatusPart>()
+  // Consecutive requests mostly hit the same route: the last answer skips both lookups.
+  let lastMethod = ''
+  let lastRoute: string | undefined
+  let last: LineParts | undefined
+  return {
+    keys,
+    of(method: string, route: string | undefined): LineParts {
+      if (method === lastMethod && route === lastRoute && last !== undefined) return last
+      // A client may invent methods (and reach an `.all()` route with them): not kept.
+      if (!COMMON_METHODS.has(method)) return partsOf(method, route)
+      const forRoute = byRoute.get(route) ?? {}
       byRoute.set(route, forRoute)
-    }
-    let parts = forRoute.get(method)
-    if (parts === undefined) {
-      parts = routeParts(method, route)
-      forRoute.set(method, parts)
-    }
-    return parts
+      const parts = forRoute[method] ?? partsOf(method, route)
+      forRoute[method] = parts
+      lastMethod = method
+      lastRoute = route
+      last = parts
+      return parts
+    },
+    status(status: number): StatusPart {
+      let part = byStatus.get(status)
+      if (part === undefined) {
+        part = statusPart(`${keys.status}${status}${keys.durationMs}`)
+        byStatus.set(status, part)
+      }
+      return part
+    },
   }
-  const statusAndDuration = (status: number) => {
-    let rendered = byStatus.get(status)
-    if (rendered === undefined) {
-      rendered = `${keys.status}${status}${keys.durationMs}`
-      byStatus.set(status, rendered)
-    }
-    return rendered
-  }
-  return (record: AccessRecord, path: string, durationMs: number) => {
-    const parts = partsOf(record.method, record.route)
-    return (
-      keys.requestId +
-      quote(record.requestId) +
-      (parts.samePath !== undefined && path === record.route
-        ? parts.samePath
-        : parts.head + keys.path + quote(path)) +
-      statusAndDuration(record.status) +
-      String(durationMs)
-    )
-  }
-}
-
-/** `,"method":…,"route":…` of a line, and the same followed by `,"path":…` when the path is the route. */
-interface RouteParts {
-  head: string
-  samePath: string | undefined
 }

@@ -34,12 +34,18 @@ describe('batchedDestination', () => {
     expect(read()).toBe('one\ntwo\nthree\n')
   })
 
-  test('holds the lines of later turns until the interval after the last write has passed', async () => {
-    const { fd, read } = file('held.log')
-    const destination = batchedDestination({ fd, minWriteIntervalMs: 60_000 })
+  /** A destination that wrote `first` a turn ago, so its interval has begun. */
+  const afterAWrite = async (name: string, minWriteIntervalMs: number) => {
+    const { fd, read } = file(name)
+    const destination = batchedDestination({ fd, minWriteIntervalMs })
     destination.write('first\n')
     await endOfTick()
     expect(read()).toBe('first\n')
+    return { destination, read }
+  }
+
+  test('holds the lines of later turns until the interval after the last write has passed', async () => {
+    const { destination, read } = await afterAWrite('held.log', 60_000)
     destination.write('second\n')
     destination.write('third\n')
     await endOfTick()
@@ -49,10 +55,7 @@ describe('batchedDestination', () => {
   })
 
   test('writes held lines by itself once the interval has passed', async () => {
-    const { fd, read } = file('interval.log')
-    const destination = batchedDestination({ fd, minWriteIntervalMs: 20 })
-    destination.write('first\n')
-    await endOfTick()
+    const { destination, read } = await afterAWrite('interval.log', 20)
     destination.write('second\n')
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(read()).toBe('first\nsecond\n')
@@ -65,6 +68,15 @@ describe('batchedDestination', () => {
     expect(read()).toBe('')
     destination.write('67890\n')
     expect(read()).toBe('12345\n67890\n')
+  })
+
+  test('writes a line longer than its buffer on its own, after the lines before it', () => {
+    const { fd, read } = file('long.log')
+    const destination = batchedDestination({ fd })
+    const long = `${'x'.repeat(40_000)}\n`
+    destination.write('before\n')
+    destination.write(long)
+    expect(read()).toBe(`before\n${long}`)
   })
 
   test('flushSync writes whatever is waiting', () => {

@@ -182,6 +182,11 @@ export function renderedKey(logger: Logger, key: string): string | undefined {
   return rendered === undefined || rendered === SECRET ? undefined : rendered
 }
 
+/** The correlation of a logger built by `createLogger` without pino redact paths; undefined otherwise. */
+export function correlationOf(logger: Logger): Correlation | undefined {
+  return ((logger as Instance)[FLAT_LINES] as FlatLineSupport | undefined)?.correlation
+}
+
 /**
  * Logs a line whose fields the caller rendered (`,"key":value…`, keys from
  * {@link renderedKey}, values valid JSON) — the access line, whose method, route and

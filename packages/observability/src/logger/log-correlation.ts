@@ -24,6 +24,13 @@ interface ContextFragment {
 export interface Correlation {
   /** pino `mixin`: puts the correlation fields of the line being written on its bindings. */
   mixin(logged: object, level: number, logger: object): object
+  /**
+   * The correlation fields of a line written now (`,"requestId":…` and the trace ids),
+   * rendered as JSON fragment; `''` outside requests and spans.
+   */
+  fields(): string
+  /** A logger's own bindings (`,"pid":…,"service":…`), without any per-line fields. */
+  ownBindings(logger: object): string
   /** Records the bindings a logger was built with, as opposed to per-line additions. */
   track(logger: object): void
   /** Runs `fn` with the logger's own bindings in place (for child(), bindings()…). */
@@ -82,19 +89,26 @@ export function createCorrelation(
     return rendered.length > 2 ? `,${rendered.slice(1, -1)}` : ''
   }
 
+  const fields = (): string => {
+    const context = getRequestContext()
+    const span = trace.getActiveSpan()?.spanContext()
+    let extra = context === undefined ? '' : contextJson(context)
+    if (span !== undefined && isSpanContextValid(span)) {
+      const flags = `0${span.traceFlags.toString(16)}`.slice(-2)
+      extra += `,"trace_id":"${span.traceId}","span_id":"${span.spanId}","trace_flags":"${flags}"`
+    }
+    return extra
+  }
+
   return {
     mixin(_logged, _level, logger) {
       const base = ownBindings(logger)
-      const context = getRequestContext()
-      const span = trace.getActiveSpan()?.spanContext()
-      let extra = context === undefined ? '' : contextJson(context)
-      if (span !== undefined && isSpanContextValid(span)) {
-        const flags = `0${span.traceFlags.toString(16)}`.slice(-2)
-        extra += `,"trace_id":"${span.traceId}","span_id":"${span.spanId}","trace_flags":"${flags}"`
-      }
+      const extra = fields()
       setBindingsOf(logger, extra === '' ? base : base + extra)
       return NOTHING
     },
+    fields,
+    ownBindings,
     track(logger) {
       ;(logger as Instance)[OWN] = bindingsOf(logger)
     },

@@ -56,7 +56,10 @@ export interface HttpServerMetrics {
  * request would each hash their attribute set.
  */
 export function activeRequests(meter: Meter): Pick<HttpServerMetrics, 'requestStarted' | 'requestEnded'> {
-  const active = new Map<string, number>()
+  // GET and POST, nearly every request, are plain numbers; other methods a map.
+  let get = 0
+  let post = 0
+  const others = new Map<string, number>()
   const observed: ObservableUpDownCounter = meter.createObservableUpDownCounter(
     'http.server.active_requests',
     {
@@ -64,18 +67,28 @@ export function activeRequests(meter: Meter): Pick<HttpServerMetrics, 'requestSt
       unit: '{request}',
     },
   )
+  let seenGet = false
+  let seenPost = false
   observed.addCallback((result) => {
-    for (const [method, count] of active) result.observe(count, { 'http.request.method': method })
+    if (seenGet) result.observe(get, { 'http.request.method': 'GET' })
+    if (seenPost) result.observe(post, { 'http.request.method': 'POST' })
+    for (const [method, count] of others) result.observe(count, { 'http.request.method': method })
   })
+  const add = (method: string, delta: number) => {
+    if (method === 'GET') {
+      get += delta
+      seenGet = true
+    } else if (method === 'POST') {
+      post += delta
+      seenPost = true
+    } else {
+      const normalized = normalizeHttpMethod(method)
+      others.set(normalized, (others.get(normalized) ?? 0) + delta)
+    }
+  }
   return {
-    requestStarted(method) {
-      const normalized = normalizeHttpMethod(method)
-      active.set(normalized, (active.get(normalized) ?? 0) + 1)
-    },
-    requestEnded(method) {
-      const normalized = normalizeHttpMethod(method)
-      active.set(normalized, (active.get(normalized) ?? 0) - 1)
-    },
+    requestStarted: (method) => add(method, 1),
+    requestEnded: (method) => add(method, -1),
   }
 }
 

@@ -74,7 +74,7 @@ const defaults = {
  *
  * @example
  * const tracing = createTracing({ service: 'shop', version: '1.0.0', url: 'http://jaeger:4318/v1/traces' })
- * app.use(observability({ service: 'shop', tracer: tracing.tracer }))
+ * app.use(observability({ service: 'shop' })).use(requestTracing({ tracer: tracing.tracer }))
  * process.on('SIGTERM', () => tracing.shutdown())
  */
 export function createTracing(options: TracingOptions): Tracing {

@@ -3,7 +3,6 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace'
 import { logCapture } from '../../test/support/log-capture.ts'
 import { listenTracedShop, type TracedShop } from '../../test/support/traced-shop.ts'
-import { observability, requestTracing } from '../elysia/index.ts'
 import { createLogger } from '../logger/index.ts'
 import { createTracing, type Tracing } from './index.ts'
 
@@ -20,10 +19,7 @@ describe('requestTracing: a server span per request, beside the observability pl
   beforeAll(() => {
     tracing = createTracing({ service: 'shop', exporter })
     const logger = createLogger({ service: 'shop', destination: out })
-    const { tracer } = tracing
-    shop = listenTracedShop(tracer, logger, (app) =>
-      app.use(observability({ logger, metrics: false, health: false })).use(requestTracing({ tracer })),
-    )
+    shop = listenTracedShop(tracing.tracer, logger)
   })
 
   afterAll(async () => {

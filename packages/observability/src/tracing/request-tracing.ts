@@ -1,5 +1,6 @@
 import { type Tracer, trace } from '@opentelemetry/api'
 import { Elysia } from 'elysia'
+import { requestFacts, wrapEachHandle } from '../elysia/request-facts.ts'
 import { serverSpans } from '../elysia/server-spans.ts'
 import { getRequestContext } from '../logger/request-context.ts'
 
@@ -10,12 +11,6 @@ export interface RequestTracingOptions {
   /** Answer every request with its server span's `traceparent`. Defaults to true. */
   responseHeader?: boolean
 }
-
-// What the hooks learn about a request, on the Request itself (the one object the
-// wrapper and the hooks share). Symbols of their own: independent of the observability plugin.
-const ROUTE = Symbol('@jackpot/observability/tracing route')
-const ERROR = Symbol('@jackpot/observability/tracing error')
-type Traced = Request & { [ROUTE]?: string; [ERROR]?: unknown }
 
 /**
  * An Elysia plugin that opens a SERVER span per request — continuing the trace of
@@ -39,25 +34,12 @@ type Traced = Request & { [ROUTE]?: string; [ERROR]?: unknown }
  */
 export function requestTracing(options: RequestTracingOptions) {
   const responseHeader = options.responseHeader ?? true
-  // The plugin's hooks record the route and error; the wrapper passes the request through.
-  const observe = serverSpans(
-    options.tracer,
-    (handle) => handle,
-    (request) => ({ route: (request as Traced)[ROUTE], error: (request as Traced)[ERROR] }),
-  )
-  let wrappedHandle: ((request: Request) => unknown) | undefined
-  let observed: ((request: Request) => unknown) | undefined
-
   return (
     new Elysia({ name: '@jackpot/observability/tracing' })
-      // `wrap` receives Elysia's whole request handling; built once per `handle`.
-      .wrap((handle: (request: Request) => unknown) => {
-        if (handle !== wrappedHandle || observed === undefined) {
-          wrappedHandle = handle
-          observed = observe(handle)
-        }
-        return observed
-      })
+      // `wrap` receives Elysia's whole request handling; the span goes around it.
+      .wrap(wrapEachHandle(serverSpans(options.tracer)))
+      // Records the route and error the span is named and marked after.
+      .use(requestFacts())
       // Runs inside the wrapper, where the server span and the request context are active.
       .onRequest(({ set }) => {
         const span = trace.getActiveSpan()
@@ -68,14 +50,6 @@ export function requestTracing(options: RequestTracingOptions) {
           const { traceId, spanId, traceFlags } = span.spanContext()
           set.headers.traceparent = `00-${traceId}-${spanId}-0${traceFlags.toString(16)}`
         }
-      })
-      .onTransform({ as: 'global' }, ({ request, route }) => {
-        ;(request as Traced)[ROUTE] = route
-      })
-      .onError({ as: 'global' }, ({ request, route, error }) => {
-        const traced = request as Traced
-        traced[ERROR] = error
-        traced[ROUTE] ??= route || undefined
       })
   )
 }

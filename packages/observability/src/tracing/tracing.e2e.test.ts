@@ -2,29 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SpanKind } from '@opentelemetry/api'
 import { logCapture } from '../../test/support/log-capture.ts'
 import { listenTracedShop, type TracedShop } from '../../test/support/traced-shop.ts'
-import { observability } from '../elysia/index.ts'
 import { createLogger } from '../logger/index.ts'
+import { type OtlpCollector, type OtlpSpan, otlpCollector, spanAttribute } from '../testing/otlp-collector.ts'
 import { createTracing, type Tracing } from './index.ts'
-
-/** The parts of an OTLP/JSON span these tests read. */
-interface OtlpSpan {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: number
-  attributes: Array<{ key: string; value: Record<string, unknown> }>
-}
-interface OtlpExport {
-  resourceSpans: Array<{
-    resource: { attributes: OtlpSpan['attributes'] }
-    scopeSpans: Array<{ spans: OtlpSpan[] }>
-  }>
-}
-const attribute = (span: OtlpSpan | undefined, key: string) => {
-  const value = span?.attributes.find((entry) => entry.key === key)?.value
-  return value === undefined ? undefined : Object.values(value)[0]
-}
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 const CALLER_SPAN_ID = '00f067aa0ba902b7'
@@ -32,49 +12,26 @@ const CALLER_SPAN_ID = '00f067aa0ba902b7'
 // End to end: the exporter posts OTLP/HTTP to an in-process collector, and the app
 // serves a real socket, where each request starts from the server's own async context.
 describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
-  const exports: OtlpExport[] = []
-  const contentTypes: string[] = []
-  const collector = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(request) {
-      if (request.method !== 'POST' || new URL(request.url).pathname !== '/v1/traces') {
-        return new Response('not found', { status: 404 })
-      }
-      contentTypes.push(request.headers.get('content-type') ?? '')
-      exports.push((await request.json()) as OtlpExport)
-      return Response.json({})
-    },
-  })
   const out = logCapture()
+  let collector: OtlpCollector
   let tracing: Tracing
   let shop: TracedShop
 
-  beforeAll(() => {
-    tracing = createTracing({
-      service: 'shop',
-      version: '1.0.0',
-      url: `http://127.0.0.1:${collector.port}/v1/traces`,
-    })
-    const logger = createLogger({ service: 'shop', destination: out })
-    const { tracer } = tracing
-    shop = listenTracedShop(tracer, logger, (app) =>
-      app.use(observability({ logger, metrics: false, health: false, tracer })),
-    )
+  beforeAll(async () => {
+    collector = await otlpCollector()
+    tracing = createTracing({ service: 'shop', version: '1.0.0', url: collector.url })
+    shop = listenTracedShop(tracing.tracer, createLogger({ service: 'shop', destination: out }))
   })
 
   afterAll(async () => {
     await shop.stop()
     await tracing.shutdown()
-    await collector.stop(true)
+    await collector.stop()
   })
 
   const spansOfTrace = async (traceId: string, count: number): Promise<OtlpSpan[]> => {
     await tracing.forceFlush()
-    const spans = exports.flatMap((batch) =>
-      batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)),
-    )
-    const ofTrace = spans.filter((span) => span.traceId === traceId)
+    const ofTrace = collector.spans().filter((span) => span.traceId === traceId)
     if (ofTrace.length < count)
       throw new Error(`expected ${count} spans of ${traceId}, got ${ofTrace.length}`)
     return ofTrace
@@ -87,15 +44,15 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
     expect(await response.json()).toEqual({ id: '42' })
 
     const spans = await spansOfTrace(TRACE_ID, 2)
-    expect(contentTypes[0]).toContain('application/json')
+    expect(collector.contentTypes[0]).toContain('application/json')
     const server = spans.find((span) => span.kind === SpanKind.SERVER + 1) // OTLP kinds count from UNSPECIFIED = 0
     const query = spans.find((span) => span.name === 'SELECT items')
     expect(server).toMatchObject({ name: 'GET /items/:id', parentSpanId: CALLER_SPAN_ID })
-    expect(attribute(server, 'http.route')).toBe('/items/:id')
-    expect(attribute(server, 'http.request.method')).toBe('GET')
-    expect(Number(attribute(server, 'http.response.status_code'))).toBe(200)
+    expect(spanAttribute(server, 'http.route')).toBe('/items/:id')
+    expect(spanAttribute(server, 'http.request.method')).toBe('GET')
+    expect(Number(spanAttribute(server, 'http.response.status_code'))).toBe(200)
     expect(query?.parentSpanId).toBe(server?.spanId)
-    const resource = exports[0]?.resourceSpans[0]?.resource.attributes ?? []
+    const resource = collector.exports[0]?.resourceSpans[0]?.resource.attributes ?? []
     expect(resource).toContainEqual({ key: 'service.name', value: { stringValue: 'shop' } })
 
     const lines = out.lines().filter((line) => line.requestId === 'req-traced-1')
@@ -114,6 +71,6 @@ describe('tracing end to end: traceparent in, OTLP/HTTP out', () => {
     const [span] = await spansOfTrace(traceId, 1)
     expect(span).toMatchObject({ name: 'GET /boom' })
     expect(span?.parentSpanId ?? '').toBe('')
-    expect(attribute(span, 'error.type')).toBe('TypeError')
+    expect(spanAttribute(span, 'error.type')).toBe('TypeError')
   })
 })

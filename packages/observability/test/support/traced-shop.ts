@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api'
-import { type AnyElysia, Elysia } from 'elysia'
+import { Elysia } from 'elysia'
+import { observability, requestTracing } from '../../src/elysia/index.ts'
 import type { Logger } from '../../src/logger/index.ts'
 
 /** A listening app and where to reach it. */
@@ -12,14 +13,13 @@ export interface TracedShop {
  * The app the tracing end-to-end suites drive, over a real socket (where each request
  * starts from the server's own async context): `GET /items/:id` runs one child span,
  * `SELECT items`, as an instrumented database client would, then logs `item loaded`;
- * `GET /boom` throws a `TypeError('kaboom')`. `plugins` installs the tracing under test.
+ * `GET /boom` throws a `TypeError('kaboom')`. Traced as an application is:
+ * `observability()`, then `requestTracing()`.
  */
-export function listenTracedShop(
-  tracer: Tracer,
-  logger: Logger,
-  plugins: (app: Elysia) => AnyElysia,
-): TracedShop {
-  const app = plugins(new Elysia())
+export function listenTracedShop(tracer: Tracer, logger: Logger): TracedShop {
+  const app = new Elysia()
+    .use(observability({ logger, metrics: false, health: false }))
+    .use(requestTracing({ tracer }))
     .get('/items/:id', async ({ params }) => {
       const row = await tracer.startActiveSpan('SELECT items', async (span) => {
         await Bun.sleep(2)
