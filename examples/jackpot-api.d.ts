@@ -230,7 +230,7 @@ export interface paths {
         };
         /**
          * Read the ledger
-         * @description Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters.
+         * @description Oldest first. Pass the previous page's nextCursor as 'after' to continue; keep the same filters. A since/until range that starts in days archived out of the database (cli archive) answers 410 ledger-archived, naming the archive.
          */
         get: operations["listLedgerEntries"];
         put?: never;
@@ -640,7 +640,7 @@ export interface components {
         Problem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, idempotency-key-expired, version-conflict, request-timeout, payload-too-large, unsupported-media-type, ledger-archived, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;
@@ -663,8 +663,23 @@ export interface components {
             expectedCurrency?: string;
             /** @description version-conflict: the pool's version now; read it again and retry */
             currentVersion?: number;
+            /** @description idempotency-key-expired: how many days a key answers a replay */
+            retentionDays?: number;
             /** @description payload-too-large: the body limit in bytes */
             maxBytes?: number;
+            /** @description ledger-archived: the archives holding the asked range */
+            archives?: {
+                /** @description The archive, e.g. ledger-2026-12-01--2026-12-02 */
+                name: string;
+                /** @description First archived UTC day, YYYY-MM-DD */
+                firstDay: string;
+                /** @description Last archived UTC day, YYYY-MM-DD */
+                lastDay: string;
+                /** @description Where cli archive wrote the files */
+                location: string;
+                /** @description sha256 of the archive's manifest */
+                manifestSha256: string;
+            }[];
         };
         /**
          * Stats
@@ -756,7 +771,7 @@ export interface components {
         ValidationProblem: {
             /**
              * Format: uri
-             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, version-conflict, request-timeout, payload-too-large, unsupported-media-type, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
+             * @description Stable identifier of the problem: https://jackpot.dev/problems/ followed by one of validation, malformed-json, unauthorized, forbidden, not-found, pool-not-found, api-key-not-found, idempotency-conflict, idempotency-key-expired, version-conflict, request-timeout, payload-too-large, unsupported-media-type, ledger-archived, currency-mismatch, invalid-command, rate-limited, internal, service-unavailable, overloaded, outcome-unknown, bad-gateway, gateway-timeout
              * @example https://jackpot.dev/problems/pool-not-found
              */
             type: string;
@@ -778,8 +793,23 @@ export interface components {
             expectedCurrency?: string;
             /** @description version-conflict: the pool's version now; read it again and retry */
             currentVersion?: number;
+            /** @description idempotency-key-expired: how many days a key answers a replay */
+            retentionDays?: number;
             /** @description payload-too-large: the body limit in bytes */
             maxBytes?: number;
+            /** @description ledger-archived: the archives holding the asked range */
+            archives?: {
+                /** @description The archive, e.g. ledger-2026-12-01--2026-12-02 */
+                name: string;
+                /** @description First archived UTC day, YYYY-MM-DD */
+                firstDay: string;
+                /** @description Last archived UTC day, YYYY-MM-DD */
+                lastDay: string;
+                /** @description Where cli archive wrote the files */
+                location: string;
+                /** @description sha256 of the archive's manifest */
+                manifestSha256: string;
+            }[];
         };
         /**
          * Win
@@ -1497,7 +1527,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `version-conflict`. */
+            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `idempotency-key-expired`, `version-conflict`. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1687,7 +1717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `version-conflict`. */
+            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `idempotency-key-expired`, `version-conflict`. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1837,6 +1867,20 @@ export interface operations {
             };
             /** @description The credentials do not carry a role this route allows. Problem types: `forbidden`. */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. Problem types: `ledger-archived`. */
+            410: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2079,7 +2123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `version-conflict`. */
+            /** @description Conflicts with an earlier request or a newer state. Problem types: `idempotency-conflict`, `idempotency-key-expired`, `version-conflict`. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
