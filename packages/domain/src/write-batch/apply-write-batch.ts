@@ -432,21 +432,32 @@ async function committedKeys(
     ),
   ]
   const wanted = sql`(SELECT d::uuid FROM unnest(${textArray(digests)}::text[]) AS d)`
-  const found = await tx
-    .select({
-      digest: sql<string>`replace(${idempotencyKeys.keyDigest}::text, '-', '')`,
-      hash: sql<string>`replace(${idempotencyKeys.requestHash}::text, '-', '')`,
-      entry: ledgerEntries,
-    })
+  // Most batches carry only new keys. Probing the key table alone first keeps them from
+  // planning the join below against every day partition of the ledger (about 2-3 ms a batch
+  // with 30 days, 25 ms cold), a cost that grew with the number of days kept.
+  const known = await tx
+    .select({ digest: idempotencyKeys.keyDigest })
     .from(idempotencyKeys)
-    .innerJoin(
-      ledgerEntries,
-      and(
-        eq(ledgerEntries.id, idempotencyKeys.entryId),
-        eq(ledgerEntries.createdAt, idempotencyKeys.createdAt),
-      ),
-    )
     .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
+    .limit(1)
+  const found =
+    known.length === 0
+      ? []
+      : await tx
+          .select({
+            digest: sql<string>`replace(${idempotencyKeys.keyDigest}::text, '-', '')`,
+            hash: sql<string>`replace(${idempotencyKeys.requestHash}::text, '-', '')`,
+            entry: ledgerEntries,
+          })
+          .from(idempotencyKeys)
+          .innerJoin(
+            ledgerEntries,
+            and(
+              eq(ledgerEntries.id, idempotencyKeys.entryId),
+              eq(ledgerEntries.createdAt, idempotencyKeys.createdAt),
+            ),
+          )
+          .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
   const expired = await tx
     .select({ prefix: sql<string>`${expiredIdempotencyKeys.keyPrefix}::text` })
     .from(expiredIdempotencyKeys)
