@@ -107,20 +107,26 @@ export async function readLedger(ctx: StoreContext, query: LedgerQuery): Promise
             )
             .orderBy(asc(ledgerLines.entryId), asc(ledgerLines.poolSlug))
     // Contributions written in the compact layout have no lines: their split is recomputed.
-    const lineless = page.filter(
-      (row) => row.kind === 'contribution' && !lines.some((line) => line.entryId === row.id),
-    )
+    const withLines = new Set(lines.map((line) => line.entryId))
+    const lineless = page.filter((row) => row.kind === 'contribution' && !withLines.has(row.id))
     lines.push(...(await contributionLineRows(ctx.db, lineless)))
+    const linesOf = new Map<bigint, LedgerLineRow[]>()
+    for (const line of lines) {
+      const own = linesOf.get(line.entryId)
+      if (own === undefined) linesOf.set(line.entryId, [line])
+      else own.push(line)
+    }
     return keysetPage(
       rows,
       limit,
-      (row) => toLedgerEntry(row, lines),
+      (row) => toLedgerEntry(row, linesOf.get(row.id) ?? []),
       (row) => encodeCursor(row.id),
     )
   })
 }
 
-function toLedgerEntry(row: LedgerEntryRow, lines: LedgerLineRow[]): LedgerEntry {
+/** An entry with its own lines (`lines` holds only this entry's, in pool order). */
+function toLedgerEntry(row: LedgerEntryRow, lines: readonly LedgerLineRow[]): LedgerEntry {
   return {
     id: row.id.toString(),
     kind: row.kind,
@@ -129,7 +135,7 @@ function toLedgerEntry(row: LedgerEntryRow, lines: LedgerLineRow[]): LedgerEntry
     gameId: row.gameId,
     playerId: row.playerId,
     wagerCents: row.wagerCents,
-    lines: lines.filter((line) => line.entryId === row.id).map(toLedgerLine),
+    lines: lines.map(toLedgerLine),
     createdAt: row.createdAt,
   }
 }
