@@ -13,7 +13,7 @@ import { LOAD_CPU } from './wrk-load.ts'
 
 /**
  * One contribution of 25.37 (2 537 cents), the way the issue's anchor spells it:
- * claim the idempotency key, move the three pools (minor 1 %, major 0.5 %,
+ * insert the entry (its day's unique key index claims the idempotency key), move the three pools (minor 1 %, major 0.5 %,
  * mega 0.25 %, rounded down: no residue carry, which would only add work),
  * write the three ledger lines, commit. The UPDATEs go in slug order, as the
  * server locks them, so concurrent clients queue instead of deadlocking.
@@ -21,8 +21,6 @@ import { LOAD_CPU } from './wrk-load.ts'
 export const NAIVE_CONTRIBUTION_SQL = `BEGIN;
 INSERT INTO ledger_entries (kind, idempotency_key, game_id, wager_cents, currency, created_at)
   VALUES ('contribution', gen_random_uuid()::text, 'pgbench', 2537, 'EUR', now());
-INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at)
-  VALUES (gen_random_uuid(), gen_random_uuid(), currval('ledger_entries_id_seq'), now());
 UPDATE pools SET amount_cents = amount_cents + 12, contributed_cents = contributed_cents + 12,
   contributions_count = contributions_count + 1, updated_at = now() WHERE slug = 'major';
 UPDATE pools SET amount_cents = amount_cents + 6, contributed_cents = contributed_cents + 6,

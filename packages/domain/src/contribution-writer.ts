@@ -4,7 +4,7 @@
  */
 import { CurrencyMismatchError, InvalidCommandError } from './errors.ts'
 import { assertIdempotencyKey } from './idempotency.ts'
-import { requestHash } from './request-hash.ts'
+import { contributionHash } from './request-hash.ts'
 import { assertWager } from './rules/contribution-split.ts'
 import type { StoreContext } from './store-context.ts'
 import type { ContributionCommand, ContributionReceipt, Idempotent } from './types.ts'
@@ -54,15 +54,4 @@ function assertContribution(ctx: StoreContext, command: ContributionCommand): vo
   if (command.gameId.length === 0) throw new InvalidCommandError('gameId must not be empty', 'gameId')
   if (command.currency !== ctx.currency) throw new CurrencyMismatchError(command.currency, ctx.currency)
   assertWager(command.wagerCents)
-}
-
-/** The fingerprint a contribution is stored with (also used by `seedHistory`, so its keys replay like real ones). */
-export function contributionHash(command: ContributionCommand): string {
-  return requestHash([
-    'contribution',
-    command.gameId,
-    command.playerId ?? null,
-    command.wagerCents.toString(),
-    command.currency,
-  ])
 }

@@ -137,7 +137,22 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       apiKeys: new ApiKeyCache(),
       poolsChanged: (slugs, pools) => this.#notify(slugs, pools),
     }
-    // Hourly upkeep; unref'd, so an idle store never keeps the process alive.
+    // Once now, in the background: key lookups read every day the sweep has not taken, so a
+    // database not swept for a while (just migrated, or replicas down) would make every
+    // write batch read all of those days until the first hourly run. Then hourly; unref'd,
+    // so an idle store never keeps the process alive.
+    void this.maintainHistory().then(
+      (upkeep) => {
+        if (upkeep.expiredKeys > 0) {
+          this.#ctx.logger?.info(
+            { expiredKeys: upkeep.expiredKeys },
+            'moved idempotency keys past their retention out of the key index',
+          )
+        }
+      },
+      (error: unknown) =>
+        this.#ctx.logger?.warn({ err: error }, 'ledger upkeep at start-up failed; it runs again in an hour'),
+    )
     this.#maintenance = setInterval(() => {
       this.maintainHistory().catch((error: unknown) =>
         this.#ctx.logger?.warn({ err: error }, 'hourly ledger upkeep failed; it runs again in an hour'),
@@ -274,6 +289,8 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
 
   close(): Promise<void> {
     clearInterval(this.#maintenance)
+    // Not waiting for the start-up upkeep: on a big database it can take minutes, and a sweep
+    // cut short is taken up again by the next one (its steps are idempotent).
     this.#closing ??= this.#database.close()
     return this.#closing
   }
@@ -319,8 +336,14 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, idempotency_keys, expired_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, expired_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
+      // Every day back in the key window, with its key index (a test may have swept some).
+      await tx.execute(sql`UPDATE idempotency_key_window SET keys_from = '1970-01-01 00:00:00+00'`)
+      await tx.execute(sql`
+        SELECT jackpot_ensure_key_index(child.relname) FROM pg_inherits i
+        JOIN pg_class child ON child.oid = i.inhrelid
+        WHERE i.inhparent = 'public.ledger_entries'::regclass`)
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })
   }

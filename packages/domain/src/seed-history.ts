@@ -1,11 +1,10 @@
 import { asc, sql } from 'drizzle-orm'
-import { contributionHash } from './contribution-writer.ts'
 import type { Database } from './db/database.ts'
 import { ensureDayPartitions, utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
 import { selectPools } from './pool-rows.ts'
-import { winHash } from './win-writer.ts'
+import { contributionHash, winHash } from './request-hash.ts'
 import { applyWriteBatch } from './write-batch/apply-write-batch.ts'
 import { resultRows } from './write-batch/sql-arrays.ts'
 import type { WriteItem } from './write-batch/write-item.ts'
@@ -160,8 +159,6 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   }
   // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
-  await db.execute(
-    sql`ANALYZE ledger_entries, ledger_lines, idempotency_keys, pool_minute_stats, game_day_stats, pools`,
-  )
+  await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
   return { contributions, wins, batches, from, until }
 }

@@ -1,6 +1,6 @@
 import { InvalidCommandError } from './errors.ts'
 import { assertIdempotencyKey } from './idempotency.ts'
-import { requestHash } from './request-hash.ts'
+import { winHash } from './request-hash.ts'
 import type { StoreContext } from './store-context.ts'
 import type { Idempotent, WinCommand, WinReceipt } from './types.ts'
 
@@ -37,9 +37,4 @@ export async function writeWin(ctx: StoreContext, command: WinCommand): Promise<
     )
   }
   return outcome
-}
-
-/** The fingerprint a win is stored with (also used by `seedHistory`). */
-export function winHash(command: WinCommand): string {
-  return requestHash(['win', command.pool, command.gameId, command.playerId])
 }

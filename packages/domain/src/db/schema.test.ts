@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
+import { keyDigest } from '../idempotency-keys.ts'
 import { MIGRATIONS_FOLDER } from './connect-database.ts'
 
 // The database's own guards, checked with raw SQL that bypasses the store.
@@ -88,12 +89,20 @@ describe('the schema', () => {
     ).toContain('no partition')
   })
 
-  test('allows one claim per idempotency key digest', async () => {
-    const claim = (entry: number) =>
+  test('allows one entry per idempotency key and caller on a day, and the same key for another caller', async () => {
+    const claim = (scope: string) =>
       failure(
-        `INSERT INTO idempotency_keys (key_digest, request_hash, entry_id, created_at) VALUES ('${'1'.repeat(32)}', '${'2'.repeat(32)}', ${entry}, now())`,
+        `INSERT INTO ledger_entries (kind, idempotency_key, idempotency_scope, created_at) VALUES ('adjustment', 'k-1', '${scope}', now())`,
       )
-    expect(await claim(1)).toBe('accepted')
-    expect(await claim(2)).toContain('idempotency_keys_pkey')
+    expect(await claim('caller-a')).toBe('accepted')
+    expect(await claim('caller-a')).toContain('_key_digest_idx')
+    expect(await claim('caller-b')).toBe('accepted')
+  })
+
+  test('digests a key in SQL to the same bytes as keyDigest', async () => {
+    const { rows } = await pg.query<{ digest: string }>(
+      `SELECT replace(jackpot_key_digest('api-key-1', 'round-42')::text, '-', '') AS digest`,
+    )
+    expect(rows[0]!.digest).toBe(keyDigest('api-key-1', 'round-42'))
   })
 })

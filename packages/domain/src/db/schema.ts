@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -80,8 +81,9 @@ export const ledgerKind = pgEnum('ledger_kind', LEDGER_KINDS)
  * nothing can reference `id` alone: the reset's `parent_id` and the lines'
  * `entry_id` are kept by the writer, not by foreign keys (migration 0005).
  * The idempotency key and its caller (`idempotency_scope`: the API key, or the
- * person for operator wins) are kept for the record; uniqueness and replay use
- * `idempotency_keys`.
+ * person for operator wins) are kept for the record and found by each day
+ * partition's own unique index on their digest while the day is inside the
+ * retention (migration 0007, `idempotency-keys.ts`).
  */
 export const ledgerEntries = pgTable(
   'ledger_entries',
@@ -171,20 +173,19 @@ export const ledgerBatchPools = pgTable(
 )
 
 /**
- * The idempotency keys still inside their retention (`IDEMPOTENCY_RETENTION_DAYS`):
- * a 16-byte digest of scope and key, the first 16 bytes of the request's sha256
- * (both kept as `uuid`: 16 fixed-width bytes, read and written as 32 hex digits),
- * and the entry it made (with the entry's time, its partition). See `idempotency-keys.ts`.
+ * Where the key index stops: the keys of entries written at or after `keysFrom`
+ * are found by their day partition's unique index on
+ * `jackpot_key_digest(idempotency_scope, idempotency_key)` (made with the
+ * partition, migration 0007); older ones were swept into
+ * `expiredIdempotencyKeys`. One row. See `idempotency-keys.ts`.
  */
-export const idempotencyKeys = pgTable(
-  'idempotency_keys',
+export const idempotencyKeyWindow = pgTable(
+  'idempotency_key_window',
   {
-    keyDigest: uuid('key_digest').primaryKey(),
-    requestHash: uuid('request_hash').notNull(),
-    entryId: bigint('entry_id', { mode: 'bigint' }).notNull(),
-    createdAt: at('created_at').notNull(),
+    one: boolean('one').primaryKey().default(true),
+    keysFrom: at('keys_from').notNull(),
   },
-  (t) => [index('idempotency_keys_created_at_idx').using('brin', t.createdAt)],
+  (t) => [check('idempotency_key_window_one_row', sql`${t.one}`)],
 )
 
 /**
@@ -318,7 +319,7 @@ export const schema = {
   ledgerEntries,
   ledgerLines,
   ledgerBatchPools,
-  idempotencyKeys,
+  idempotencyKeyWindow,
   expiredIdempotencyKeys,
   poolMinuteStats,
   gameDayStats,

@@ -1,9 +1,11 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, gte, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Transaction } from '../db/database.ts'
+import { sqlState } from '../db/database-errors.ts'
+import { utcDay } from '../db/ledger-partitions.ts'
 import {
   expiredIdempotencyKeys,
   gameDayStats,
-  idempotencyKeys,
+  idempotencyKeyWindow,
   ledgerBatchPools,
   ledgerEntries,
   poolMinuteStats,
@@ -12,19 +14,21 @@ import {
 import { IdempotencyConflictError, IdempotencyKeyExpiredError, PoolNotFoundError } from '../errors.ts'
 import type { LedgerEntryRow } from '../idempotency.ts'
 import {
-  compactRequestHash,
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
-  KEY_PREFIX_SQL,
   keyDigest,
+  keyPrefix,
   retentionCutoff,
 } from '../idempotency-keys.ts'
 import { type PoolRow, toPool } from '../pool-rows.ts'
+import { contributionHash, winHash } from '../request-hash.ts'
 import { splitContribution } from '../rules/contribution-split.ts'
 import { computeWinPayout } from '../rules/win-payout.ts'
 import type { ContributionReceipt, LedgerKind, WinReceipt } from '../types.ts'
 import { contributionReceipt, loadReplayedReceipts } from './replayed-receipts.ts'
 import { integerArray, resultRows, textArray } from './sql-arrays.ts'
 import type { AppliedBatch, ItemOutcome, WriteItem } from './write-item.ts'
+
+const DAY_MS = 86_400_000
 
 /**
  * A batch met a key that another transaction claimed after this one looked:
@@ -109,7 +113,7 @@ interface GameDraft {
 /** A key this batch has already seen: claimed by an earlier item, or committed before. */
 interface SeenKey {
   kind: LedgerKind
-  /** The request hash as the keys table keeps it (see `compactRequestHash`). */
+  /** The request's fingerprint (`request-hash.ts`), recomputed from the entry for a committed key. */
   hash: string | null
   /** Past the retention: a replay is refused as expired. */
   expired: boolean
@@ -123,18 +127,19 @@ interface SeenKey {
  * 1. lock every pool, in slug order (all replicas take them in the same order,
  *    so batches queue behind each other instead of deadlocking);
  * 2. find the items' keys that are already committed or expired (two SELECTs
- *    on `idempotency_keys` and its digest table), and rebuild the receipts of
- *    those that replay (two more, only when there are any); a key older than
- *    `retentionDays` is refused as expired;
+ *    sent together: the ledger entries of the days still in the key window, by
+ *    each day's key-digest index, and the swept keys' prefixes), and rebuild
+ *    the receipts of those that replay (two more, only when there are any); a
+ *    key older than `retentionDays` is refused as expired;
  * 3. in memory, in arrival order: replay, refuse (409, unknown pool) or apply
  *    each item with the rules in `rules/`, the same key twice behaving exactly
  *    as two requests one after the other;
  * 4. take one ledger id per new entry from the sequence, ascending, so ledger
  *    id order is the order the changes were applied (a win's reset right after
  *    its win);
- * 5. claim every key in one INSERT into `idempotency_keys` (ON CONFLICT DO
- *    NOTHING: a key someone else claimed meanwhile rolls the batch back rather
- *    than duplicating it), one multi-row INSERT each of the entries, the lines
+ * 5. one multi-row INSERT each of the entries (which claims their keys: a
+ *    key someone else committed meanwhile fails the day's unique key index and
+ *    rolls the batch back rather than duplicating it), the lines
  *    (wins and resets: a contribution has none) and the runs of contributions
  *    (`ledger_batch_pools`: per run per pool, the deltas and the state after),
  *    and one UPDATE of the pools. Rows go to the partition of `now`'s UTC
@@ -152,7 +157,18 @@ export async function applyWriteBatch(
   now: Date,
   retentionDays: number = DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
 ): Promise<AppliedBatch> {
-  const rows = await tx.select().from(pools).orderBy(asc(pools.slug)).for('no key update')
+  // Where the key index starts, read with the locks (a scalar subquery, once), so the key
+  // lookup below names it as a constant and plans only the days inside the window.
+  const locked = await tx
+    .select({
+      pool: pools,
+      keysFromMs: sql<string>`(SELECT (extract(epoch FROM ${idempotencyKeyWindow.keysFrom}) * 1000)::bigint::text FROM ${idempotencyKeyWindow})`,
+    })
+    .from(pools)
+    .orderBy(asc(pools.slug))
+    .for('no key update')
+  const rows = locked.map(({ pool }) => pool)
+  const keysFrom = new Date(Number(locked[0]?.keysFromMs ?? (await readKeysFromMs(tx))))
   const drafts = new Map<string, PoolDraft>()
   for (const row of rows) {
     drafts.set(row.slug, {
@@ -167,7 +183,7 @@ export async function applyWriteBatch(
     })
   }
   const games = new Map<string, GameDraft>()
-  const seen = await committedKeys(tx, items, now, retentionDays)
+  const seen = await committedKeys(tx, items, now, retentionDays, keysFrom)
   const entries: EntryDraft[] = []
   const lines: LineDraft[] = []
   const runs: RunDraft[] = []
@@ -187,7 +203,7 @@ export async function applyWriteBatch(
     if (prior !== undefined) {
       const error = new IdempotencyConflictError(item.command.idempotencyKey)
       outcomes.push(
-        prior.kind === item.kind && prior.hash === compactRequestHash(item.hash)
+        prior.kind === item.kind && prior.hash === item.hash
           ? () => ({ ok: true, value: { replayed: true, result: prior.receipt() } })
           : () => ({ ok: false, error }),
       )
@@ -275,7 +291,7 @@ export async function applyWriteBatch(
       )
       seen.set(scopedKey, {
         kind: 'contribution',
-        hash: compactRequestHash(item.hash),
+        hash: item.hash,
         expired: false,
         receipt,
       })
@@ -362,7 +378,7 @@ export async function applyWriteBatch(
         resetFromHouseCents: payout.resetFromHouseCents,
         createdAt: now,
       }))
-      seen.set(scopedKey, { kind: 'win', hash: compactRequestHash(item.hash), expired: false, receipt })
+      seen.set(scopedKey, { kind: 'win', hash: item.hash, expired: false, receipt })
       outcomes.push(() => ({ ok: true, value: { replayed: false, result: receipt() } }))
     }
     applied++
@@ -372,12 +388,15 @@ export async function applyWriteBatch(
     return { outcomes: outcomes.map((outcome) => outcome()), pools: null, changedSlugs: [], applied: 0 }
   }
   await assignIds(tx, entries)
-  await claimKeys(tx, entries, now)
-  await insertEntries(tx, entries, now)
-  await insertLines(tx, lines, now)
-  await insertRuns(tx, runs, now)
   const changed = [...drafts.values()].filter((draft) => draft.changed)
-  await updatePools(tx, changed, games, now)
+  // Independent statements, sent together (postgres.js pipelines them on the transaction's
+  // connection): one round trip instead of four while the pool locks are held.
+  await allInOrder([
+    insertEntries(tx, entries, now),
+    insertLines(tx, lines, now),
+    insertRuns(tx, runs, now),
+    updatePools(tx, changed, games, now),
+  ])
   for (const draft of changed) {
     draft.row.contributionsCount += draft.contributions
     draft.row.winsCount += draft.wins
@@ -405,23 +424,45 @@ function lazyReceipt<R>(build: () => R): () => R {
   }
 }
 
+/**
+ * Waits for every statement, then throws the first failure in the order they
+ * were sent: once one fails, PostgreSQL refuses the rest ("current transaction
+ * is aborted"), and the first is the one that says why.
+ */
+async function allInOrder(statements: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(statements)
+  const failed = settled.find((result) => result.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+}
+
 function draftEntry(entries: EntryDraft[], fields: Omit<EntryDraft, 'id'>): EntryDraft {
   const entry: EntryDraft = { ...fields, id: 0n }
   entries.push(entry)
   return entry
 }
 
+/** The key window's start, ms, when there is no pool row to read it with. */
+async function readKeysFromMs(tx: Transaction): Promise<string> {
+  const [row] = await tx
+    .select({ ms: sql<string>`(extract(epoch FROM ${idempotencyKeyWindow.keysFrom}) * 1000)::bigint::text` })
+    .from(idempotencyKeyWindow)
+  return row?.ms ?? '0'
+}
+
 /**
  * The committed keys among the batch's items, with a way to rebuild each
  * one's receipt, by digest. Matches the callers' own scopes and the legacy
- * scope ''. A key past the retention (swept to the digest table, or not swept
- * yet) is marked expired.
+ * scope ''. Two lookups, sent together: the ledger entries of the days inside
+ * the key window (each day's unique index on the key digest, migration 0007),
+ * and the 8-byte prefixes of keys swept out of it. A key past the retention
+ * (swept, or in the day the cutoff falls in) is marked expired.
  */
 async function committedKeys(
   tx: Transaction,
   items: readonly WriteItem[],
   now: Date,
   retentionDays: number,
+  keysFrom: Date,
 ): Promise<Map<string, SeenKey>> {
   const digests = [
     ...new Set(
@@ -431,39 +472,32 @@ async function committedKeys(
       ]),
     ),
   ]
-  const wanted = sql`(SELECT d::uuid FROM unnest(${textArray(digests)}::text[]) AS d)`
-  // Most batches carry only new keys. Probing the key table alone first keeps them from
-  // planning the join below against every day partition of the ledger (about 2-3 ms a batch
-  // with 30 days, 25 ms cold), a cost that grew with the number of days kept.
-  const known = await tx
-    .select({ digest: idempotencyKeys.keyDigest })
-    .from(idempotencyKeys)
-    .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
-    .limit(1)
-  const found =
-    known.length === 0
-      ? []
-      : await tx
-          .select({
-            digest: sql<string>`replace(${idempotencyKeys.keyDigest}::text, '-', '')`,
-            hash: sql<string>`replace(${idempotencyKeys.requestHash}::text, '-', '')`,
-            entry: ledgerEntries,
-          })
-          .from(idempotencyKeys)
-          .innerJoin(
-            ledgerEntries,
-            and(
-              eq(ledgerEntries.id, idempotencyKeys.entryId),
-              eq(ledgerEntries.createdAt, idempotencyKeys.createdAt),
-            ),
-          )
-          .where(sql`${idempotencyKeys.keyDigest} IN ${wanted}`)
-  const expired = await tx
-    .select({ prefix: sql<string>`${expiredIdempotencyKeys.keyPrefix}::text` })
-    .from(expiredIdempotencyKeys)
-    .where(
-      sql`${expiredIdempotencyKeys.keyPrefix} IN (SELECT ${KEY_PREFIX_SQL(sql`d`)} FROM unnest(${textArray(digests)}::text[]) AS d)`,
-    )
+  const [found, expired] = await Promise.all([
+    tx
+      .select()
+      .from(ledgerEntries)
+      .where(
+        and(
+          // Literals, not parameters: the plan, even a cached generic one, then holds only the
+          // days inside the window, not every day the ledger keeps (both change once a day).
+          // The upper bound leaves out the empty days made ahead; two days past today's
+          // start, so a replica whose clock runs ahead of this one's is still read.
+          gte(ledgerEntries.createdAt, sql.raw(`'${keysFrom.toISOString()}'::timestamptz`)),
+          lt(
+            ledgerEntries.createdAt,
+            sql.raw(`'${utcDay(new Date(now.getTime() + 2 * DAY_MS))}T00:00:00Z'::timestamptz`),
+          ),
+          isNotNull(ledgerEntries.idempotencyKey),
+          sql`jackpot_key_digest(${ledgerEntries.idempotencyScope}, ${ledgerEntries.idempotencyKey}) = ANY(${textArray(digests)}::uuid[])`,
+        ),
+      ),
+    tx
+      .select({ prefix: sql<string>`${expiredIdempotencyKeys.keyPrefix}::text` })
+      .from(expiredIdempotencyKeys)
+      .where(
+        sql`${expiredIdempotencyKeys.keyPrefix} = ANY(${integerArray(digests.map(keyPrefix))}::bigint[])`,
+      ),
+  ])
   const seen = new Map<string, SeenKey>()
   const gone = (): ContributionReceipt | WinReceipt => {
     throw new Error('An expired key has no receipt')
@@ -471,24 +505,27 @@ async function committedKeys(
   // The table keeps 8 bytes of a digest as a signed bigint: compare them the same way.
   const expiredPrefixes = new Set(expired.map(({ prefix }) => BigInt(prefix)))
   for (const digest of digests) {
-    if (expiredPrefixes.has(BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`))))
+    if (expiredPrefixes.has(keyPrefix(digest)))
       seen.set(digest, { kind: 'contribution', hash: null, expired: true, receipt: gone })
   }
   if (found.length === 0) return seen
   const cutoff = retentionCutoff(now, retentionDays).getTime()
-  const live = found.filter(({ entry }) => entry.createdAt.getTime() >= cutoff)
-  // Only the entries some item replays (same kind and request) need their receipts rebuilt.
-  const requests = new Set(items.map((item) => `${item.kind}\u0000${compactRequestHash(item.hash)}`))
-  const replayable = live.filter(({ entry, hash }) => requests.has(`${entry.kind}\u0000${hash}`))
-  const receipts = await loadReplayedReceipts(
-    tx,
-    replayable.map(({ entry }) => entry as LedgerEntryRow),
+  const live = found.filter((entry) => entry.createdAt.getTime() >= cutoff)
+  // A win's fingerprint needs its pool, from its line: wins are few, so their receipts are
+  // always rebuilt; a contribution's only when some item of the batch repeats its request.
+  const requests = new Set(items.map((item) => `${item.kind}\u0000${item.hash}`))
+  const replayable = live.filter(
+    (entry) =>
+      entry.kind === 'win' ||
+      requests.has(`${entry.kind}\u0000${entryHash(entry as LedgerEntryRow, undefined)}`),
   )
-  for (const { digest, hash, entry } of found) {
+  const receipts = await loadReplayedReceipts(tx, replayable as LedgerEntryRow[])
+  for (const entry of found) {
     const receipt = receipts.get(entry.id)
-    seen.set(digest, {
+    const pool = receipt !== undefined && 'pool' in receipt ? receipt.pool : undefined
+    seen.set(keyDigest(entry.idempotencyScope, entry.idempotencyKey ?? ''), {
       kind: entry.kind,
-      hash,
+      hash: entryHash(entry as LedgerEntryRow, pool),
       expired: entry.createdAt.getTime() < cutoff,
       receipt: () => {
         if (receipt === undefined) throw new Error(`No receipt loaded for ledger entry ${entry.id}`)
@@ -497,6 +534,26 @@ async function committedKeys(
     })
   }
   return seen
+}
+
+/**
+ * The fingerprint of the request that made a committed entry, recomputed from
+ * the fields the entry keeps (a win's pool from its line); null when it cannot
+ * be (a win whose line was not loaded), which matches no request.
+ */
+function entryHash(entry: LedgerEntryRow, winPool: string | undefined): string | null {
+  if (entry.kind === 'contribution') {
+    return contributionHash({
+      gameId: entry.gameId ?? '',
+      playerId: entry.playerId,
+      wagerCents: entry.wagerCents ?? 0n,
+      currency: entry.currency ?? '',
+    })
+  }
+  if (entry.kind === 'win' && winPool !== undefined) {
+    return winHash({ pool: winPool, gameId: entry.gameId ?? '', playerId: entry.playerId ?? '' })
+  }
+  return null
 }
 
 /** Ascending ids from the ledger's own sequence, one per draft, in draft order. */
@@ -512,7 +569,36 @@ async function assignIds(tx: Transaction, entries: EntryDraft[]): Promise<void> 
   })
 }
 
+/**
+ * Inserts the entries, which also claims their keys: each day partition's
+ * unique index on the key digest refuses a key another transaction committed
+ * after this one looked, and that rolls the batch back (ConcurrentClaimError,
+ * tried again) rather than duplicating it.
+ */
 async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
+  try {
+    await insertEntryRows(tx, entries, now)
+  } catch (error) {
+    if (sqlState(error) === '23505' && /_key_digest_idx/.test(errorText(error))) {
+      throw new ConcurrentClaimError('A key of the batch was claimed concurrently', { cause: error })
+    }
+    throw error
+  }
+}
+
+/** The messages and constraint names along an error's cause chain. */
+function errorText(error: unknown): string {
+  let text = ''
+  for (let link: unknown = error; link instanceof Error; link = link.cause) {
+    const constraint =
+      (link as { constraint_name?: unknown; constraint?: unknown }).constraint_name ??
+      (link as { constraint?: unknown }).constraint
+    text += ` ${link.message} ${typeof constraint === 'string' ? constraint : ''}`
+  }
+  return text
+}
+
+async function insertEntryRows(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
   await tx.execute(sql`
     INSERT INTO ${ledgerEntries} (id, kind, idempotency_key, idempotency_scope, parent_id,
                                   game_id, player_id, wager_cents, currency, created_at)
@@ -530,35 +616,6 @@ async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date):
       ${textArray(entries.map((e) => e.currency))}::text[]
     ) AS e(id, kind, key, scope, parent, game, player, wager, currency)
     ORDER BY e.id`)
-}
-
-/**
- * Claims the keys of the batch's keyed entries in one INSERT. ON CONFLICT DO
- * NOTHING: a key another transaction claimed after this one looked rolls the
- * batch back (ConcurrentClaimError) rather than duplicating it.
- */
-async function claimKeys(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
-  const keyed = entries.filter((entry) => entry.key !== null)
-  if (keyed.length === 0) return
-  const result = await tx.execute(sql`
-    WITH claimed AS (
-      INSERT INTO ${idempotencyKeys} (key_digest, request_hash, entry_id, created_at)
-      SELECT k.digest::uuid, k.hash::uuid, k.id, ${now.toISOString()}::timestamptz
-      FROM unnest(
-        ${textArray(keyed.map((e) => keyDigest(e.scope, e.key ?? '')))}::text[],
-        ${textArray(keyed.map((e) => compactRequestHash(e.hash ?? '')))}::text[],
-        ${integerArray(keyed.map((e) => e.id))}::bigint[]
-      ) AS k(digest, hash, id)
-      ON CONFLICT (key_digest) DO NOTHING
-      RETURNING 1
-    )
-    SELECT count(*)::int AS claimed FROM claimed`)
-  const [row] = resultRows<{ claimed: number }>(result)
-  if (Number(row?.claimed) !== keyed.length) {
-    throw new ConcurrentClaimError(
-      `A batch claimed ${row?.claimed} of its ${keyed.length} keys: a key was claimed concurrently`,
-    )
-  }
 }
 
 async function insertLines(tx: Transaction, lines: LineDraft[], now: Date): Promise<void> {

@@ -17,7 +17,7 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect(await wager('k-1')).toEqual({ replayed: true, result: first.result })
     })
 
-    test('refuses a key past the retention as expired, before and after the sweep, and applies nothing', async () => {
+    test('refuses a key past the retention as expired, before and after its day is swept, and applies nothing', async () => {
       await wager('k-1')
       await h.store.win({
         idempotencyKey: 'w-1',
@@ -30,7 +30,10 @@ export function historyUpkeepCases(h: StoreHarness): void {
       const before = await h.store.listPools()
       // Not swept yet: the key's age alone refuses it.
       await expect(wager('k-1')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      // The sweep takes whole days: the keys' day leaves the key index once the cutoff is past it.
+      h.clock.advance(DAY)
       expect((await upkeep()).expiredKeys).toBe(2)
+      expect((await upkeep()).expiredKeys).toBe(0)
       // Swept: only its digest is left, and it still refuses the key, whatever the body.
       await expect(wager('k-1')).rejects.toMatchObject({
         code: 'E_IDEMPOTENCY_KEY_EXPIRED',
@@ -63,10 +66,22 @@ export function historyUpkeepCases(h: StoreHarness): void {
       await wager('old')
       h.clock.advance(3 * DAY)
       await wager('young')
-      h.clock.advance(4 * DAY + 60_000)
+      h.clock.advance(5 * DAY + 60_000)
       expect((await upkeep()).expiredKeys).toBe(1)
       expect((await wager('young')).replayed).toBe(true)
       await expect(wager('old')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+    })
+
+    test('refuses a key days past the retention as expired when no sweep has run since it was written', async () => {
+      await wager('k-late')
+      const before = await h.store.listPools()
+      // No upkeep for ten days (replicas down, or the sweep failing): the key's day still has
+      // its index, and lookups read every day the sweep has not taken, so it is never new.
+      h.clock.advance(10 * DAY)
+      await expect(wager('k-late')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      expect(await h.store.listPools()).toEqual(before)
+      expect((await upkeep()).expiredKeys).toBe(1)
+      await expect(wager('k-late')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
     })
   })
 

@@ -5,16 +5,15 @@ import type { PGlite } from '@electric-sql/pglite'
 import { seededRandom } from '@jackpot/test-kit'
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
-import { contributionHash } from '../../src/contribution-writer.ts'
 import { MIGRATIONS_FOLDER } from '../../src/db/connect-database.ts'
 import { schema } from '../../src/db/schema.ts'
 import { DEFAULT_POOLS } from '../../src/default-pools.ts'
 import type { JackpotStore } from '../../src/jackpot-store.ts'
 import { selectPools } from '../../src/pool-rows.ts'
+import { contributionHash, winHash } from '../../src/request-hash.ts'
 import { splitContribution } from '../../src/rules/contribution-split.ts'
 import { computeWinPayout } from '../../src/rules/win-payout.ts'
 import type { LedgerEntry } from '../../src/types.ts'
-import { winHash } from '../../src/win-writer.ts'
 
 /**
  * Applies the migrations up to and including `lastTag` (e.g. '0004_pool_rollups')
