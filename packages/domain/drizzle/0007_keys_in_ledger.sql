@@ -1,15 +1,21 @@
--- Idempotency keys are found through the ledger entries that already hold them, not a
--- table of their own. 0005 kept a copy of every key (digest, request hash, entry id, time:
--- ~125 bytes with its index) in `idempotency_keys`, whose uuid primary key took each new
--- key on a random page of one index as big as the retention window: at 10 M keys that
--- index no longer stays in shared_buffers, and every insert dirtied a cold page (and, after
--- each checkpoint, wrote a full-page image to the WAL). Now each day partition of
--- ledger_entries carries a unique index of its own on the key's digest, so a write touches
--- only today's small index, and sweeping a day past the retention is dropping that day's
--- index after keeping 8 bytes per key in expired_idempotency_keys (as before).
+-- Idempotency keys are found through the ledger entries that already hold them and one
+-- table of 8-byte prefixes, not a table of their own. 0005 kept a copy of every key inside
+-- the retention (digest, request hash, entry id, time: ~125 bytes with its index) in
+-- `idempotency_keys`, whose uuid primary key took each new key on a random page of one
+-- index as big as the retention window: at 10 M keys that index left shared_buffers, and
+-- every insert dirtied a cold page (and, after each checkpoint, wrote a full-page image).
+--
+-- Now each day partition of ledger_entries carries a unique index of its own on the key's
+-- digest, so a write touches only today's small index. Once a day is closed, the hourly
+-- upkeep copies its keys' 8-byte prefixes, with the day, into past_idempotency_keys (the
+-- table 0005 kept for expired keys, renamed): a lookup then reads today's index and that
+-- one table, two index probes per key whatever the retention, instead of one per day kept.
+-- A prefix whose day is inside the retention leads to its day's index for the whole
+-- digest and the entry (a late replay); past the retention the day's index is dropped and
+-- the prefix alone refuses the key as expired.
 --
 -- The request hash is not kept: the entry holds every field it is made of (see
--- `entryRequestHash`), so a replay is told from a reused key by recomputing it.
+-- `request-hash.ts`), so a replay is told from a reused key by recomputing it.
 
 -- The key's 16-byte digest as a uuid: sha256(scope || 0x00 || key), the same bytes as
 -- `keyDigest` in idempotency-keys.ts and the digests 0005 moved. Declared IMMUTABLE (an
@@ -23,7 +29,7 @@ $$;
 --> statement-breakpoint
 -- The key index of one ledger_entries day partition: unique, so two writes of one key on
 -- one day can never both commit (the pool locks already make writes take turns; this is
--- the guard). Named <partition>_key_digest_idx; dropped by the sweep once the day is past
+-- the guard). Named <partition>_key_digest_idx; dropped by the upkeep once the day is past
 -- the retention.
 CREATE FUNCTION "jackpot_ensure_key_index"(partition text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -50,9 +56,9 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
--- One row: the keys of entries written at or after keys_from are found by their day's key
--- index; older ones were swept into expired_idempotency_keys. A lookup reads this in the
--- same statement, so a sweep that has not run (a replica down over midnight) only makes
+-- One row: the keys of the days from keys_from on are not in past_idempotency_keys yet, so a
+-- lookup reads those days' own indexes (normally today only). A lookup reads this with the
+-- pool locks, so an upkeep that has not run (a replica down over midnight) only makes
 -- lookups read one more day, never miss a key.
 CREATE TABLE "idempotency_key_window" (
 	"one" boolean PRIMARY KEY DEFAULT true NOT NULL,
@@ -60,9 +66,16 @@ CREATE TABLE "idempotency_key_window" (
 	CONSTRAINT "idempotency_key_window_one_row" CHECK ("one")
 );
 --> statement-breakpoint
--- Keys 0005 had not swept yet are still in idempotency_keys, and their entries hold them:
--- index every existing day, and let the next hourly sweep expire the old ones as usual.
+-- Keys still in idempotency_keys (not swept by 0005) are also in their entries: every existing
+-- day gets its key index and stays in the window until the upkeep (run at start-up) settles it.
 INSERT INTO "idempotency_key_window" ("keys_from") VALUES ('1970-01-01 00:00:00+00');
+--> statement-breakpoint
+-- The prefixes 0005 swept have no day: NULL, long past the retention.
+ALTER TABLE "expired_idempotency_keys" RENAME TO "past_idempotency_keys";
+--> statement-breakpoint
+ALTER TABLE "past_idempotency_keys" RENAME CONSTRAINT "expired_idempotency_keys_pkey" TO "past_idempotency_keys_pkey";
+--> statement-breakpoint
+ALTER TABLE "past_idempotency_keys" ADD COLUMN "day" date;
 --> statement-breakpoint
 DO $$
 DECLARE

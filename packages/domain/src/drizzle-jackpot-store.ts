@@ -16,7 +16,7 @@ import type { DatabaseRunner } from './db/database-runner.ts'
 import { ensurePartitionsAhead, type LedgerPartition, listLedgerPartitions } from './db/ledger-partitions.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import type { LedgerArchiveRef } from './errors.ts'
-import { sweepIdempotencyKeys } from './idempotency-keys.ts'
+import { maintainIdempotencyKeys } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import {
   type ArchivedLedger,
@@ -76,8 +76,10 @@ const MAINTENANCE_INTERVAL_MS = 3_600_000
 export interface HistoryUpkeep {
   /** The ledger partitions for today and the days ahead (made now or already there). */
   partitions: string[]
-  /** Idempotency keys moved past their retention. */
-  expiredKeys: number
+  /** Keys of closed days settled into `past_idempotency_keys` (see `maintainIdempotencyKeys`). */
+  settledKeys: number
+  /** Days whose key index was dropped, past the retention: their keys now answer "expired". */
+  retiredKeyDays: string[]
 }
 
 /** The {@link JackpotStore} and {@link ApiKeyStore} on drizzle, on one database; made by `openJackpot`. */
@@ -143,10 +145,10 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     // so an idle store never keeps the process alive.
     void this.maintainHistory().then(
       (upkeep) => {
-        if (upkeep.expiredKeys > 0) {
+        if (upkeep.settledKeys > 0 || upkeep.retiredKeyDays.length > 0) {
           this.#ctx.logger?.info(
-            { expiredKeys: upkeep.expiredKeys },
-            'moved idempotency keys past their retention out of the key index',
+            { settledKeys: upkeep.settledKeys, retiredKeyDays: upkeep.retiredKeyDays },
+            'settled the idempotency keys of closed days',
           )
         }
       },
@@ -175,10 +177,10 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     const partitions = await this.#ctx.run('ledger.maintain', () =>
       ensurePartitionsAhead(this.#ctx.db, this.#partitionsAheadDays, now),
     )
-    const sweep = await this.#ctx.run('ledger.maintain', () =>
-      sweepIdempotencyKeys(this.#ctx.db, now, this.#retentionDays),
+    const keys = await this.#ctx.run('ledger.maintain', () =>
+      maintainIdempotencyKeys(this.#ctx.db, now, this.#retentionDays),
     )
-    return { partitions, expiredKeys: sweep.expired }
+    return { partitions, settledKeys: keys.settled, retiredKeyDays: keys.retired }
   }
 
   listPools(): Promise<Pool[]> {
@@ -336,7 +338,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
-        sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, expired_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, past_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       // Every day back in the key window, with its key index (a test may have swept some).
       await tx.execute(sql`UPDATE idempotency_key_window SET keys_from = '1970-01-01 00:00:00+00'`)

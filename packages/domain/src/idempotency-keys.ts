@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type SQL, sql } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
 import { listLedgerPartitions, utcDay } from './db/ledger-partitions.ts'
-import { idempotencyKeyWindow } from './db/schema.ts'
+import { idempotencyKeyWindow, pastIdempotencyKeys } from './db/schema.ts'
 import { resultRows } from './write-batch/sql-arrays.ts'
 
 /** How long a key answers a replay, unless configured (`IDEMPOTENCY_RETENTION_DAYS`). */
@@ -30,8 +30,8 @@ export function keyDigest(scope: string, key: string): string {
 }
 
 /**
- * What `expired_idempotency_keys` keeps of a key: the first 8 bytes of its
- * digest as a signed bigint.
+ * What `past_idempotency_keys` keeps of a key: the first 8 bytes of its digest
+ * as a signed bigint.
  *
  * @example
  * keyPrefix(keyDigest('', 'round-42')) // a bigint
@@ -54,81 +54,113 @@ export function keyIndexName(partition: string): string {
   return `${partition}_key_digest_idx`
 }
 
-/** What sweeping expired keys did. */
-export interface IdempotencySweep {
-  /** Keys whose day left the key index, now recognised by their 8-byte prefix only. */
-  expired: number
-  /** The ledger_entries partitions whose key index was dropped. */
-  days: string[]
+/**
+ * How long after a UTC day ends its keys are settled: a replica whose clock runs
+ * behind may still write into it for a moment, and a key written into a day
+ * already settled would be in neither place a lookup reads.
+ */
+const SETTLE_AFTER_MS = 60 * 60_000
+
+/** What the key upkeep did. */
+export interface IdempotencyUpkeep {
+  /** Keys of closed days copied into `past_idempotency_keys`. */
+  settled: number
+  /** The days whose key index was dropped, past the retention: their keys now answer "expired". */
+  retired: string[]
 }
 
 /**
- * Takes the days wholly past the retention out of the key index, oldest first,
- * each in two short steps so writes never wait on it: copy the day's keys to
- * `expired_idempotency_keys` (8 bytes each; writers only read that table), then,
- * in a transaction of its own, move the window past the day and drop the day's
- * key index. A key is always found in one place or the other, and in both for
- * a moment, which answers the same. Run at start-up (in the background) and
- * hourly by the store; replicas sweeping at once do the same work twice,
- * harmlessly. The day the cutoff falls in keeps its index: its keys older than
- * the cutoff are refused by age (see `applyWriteBatch`).
+ * The upkeep of the idempotency keys, in short steps so writes never wait on
+ * it (run at start-up in the background, and hourly, by the store):
+ *
+ * 1. settle each closed day (over for an hour) not settled yet, oldest first:
+ *    copy its keys' 8-byte prefixes, with the day, into
+ *    `past_idempotency_keys`, then move the window's start past it, so
+ *    lookups read that one table instead of the day's own index;
+ * 2. retire each settled day wholly past the retention: drop its key index.
+ *    Its prefixes then refuse its keys as expired.
+ *
+ * Replicas doing this at once do the same work twice, harmlessly: the copy
+ * skips prefixes already there, the window only moves forward.
  *
  * @example
- * await sweepIdempotencyKeys(db, new Date(), 7)
+ * await maintainIdempotencyKeys(db, new Date(), 7)
  */
-export async function sweepIdempotencyKeys(
+export async function maintainIdempotencyKeys(
   db: Executor,
   now: Date,
   retentionDays: number,
-): Promise<IdempotencySweep> {
+): Promise<IdempotencyUpkeep> {
+  const settleBefore = utcDay(new Date(now.getTime() - SETTLE_AFTER_MS))
   const firstKeptDay = utcDay(retentionCutoff(now, retentionDays))
-  const past = (await indexedEntryPartitions(db)).filter((partition) => partition.day < firstKeptDay)
-  let expired = 0
-  for (const partition of past) {
-    expired += await db.transaction(async (tx) => {
+  const keysFrom = await readKeyWindowDay(db)
+  const days = (await listLedgerPartitions(db)).filter(
+    (partition) =>
+      partition.table === 'ledger_entries' && partition.day >= keysFrom && partition.day < settleBefore,
+  )
+  let settled = 0
+  for (const partition of days) {
+    settled += await db.transaction(async (tx) => {
       // A day of a draw rush is millions of keys: more than a request's statement_timeout.
       await tx.execute(sql`SET LOCAL statement_timeout = 0`)
-      return copyKeysToExpired(tx, partition.name)
+      return copyKeysToPast(tx, partition.name, partition.day)
     })
-    await db.transaction(async (tx) => {
-      await moveKeyWindow(tx, nextDay(partition.day))
-      await tx.execute(sql`DROP INDEX IF EXISTS ${sql.identifier(keyIndexName(partition.name))}`)
-    })
+    await moveKeyWindow(db, nextDay(partition.day))
   }
-  await moveKeyWindow(db, firstKeptDay)
-  return { expired, days: past.map((partition) => partition.day) }
+  if (settleBefore > keysFrom) await moveKeyWindow(db, settleBefore)
+  const settledUpTo = await readKeyWindowDay(db)
+  const retired = (await indexedEntryPartitions(db)).filter(
+    (partition) => partition.day < firstKeptDay && partition.day < settledUpTo,
+  )
+  for (const partition of retired) {
+    await db.execute(sql`DROP INDEX IF EXISTS ${sql.identifier(keyIndexName(partition.name))}`)
+  }
+  return { settled, retired: retired.map((partition) => partition.day) }
 }
 
 /**
- * Moves these ledger_entries partitions' keys to `expired_idempotency_keys` and
- * drops their key indexes, in the caller's transaction: for archival, before a
- * day leaves the database (a replay of one of its keys is then refused as
- * expired, never taken as new). Returns how many keys it moved.
+ * Settles these ledger_entries partitions' keys into `past_idempotency_keys`
+ * with no day, and drops their key indexes, in the caller's transaction: for
+ * archival, before a day leaves the database (a replay of one of its keys is
+ * then refused as expired, never taken as new). Returns how many keys it copied.
  */
-export async function expireKeysOf(
+export async function retireKeysOf(
   tx: Executor,
-  partitions: ReadonlyArray<{ name: string }>,
+  partitions: ReadonlyArray<{ name: string; day: string }>,
 ): Promise<number> {
-  let expired = 0
-  for (const { name } of partitions) {
-    expired += await copyKeysToExpired(tx, name)
-    await tx.execute(sql`DROP INDEX IF EXISTS ${sql.identifier(keyIndexName(name))}`)
+  let copied = 0
+  for (const partition of partitions) {
+    copied += await copyKeysToPast(tx, partition.name, null)
+    await tx.execute(sql`DROP INDEX IF EXISTS ${sql.identifier(keyIndexName(partition.name))}`)
   }
-  return expired
+  return copied
 }
 
-/** Copies one ledger_entries partition's keys, as prefixes, into `expired_idempotency_keys`; returns how many. */
-async function copyKeysToExpired(tx: Executor, partition: string): Promise<number> {
+/**
+ * Copies one ledger_entries partition's keys, as prefixes, into
+ * `past_idempotency_keys` with `day`, or with NULL (no day to look in: the key
+ * answers "expired") for a day leaving the database, overwriting the day a
+ * prefix may already have. Returns how many keys the partition holds.
+ */
+async function copyKeysToPast(tx: Executor, partition: string, day: string | null): Promise<number> {
   const result = await tx.execute(sql`
     WITH keys AS (
       SELECT ${KEY_PREFIX_OF_UUID(sql`jackpot_key_digest(idempotency_scope, idempotency_key)`)} AS prefix
       FROM ${sql.identifier(partition)} WHERE idempotency_key IS NOT NULL
     ), kept AS (
-      INSERT INTO expired_idempotency_keys (key_prefix) SELECT prefix FROM keys
-      ON CONFLICT (key_prefix) DO NOTHING
+      INSERT INTO ${pastIdempotencyKeys} (key_prefix, day) SELECT prefix, ${day}::date FROM keys
+      ${day === null ? sql`ON CONFLICT (key_prefix) DO UPDATE SET day = NULL` : sql`ON CONFLICT (key_prefix) DO NOTHING`}
     )
     SELECT count(*)::int AS keys FROM keys`)
   return Number(resultRows<{ keys: number }>(result)[0]?.keys ?? 0)
+}
+
+/** The UTC day the key window starts at, `YYYY-MM-DD`. */
+async function readKeyWindowDay(db: Executor): Promise<string> {
+  const [row] = await db
+    .select({ day: sql<string>`to_char(${idempotencyKeyWindow.keysFrom} AT TIME ZONE 'UTC', 'YYYY-MM-DD')` })
+    .from(idempotencyKeyWindow)
+  return row?.day ?? '1970-01-01'
 }
 
 /** Moves the start of the key window forward to `day` (never back). */

@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -173,11 +174,11 @@ export const ledgerBatchPools = pgTable(
 )
 
 /**
- * Where the key index stops: the keys of entries written at or after `keysFrom`
- * are found by their day partition's unique index on
+ * Where the settled keys stop: the keys of entries written at or after
+ * `keysFrom` are found only by their day partition's unique index on
  * `jackpot_key_digest(idempotency_scope, idempotency_key)` (made with the
- * partition, migration 0007); older ones were swept into
- * `expiredIdempotencyKeys`. One row. See `idempotency-keys.ts`.
+ * partition, migration 0007); those of earlier days are also in
+ * `pastIdempotencyKeys`. One row. See `idempotency-keys.ts`.
  */
 export const idempotencyKeyWindow = pgTable(
   'idempotency_key_window',
@@ -189,11 +190,16 @@ export const idempotencyKeyWindow = pgTable(
 )
 
 /**
- * Keys past their retention, by the first 8 bytes of their digest (`keyPrefix`
- * in idempotency-keys.ts): a replay of one is refused as expired, never taken as new.
+ * Every key of a closed UTC day, by the first 8 bytes of its digest (`keyPrefix`
+ * in idempotency-keys.ts), with its day: copied here by the upkeep once the day
+ * is over, so a lookup reads today's key index and this table instead of one
+ * index per day kept. `day` is NULL for the keys migration 0005 swept (past
+ * their retention). A prefix inside the retention leads to its day's key index
+ * for the whole digest; past it, the prefix alone refuses the key as expired.
  */
-export const expiredIdempotencyKeys = pgTable('expired_idempotency_keys', {
+export const pastIdempotencyKeys = pgTable('past_idempotency_keys', {
   keyPrefix: bigint('key_prefix', { mode: 'bigint' }).primaryKey(),
+  day: date('day', { mode: 'string' }),
 })
 
 /**
@@ -320,7 +326,7 @@ export const schema = {
   ledgerLines,
   ledgerBatchPools,
   idempotencyKeyWindow,
-  expiredIdempotencyKeys,
+  pastIdempotencyKeys,
   poolMinuteStats,
   gameDayStats,
   ledgerCheckpoints,

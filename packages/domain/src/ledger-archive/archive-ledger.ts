@@ -12,7 +12,7 @@ import {
 } from '../db/ledger-partitions.ts'
 import { ledgerArchives } from '../db/schema.ts'
 import { InvalidCommandError } from '../errors.ts'
-import { expireKeysOf, indexedEntryPartitions } from '../idempotency-keys.ts'
+import { retireKeysOf } from '../idempotency-keys.ts'
 import type { LedgerCheckpoint } from '../ledger-checkpoints.ts'
 import { type VerifiableStore, verifyLedger } from '../verify-ledger.ts'
 import { resultRows } from '../write-batch/sql-arrays.ts'
@@ -173,10 +173,9 @@ export async function archiveLedger(
     })
     // Keys of these days still in the key window stay recognisable (a replay is refused as
     // expired) once their entries are gone.
-    const indexed = new Set((await indexedEntryPartitions(tx)).map((partition) => partition.name))
-    await expireKeysOf(
+    await retireKeysOf(
       tx,
-      partitions.filter((partition) => indexed.has(partition.name)),
+      partitions.filter((partition) => partition.table === 'ledger_entries'),
     )
     for (const partition of partitions) {
       await detachLedgerPartition(tx, partition.table, partition.day)

@@ -3,11 +3,11 @@ import type { Transaction } from '../db/database.ts'
 import { sqlState } from '../db/database-errors.ts'
 import { utcDay } from '../db/ledger-partitions.ts'
 import {
-  expiredIdempotencyKeys,
   gameDayStats,
   idempotencyKeyWindow,
   ledgerBatchPools,
   ledgerEntries,
+  pastIdempotencyKeys,
   poolMinuteStats,
   pools,
 } from '../db/schema.ts'
@@ -452,10 +452,13 @@ async function readKeysFromMs(tx: Transaction): Promise<string> {
 /**
  * The committed keys among the batch's items, with a way to rebuild each
  * one's receipt, by digest. Matches the callers' own scopes and the legacy
- * scope ''. Two lookups, sent together: the ledger entries of the days inside
- * the key window (each day's unique index on the key digest, migration 0007),
- * and the 8-byte prefixes of keys swept out of it. A key past the retention
- * (swept, or in the day the cutoff falls in) is marked expired.
+ * scope ''. Two index probes per key, sent together, however many days the
+ * retention keeps: the entries of the days not settled yet (normally today
+ * only; each day's unique index on the key digest, migration 0007), and the
+ * settled keys' 8-byte prefixes. A prefix whose day may hold keys inside the
+ * retention is followed to that day's index for the whole digest and the entry
+ * (a third query, only for a late replay); one past it, or of a day archived,
+ * refuses the key as expired. A key past the retention is marked expired.
  */
 async function committedKeys(
   tx: Transaction,
@@ -472,44 +475,55 @@ async function committedKeys(
       ]),
     ),
   ]
-  const [found, expired] = await Promise.all([
+  const [recent, settled] = await Promise.all([
+    // Literals, not parameters: the plan, even a cached generic one, then holds only the
+    // days not settled, not every day the ledger keeps (both change once a day). The upper
+    // bound leaves out the empty days made ahead; two days past today's start, so a replica
+    // whose clock runs ahead of this one's is still read.
+    entriesByDigest(
+      tx,
+      digests,
+      keysFrom.toISOString(),
+      `${utcDay(new Date(now.getTime() + 2 * DAY_MS))}T00:00:00Z`,
+    ),
     tx
-      .select()
-      .from(ledgerEntries)
-      .where(
-        and(
-          // Literals, not parameters: the plan, even a cached generic one, then holds only the
-          // days inside the window, not every day the ledger keeps (both change once a day).
-          // The upper bound leaves out the empty days made ahead; two days past today's
-          // start, so a replica whose clock runs ahead of this one's is still read.
-          gte(ledgerEntries.createdAt, sql.raw(`'${keysFrom.toISOString()}'::timestamptz`)),
-          lt(
-            ledgerEntries.createdAt,
-            sql.raw(`'${utcDay(new Date(now.getTime() + 2 * DAY_MS))}T00:00:00Z'::timestamptz`),
-          ),
-          isNotNull(ledgerEntries.idempotencyKey),
-          sql`jackpot_key_digest(${ledgerEntries.idempotencyScope}, ${ledgerEntries.idempotencyKey}) = ANY(${textArray(digests)}::uuid[])`,
-        ),
-      ),
-    tx
-      .select({ prefix: sql<string>`${expiredIdempotencyKeys.keyPrefix}::text` })
-      .from(expiredIdempotencyKeys)
-      .where(
-        sql`${expiredIdempotencyKeys.keyPrefix} = ANY(${integerArray(digests.map(keyPrefix))}::bigint[])`,
-      ),
+      .select({ prefix: sql<string>`${pastIdempotencyKeys.keyPrefix}::text`, day: pastIdempotencyKeys.day })
+      .from(pastIdempotencyKeys)
+      .where(sql`${pastIdempotencyKeys.keyPrefix} = ANY(${integerArray(digests.map(keyPrefix))}::bigint[])`),
   ])
+  const cutoff = retentionCutoff(now, retentionDays).getTime()
+  const firstKeptDay = utcDay(new Date(cutoff))
+  // The table keeps 8 bytes of a digest as a signed bigint: compare them the same way.
+  const expiredPrefixes = new Set<bigint>()
+  const keptDays = new Map<bigint, string>()
+  for (const { prefix, day } of settled) {
+    if (day === null || day < firstKeptDay) expiredPrefixes.add(BigInt(prefix))
+    else keptDays.set(BigInt(prefix), day)
+  }
   const seen = new Map<string, SeenKey>()
   const gone = (): ContributionReceipt | WinReceipt => {
     throw new Error('An expired key has no receipt')
   }
-  // The table keeps 8 bytes of a digest as a signed bigint: compare them the same way.
-  const expiredPrefixes = new Set(expired.map(({ prefix }) => BigInt(prefix)))
   for (const digest of digests) {
     if (expiredPrefixes.has(keyPrefix(digest)))
       seen.set(digest, { kind: 'contribution', hash: null, expired: true, receipt: gone })
   }
+  const followed = digests.filter((digest) => keptDays.has(keyPrefix(digest)))
+  const days = followed.map((digest) => keptDays.get(keyPrefix(digest))!).sort()
+  const found =
+    followed.length === 0
+      ? recent
+      : [
+          ...recent,
+          // A prefix shared by another key (1 in 2^64 a pair) finds no entry here: the key is new.
+          ...(await entriesByDigest(
+            tx,
+            followed,
+            `${days[0]}T00:00:00Z`,
+            `${nextDay(days.at(-1)!)}T00:00:00Z`,
+          )),
+        ]
   if (found.length === 0) return seen
-  const cutoff = retentionCutoff(now, retentionDays).getTime()
   const live = found.filter((entry) => entry.createdAt.getTime() >= cutoff)
   // A win's fingerprint needs its pool, from its line: wins are few, so their receipts are
   // always rebuilt; a contribution's only when some item of the batch repeats its request.
@@ -534,6 +548,36 @@ async function committedKeys(
     })
   }
   return seen
+}
+
+/**
+ * The keyed entries written in [from, to) (ISO instants, made here, never from
+ * input: they are inlined so the planner prunes to those days) whose key digest
+ * is one of `digests`, through each day's key index.
+ */
+function entriesByDigest(tx: Transaction, digests: readonly string[], from: string, to: string) {
+  return tx
+    .select()
+    .from(ledgerEntries)
+    .where(
+      and(
+        gte(ledgerEntries.createdAt, sql.raw(`'${isoInstant(from)}'::timestamptz`)),
+        lt(ledgerEntries.createdAt, sql.raw(`'${isoInstant(to)}'::timestamptz`)),
+        isNotNull(ledgerEntries.idempotencyKey),
+        sql`jackpot_key_digest(${ledgerEntries.idempotencyScope}, ${ledgerEntries.idempotencyKey}) = ANY(${textArray(digests)}::uuid[])`,
+      ),
+    )
+}
+
+/** `at` checked to be an ISO instant, safe to inline in SQL. */
+function isoInstant(at: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(at))
+    throw new Error(`not an ISO instant: ${at}`)
+  return at
+}
+
+function nextDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS))
 }
 
 /**

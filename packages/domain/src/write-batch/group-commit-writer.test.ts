@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await database.db.execute(
-    sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, expired_idempotency_keys, pools RESTART IDENTITY CASCADE`,
+    sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, past_idempotency_keys, pools RESTART IDENTITY CASCADE`,
   )
   await insertSeededPools(database.db, DEFAULT_POOLS, 'EUR', new Date())
 })

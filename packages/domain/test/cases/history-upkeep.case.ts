@@ -17,7 +17,8 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect(await wager('k-1')).toEqual({ replayed: true, result: first.result })
     })
 
-    test('refuses a key past the retention as expired, before and after its day is swept, and applies nothing', async () => {
+    test('refuses a key past the retention as expired, before and after its day is retired, and applies nothing', async () => {
+      const day = h.clock.now().toISOString().slice(0, 10)
       await wager('k-1')
       await h.store.win({
         idempotencyKey: 'w-1',
@@ -28,13 +29,16 @@ export function historyUpkeepCases(h: StoreHarness): void {
       })
       h.clock.advance(7 * DAY + 60_000)
       const before = await h.store.listPools()
-      // Not swept yet: the key's age alone refuses it.
+      // No upkeep yet: the key's age alone refuses it.
       await expect(wager('k-1')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
-      // The sweep takes whole days: the keys' day leaves the key index once the cutoff is past it.
+      // The upkeep settles the closed day's keys and, once the cutoff is past the whole day,
+      // drops its key index: only 8 bytes of each digest are left.
       h.clock.advance(DAY)
-      expect((await upkeep()).expiredKeys).toBe(2)
-      expect((await upkeep()).expiredKeys).toBe(0)
-      // Swept: only its digest is left, and it still refuses the key, whatever the body.
+      const first = await upkeep()
+      expect(first.settledKeys).toBe(2)
+      expect(first.retiredKeyDays).toContain(day)
+      expect(await upkeep()).toMatchObject({ settledKeys: 0, retiredKeyDays: [] })
+      // Retired: the prefix alone still refuses the key, whatever the body.
       await expect(wager('k-1')).rejects.toMatchObject({
         code: 'E_IDEMPOTENCY_KEY_EXPIRED',
         retentionDays: 7,
@@ -62,14 +66,25 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect(await verifyLedger(h.store)).toMatchObject({ ok: true })
     })
 
-    test('leaves keys inside the window where they are when it sweeps', async () => {
+    test('answers keys of settled days inside the window from their day, and refuses those past it', async () => {
+      const oldDay = h.clock.now().toISOString().slice(0, 10)
       await wager('old')
       h.clock.advance(3 * DAY)
-      await wager('young')
+      const young = await wager('young')
+      const youngDay = h.clock.now().toISOString().slice(0, 10)
       h.clock.advance(5 * DAY + 60_000)
-      expect((await upkeep()).expiredKeys).toBe(1)
-      expect((await wager('young')).replayed).toBe(true)
+      const upkept = await upkeep()
+      expect(upkept.settledKeys).toBe(2)
+      expect(upkept.retiredKeyDays).toContain(oldDay)
+      expect(upkept.retiredKeyDays).not.toContain(youngDay)
+      const before = await h.store.listPools()
+      // Settled but inside the retention: its prefix leads to its day's index, and the entry.
+      expect(await wager('young')).toEqual({ replayed: true, result: young.result })
+      await expect(wager('young', 999n)).rejects.toMatchObject({ code: 'E_IDEMPOTENCY_CONFLICT' })
       await expect(wager('old')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      expect(await h.store.listPools()).toEqual(before)
+      // A key never used is new, whatever the settled days hold.
+      expect((await wager('new')).replayed).toBe(false)
     })
 
     test('refuses a key days past the retention as expired when no sweep has run since it was written', async () => {
@@ -80,7 +95,7 @@ export function historyUpkeepCases(h: StoreHarness): void {
       h.clock.advance(10 * DAY)
       await expect(wager('k-late')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
       expect(await h.store.listPools()).toEqual(before)
-      expect((await upkeep()).expiredKeys).toBe(1)
+      expect(await upkeep()).toMatchObject({ settledKeys: 1 })
       await expect(wager('k-late')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
     })
   })
