@@ -255,6 +255,11 @@ async function seedHistoryCommand(argv: string[]): Promise<number> {
       },
     })
     const seconds = (performance.now() - started) / 1000
+    // What the hourly upkeep of a live database would have done by now: settle the closed days' keys.
+    const upkeep = await store.maintainHistory()
+    console.error(
+      `seed-history: settled ${upkeep.settledKeys} idempotency keys of closed days; ${upkeep.retiredKeyDays.length} days past the retention keep only their key prefixes`,
+    )
     console.log(
       `seeded ${seeded.contributions} contributions and ${seeded.wins} wins from ${seeded.from.toISOString()} to ${seeded.until.toISOString()} in ${seeded.batches} batches, ${seconds.toFixed(1)} s (${Math.round(seeded.contributions / seconds)}/s)`,
     )

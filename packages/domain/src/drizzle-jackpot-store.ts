@@ -69,7 +69,7 @@ import {
   type WriteLoad,
 } from './write-batch/group-commit-writer.ts'
 
-/** How often the store makes partitions ahead and sweeps expired idempotency keys. */
+/** How often the store makes partitions ahead and settles the idempotency keys of closed days. */
 const MAINTENANCE_INTERVAL_MS = 3_600_000
 
 /** What one run of the hourly upkeep did. */
@@ -94,6 +94,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly #retentionDays: number
   readonly #partitionsAheadDays: number
   readonly #maintenance: ReturnType<typeof setInterval>
+  readonly #startupUpkeep: Promise<void>
 
   constructor(
     database: ConnectedDatabase,
@@ -139,11 +140,11 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       apiKeys: new ApiKeyCache(),
       poolsChanged: (slugs, pools) => this.#notify(slugs, pools),
     }
-    // Once now, in the background: key lookups read every day the sweep has not taken, so a
+    // Once now, in the background: key lookups read every day the upkeep has not settled, so a
     // database not swept for a while (just migrated, or replicas down) would make every
     // write batch read all of those days until the first hourly run. Then hourly; unref'd,
     // so an idle store never keeps the process alive.
-    void this.maintainHistory().then(
+    this.#startupUpkeep = this.maintainHistory().then(
       (upkeep) => {
         if (upkeep.settledKeys > 0 || upkeep.retiredKeyDays.length > 0) {
           this.#ctx.logger?.info(
@@ -170,8 +171,9 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
 
   /**
    * The hourly upkeep, also callable on demand: makes the ledger partitions for
-   * today and the configured days ahead, and sweeps idempotency keys past their
-   * retention into the digest table.
+   * today and the configured days ahead, settles the idempotency keys of
+   * closed days and drops the key indexes of days past the retention (see
+   * `maintainIdempotencyKeys`).
    */
   async maintainHistory(now: Date = this.#ctx.now()): Promise<HistoryUpkeep> {
     const partitions = await this.#ctx.run('ledger.maintain', () =>
@@ -291,7 +293,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
 
   close(): Promise<void> {
     clearInterval(this.#maintenance)
-    // Not waiting for the start-up upkeep: on a big database it can take minutes, and a sweep
+    // Not waiting for the start-up upkeep: on a big database it can take minutes, and an upkeep
     // cut short is taken up again by the next one (its steps are idempotent).
     this.#closing ??= this.#database.close()
     return this.#closing
@@ -335,6 +337,8 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   }
 
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
+    // Its DDL (partitions, key indexes) would otherwise race the TRUNCATE below.
+    await this.#startupUpkeep
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(

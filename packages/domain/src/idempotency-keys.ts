@@ -76,7 +76,10 @@ export interface IdempotencyUpkeep {
  * 1. settle each closed day (over for an hour) not settled yet, oldest first:
  *    copy its keys' 8-byte prefixes, with the day, into
  *    `past_idempotency_keys`, then move the window's start past it, so
- *    lookups read that one table instead of the day's own index;
+ *    lookups read that one table instead of the day's own index. The window
+ *    only moves past days that have a partition and were settled: a day with
+ *    none yet (a history written back-dated into an empty database) is
+ *    settled once it has one;
  * 2. retire each settled day wholly past the retention: drop its key index.
  *    Its prefixes then refuse its keys as expired.
  *
@@ -107,7 +110,6 @@ export async function maintainIdempotencyKeys(
     })
     await moveKeyWindow(db, nextDay(partition.day))
   }
-  if (settleBefore > keysFrom) await moveKeyWindow(db, settleBefore)
   const settledUpTo = await readKeyWindowDay(db)
   const retired = (await indexedEntryPartitions(db)).filter(
     (partition) => partition.day < firstKeptDay && partition.day < settledUpTo,

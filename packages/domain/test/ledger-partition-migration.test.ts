@@ -118,7 +118,7 @@ describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)'
         const createdAt = new Map(ledger.map((entry) => [entry.id, entry.createdAt.getTime()]))
         const inside = writes.filter((write) => createdAt.get(write.id)! >= cutoff)
         const past = writes.filter((write) => createdAt.get(write.id)! < cutoff)
-        // Both kinds on both sides, and on both sides of the old sweep (June 29) and of 0007's (June 30).
+        // Both kinds on both sides, and on both sides of the old sweep (June 29) and of the cutoff (June 30, noon).
         expect(inside.some((write) => write.kind === 'win')).toBe(true)
         expect(past.some((write) => createdAt.get(write.id)! < Date.parse('2025-06-30T00:00:00Z'))).toBe(true)
         expect(past.some((write) => createdAt.get(write.id)! >= Date.parse('2025-06-30T00:00:00Z'))).toBe(

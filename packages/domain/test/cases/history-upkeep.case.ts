@@ -87,11 +87,11 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect((await wager('new')).replayed).toBe(false)
     })
 
-    test('refuses a key days past the retention as expired when no sweep has run since it was written', async () => {
+    test('refuses a key days past the retention as expired when no upkeep has run since it was written', async () => {
       await wager('k-late')
       const before = await h.store.listPools()
-      // No upkeep for ten days (replicas down, or the sweep failing): the key's day still has
-      // its index, and lookups read every day the sweep has not taken, so it is never new.
+      // No upkeep for ten days (replicas down, or the upkeep failing): the key's day still has
+      // its index, and lookups read every day the upkeep has not settled, so it is never new.
       h.clock.advance(10 * DAY)
       await expect(wager('k-late')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
       expect(await h.store.listPools()).toEqual(before)

@@ -110,6 +110,9 @@ export function rollupCases(h: StoreHarness): void {
 
     test('seedHistory fills an empty database through the write path with a ledger verify-ledger accepts', async () => {
       const progress: number[] = []
+      // The upkeep a new store runs at start-up, on the empty database: it must not mark the
+      // days before today settled, or the back-dated keys written next would be in neither place.
+      await drizzleStore(h).maintainHistory()
       const seeded = await drizzleStore(h).seedHistory({
         contributions: 1_200,
         days: 3,
@@ -139,6 +142,17 @@ export function rollupCases(h: StoreHarness): void {
         currency: 'EUR',
       })
       expect(replay.replayed).toBe(true)
+      // Still once the upkeep has settled the closed days' keys.
+      expect((await drizzleStore(h).maintainHistory()).settledKeys).toBeGreaterThan(0)
+      expect(
+        await h.store.contribute({
+          idempotencyKey: 'seed-c-0',
+          gameId: first.gameId!,
+          playerId: first.playerId!,
+          wagerCents: first.wagerCents!,
+          currency: 'EUR',
+        }),
+      ).toEqual(replay)
       // And it refuses to add to a history that exists.
       await expect(drizzleStore(h).seedHistory({ contributions: 1 })).rejects.toBeInstanceOf(
         HistoryNotEmptyError,
