@@ -16,7 +16,7 @@ import type { DatabaseRunner } from './db/database-runner.ts'
 import { ensurePartitionsAhead, type LedgerPartition, listLedgerPartitions } from './db/ledger-partitions.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import type { LedgerArchiveRef } from './errors.ts'
-import { maintainIdempotencyKeys } from './idempotency-keys.ts'
+import { ensureKeyIndexes, maintainIdempotencyKeys } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import {
   type ArchivedLedger,
@@ -346,10 +346,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       )
       // Every day back in the key window, with its key index (a test may have swept some).
       await tx.execute(sql`UPDATE idempotency_key_window SET keys_from = '1970-01-01 00:00:00+00'`)
-      await tx.execute(sql`
-        SELECT jackpot_ensure_key_index(child.relname) FROM pg_inherits i
-        JOIN pg_class child ON child.oid = i.inhrelid
-        WHERE i.inhparent = 'public.ledger_entries'::regclass`)
+      await ensureKeyIndexes(tx)
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })
   }

@@ -188,3 +188,14 @@ export async function indexedEntryPartitions(db: Executor): Promise<{ name: stri
     .filter((partition) => partition.table === 'ledger_entries' && names.has(partition.name))
     .map(({ name, day }) => ({ name, day }))
 }
+
+/**
+ * Gives every ledger_entries partition its key index back, where one was
+ * dropped: for a history written back-dated (seed-history) and for test resets.
+ */
+export async function ensureKeyIndexes(db: Executor): Promise<void> {
+  await db.execute(sql`
+    SELECT jackpot_ensure_key_index(child.relname) FROM pg_inherits i
+    JOIN pg_class child ON child.oid = i.inhrelid
+    WHERE i.inhparent = 'public.ledger_entries'::regclass`)
+}

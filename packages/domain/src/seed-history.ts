@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts'
 import { ensureDayPartitions, utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
+import { ensureKeyIndexes } from './idempotency-keys.ts'
 import { selectPools } from './pool-rows.ts'
 import { contributionHash, winHash } from './request-hash.ts'
 import { applyWriteBatch } from './write-batch/apply-write-batch.ts'
@@ -174,8 +175,5 @@ async function openKeyWindowFrom(db: Database, from: Date): Promise<void> {
   await db.execute(
     sql`UPDATE idempotency_key_window SET keys_from = least(keys_from, ${`${utcDay(from)}T00:00:00Z`}::timestamptz)`,
   )
-  await db.execute(sql`
-    SELECT jackpot_ensure_key_index(child.relname) FROM pg_inherits i
-    JOIN pg_class child ON child.oid = i.inhrelid
-    WHERE i.inhparent = 'public.ledger_entries'::regclass`)
+  await ensureKeyIndexes(db)
 }
