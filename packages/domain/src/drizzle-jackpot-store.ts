@@ -16,7 +16,7 @@ import type { DatabaseRunner } from './db/database-runner.ts'
 import { ensurePartitionsAhead, type LedgerPartition, listLedgerPartitions } from './db/ledger-partitions.ts'
 import type { DomainMetrics } from './domain-metrics.ts'
 import type { LedgerArchiveRef } from './errors.ts'
-import { ensureKeyIndexes, maintainIdempotencyKeys } from './idempotency-keys.ts'
+import { maintainIdempotencyKeys, reopenKeyWindow } from './idempotency-keys.ts'
 import type { JackpotStore, PoolsListener, SettledWrite, WritesListener } from './jackpot-store.ts'
 import {
   type ArchivedLedger,
@@ -94,7 +94,8 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly #retentionDays: number
   readonly #partitionsAheadDays: number
   readonly #maintenance: ReturnType<typeof setInterval>
-  readonly #startupUpkeep: Promise<void>
+  /** The last upkeep run asked for: runs queue behind it, so two never do the same DDL at once. */
+  #upkeep: Promise<unknown> = Promise.resolve()
 
   constructor(
     database: ConnectedDatabase,
@@ -144,7 +145,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     // database not swept for a while (just migrated, or replicas down) would make every
     // write batch read all of those days until the first hourly run. Then hourly; unref'd,
     // so an idle store never keeps the process alive.
-    this.#startupUpkeep = this.maintainHistory().then(
+    this.maintainHistory().then(
       (upkeep) => {
         if (upkeep.settledKeys > 0 || upkeep.retiredKeyDays.length > 0) {
           this.#ctx.logger?.info(
@@ -175,7 +176,14 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    * closed days and drops the key indexes of days past the retention (see
    * `maintainIdempotencyKeys`).
    */
-  async maintainHistory(now: Date = this.#ctx.now()): Promise<HistoryUpkeep> {
+  maintainHistory(now: Date = this.#ctx.now()): Promise<HistoryUpkeep> {
+    // The start-up run, the hourly one and a caller's can overlap: each waits for the one before.
+    const run = this.#upkeep.then(() => this.#maintainHistory(now))
+    this.#upkeep = run.catch(() => {})
+    return run
+  }
+
+  async #maintainHistory(now: Date): Promise<HistoryUpkeep> {
     const partitions = await this.#ctx.run('ledger.maintain', () =>
       ensurePartitionsAhead(this.#ctx.db, this.#partitionsAheadDays, now),
     )
@@ -337,16 +345,15 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   }
 
   async resetForTests(pools: readonly PoolDefinition[]): Promise<void> {
-    // Its DDL (partitions, key indexes) would otherwise race the TRUNCATE below.
-    await this.#startupUpkeep
+    // An upkeep's DDL (partitions, key indexes) would otherwise race the TRUNCATE below.
+    await this.#upkeep
     this.#ctx.apiKeys.clear()
     await this.#ctx.db.transaction(async (tx) => {
       await tx.execute(
         sql`TRUNCATE ledger_lines, ledger_entries, ledger_batch_pools, ledger_checkpoints, ledger_archives, past_idempotency_keys, pool_minute_stats, game_day_stats, audit_log, api_keys, pools RESTART IDENTITY CASCADE`,
       )
       // Every day back in the key window, with its key index (a test may have swept some).
-      await tx.execute(sql`UPDATE idempotency_key_window SET keys_from = '1970-01-01 00:00:00+00'`)
-      await ensureKeyIndexes(tx)
+      await reopenKeyWindow(tx, '1970-01-01')
       await insertSeededPools(tx, pools, this.currency, this.#ctx.now())
     })
   }

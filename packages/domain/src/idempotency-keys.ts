@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto'
 import { type SQL, sql } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
-import { listLedgerPartitions, utcDay } from './db/ledger-partitions.ts'
+import { DAY_MS, listLedgerPartitions, nextUtcDay, utcDay } from './db/ledger-partitions.ts'
 import { idempotencyKeyWindow, pastIdempotencyKeys } from './db/schema.ts'
 import { resultRows } from './write-batch/sql-arrays.ts'
 
 /** How long a key answers a replay, unless configured (`IDEMPOTENCY_RETENTION_DAYS`). */
 export const DEFAULT_IDEMPOTENCY_RETENTION_DAYS = 7
-
-const DAY_MS = 86_400_000
 
 /**
  * The 16-byte digest a key is found by, hex: sha256 of the caller's scope, a 0
@@ -97,22 +95,22 @@ export async function maintainIdempotencyKeys(
   const settleBefore = utcDay(new Date(now.getTime() - SETTLE_AFTER_MS))
   const firstKeptDay = utcDay(retentionCutoff(now, retentionDays))
   const keysFrom = await readKeyWindowDay(db)
-  const days = (await listLedgerPartitions(db)).filter(
-    (partition) =>
-      partition.table === 'ledger_entries' && partition.day >= keysFrom && partition.day < settleBefore,
+  const partitions = (await listLedgerPartitions(db)).filter(
+    (partition) => partition.table === 'ledger_entries',
   )
   let settled = 0
-  for (const partition of days) {
+  for (const partition of partitions.filter((p) => p.day >= keysFrom && p.day < settleBefore)) {
     settled += await db.transaction(async (tx) => {
       // A day of a draw rush is millions of keys: more than a request's statement_timeout.
       await tx.execute(sql`SET LOCAL statement_timeout = 0`)
       return copyKeysToPast(tx, partition.name, partition.day)
     })
-    await moveKeyWindow(db, nextDay(partition.day))
+    await moveKeyWindow(db, nextUtcDay(partition.day))
   }
   const settledUpTo = await readKeyWindowDay(db)
-  const retired = (await indexedEntryPartitions(db)).filter(
-    (partition) => partition.day < firstKeptDay && partition.day < settledUpTo,
+  const indexed = await keyIndexedPartitions(db)
+  const retired = partitions.filter(
+    (partition) => indexed.has(partition.name) && partition.day < firstKeptDay && partition.day < settledUpTo,
   )
   for (const partition of retired) {
     await db.execute(sql`DROP INDEX IF EXISTS ${sql.identifier(keyIndexName(partition.name))}`)
@@ -172,28 +170,31 @@ async function moveKeyWindow(db: Executor, day: string): Promise<void> {
     SET keys_from = greatest(keys_from, ${`${day}T00:00:00Z`}::timestamptz)`)
 }
 
-function nextDay(day: string): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS))
-}
-
-/** The ledger_entries partitions that still have their key index, oldest first. */
-export async function indexedEntryPartitions(db: Executor): Promise<{ name: string; day: string }[]> {
+/** The names of the ledger_entries partitions that still have their key index. */
+async function keyIndexedPartitions(db: Executor): Promise<Set<string>> {
   const result = await db.execute(sql`
     SELECT child.relname AS name FROM pg_inherits i
     JOIN pg_class child ON child.oid = i.inhrelid
     WHERE i.inhparent = 'public.ledger_entries'::regclass
       AND to_regclass(format('public.%I', child.relname || '_key_digest_idx')) IS NOT NULL`)
-  const names = new Set(resultRows<{ name: string }>(result).map((row) => row.name))
-  return (await listLedgerPartitions(db))
-    .filter((partition) => partition.table === 'ledger_entries' && names.has(partition.name))
-    .map(({ name, day }) => ({ name, day }))
+  return new Set(resultRows<{ name: string }>(result).map((row) => row.name))
 }
 
 /**
- * Gives every ledger_entries partition its key index back, where one was
- * dropped: for a history written back-dated (seed-history) and for test resets.
+ * Opens the key window back to `day` and gives every ledger_entries partition
+ * its key index back: for a history written back-dated into days the upkeep
+ * may already have settled as empty (seed-history on a new database), so every
+ * key written there is found until the upkeep settles it.
  */
-export async function ensureKeyIndexes(db: Executor): Promise<void> {
+export async function reopenKeyWindow(db: Executor, day: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE ${idempotencyKeyWindow}
+    SET keys_from = least(keys_from, ${`${day}T00:00:00Z`}::timestamptz)`)
+  await ensureKeyIndexes(db)
+}
+
+/** Gives every ledger_entries partition its key index back, where one was dropped. */
+async function ensureKeyIndexes(db: Executor): Promise<void> {
   await db.execute(sql`
     SELECT jackpot_ensure_key_index(child.relname) FROM pg_inherits i
     JOIN pg_class child ON child.oid = i.inhrelid

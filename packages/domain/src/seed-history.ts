@@ -3,7 +3,7 @@ import type { Database } from './db/database.ts'
 import { ensureDayPartitions, utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
-import { ensureKeyIndexes } from './idempotency-keys.ts'
+import { reopenKeyWindow } from './idempotency-keys.ts'
 import { selectPools } from './pool-rows.ts'
 import { contributionHash, winHash } from './request-hash.ts'
 import { applyWriteBatch } from './write-batch/apply-write-batch.ts'
@@ -107,7 +107,7 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   const until = options.until ?? new Date()
   const from = new Date(until.getTime() - days * DAY_MS)
   await dateSeedEntriesAt(db, from)
-  await openKeyWindowFrom(db, from)
+  await reopenKeyWindow(db, utcDay(from))
   const slugs = (await selectPools(db)).map((pool) => pool.slug)
   const currency = (await selectPools(db))[0]?.currency ?? 'EUR'
   const batches = Math.ceil(total / batchSize)
@@ -163,17 +163,4 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
   await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
   return { contributions, wins, batches, from, until }
-}
-
-/**
- * The history is written back-dated, into days the key upkeep may already have
- * settled (as empty) on this new database: open the key window from the first
- * of them, with each day's key index, so every seeded key is found until the
- * upkeep settles it.
- */
-async function openKeyWindowFrom(db: Database, from: Date): Promise<void> {
-  await db.execute(
-    sql`UPDATE idempotency_key_window SET keys_from = least(keys_from, ${`${utcDay(from)}T00:00:00Z`}::timestamptz)`,
-  )
-  await ensureKeyIndexes(db)
 }

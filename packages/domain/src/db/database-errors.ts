@@ -64,6 +64,20 @@ export function sqlState(error: unknown): string | undefined {
   return undefined
 }
 
+/**
+ * The constraint (or unique index) a PostgreSQL error names, anywhere in the
+ * cause chain: postgres.js calls the field `constraint_name`, PGlite `constraint`.
+ */
+export function constraintName(error: unknown): string | undefined {
+  for (const link of causeChain(error)) {
+    if (typeof link !== 'object' || link === null) continue
+    const name =
+      ('constraint_name' in link && link.constraint_name) || ('constraint' in link && link.constraint)
+    if (typeof name === 'string') return name
+  }
+  return undefined
+}
+
 function* causeChain(error: unknown): Generator<unknown> {
   const seen = new Set<unknown>()
   let current: unknown = error

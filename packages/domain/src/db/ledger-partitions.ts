@@ -8,7 +8,8 @@ export const PARTITIONED_LEDGER_TABLES = ['ledger_entries', 'ledger_lines', 'led
 
 export type PartitionedLedgerTable = (typeof PARTITIONED_LEDGER_TABLES)[number]
 
-const DAY_MS = 86_400_000
+/** One UTC day, ms. */
+export const DAY_MS = 86_400_000
 
 /** One day's partition of a ledger table. */
 export interface LedgerPartition {
@@ -28,6 +29,16 @@ export interface LedgerPartition {
  */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10)
+}
+
+/**
+ * The UTC day after `day` (`YYYY-MM-DD`).
+ *
+ * @example
+ * nextUtcDay('2025-06-30') // '2025-07-01'
+ */
+export function nextUtcDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS))
 }
 
 /**

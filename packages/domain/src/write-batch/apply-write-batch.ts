@@ -1,7 +1,7 @@
 import { and, asc, gte, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Transaction } from '../db/database.ts'
-import { sqlState } from '../db/database-errors.ts'
-import { utcDay } from '../db/ledger-partitions.ts'
+import { constraintName, sqlState } from '../db/database-errors.ts'
+import { DAY_MS, nextUtcDay, utcDay } from '../db/ledger-partitions.ts'
 import {
   gameDayStats,
   idempotencyKeyWindow,
@@ -28,7 +28,8 @@ import { contributionReceipt, loadReplayedReceipts } from './replayed-receipts.t
 import { integerArray, resultRows, textArray } from './sql-arrays.ts'
 import type { AppliedBatch, ItemOutcome, WriteItem } from './write-item.ts'
 
-const DAY_MS = 86_400_000
+/** Where the key window starts, epoch ms as text (a one-row table: a scalar subquery). */
+const KEY_WINDOW_START_MS = sql<string>`(SELECT (extract(epoch FROM ${idempotencyKeyWindow.keysFrom}) * 1000)::bigint::text FROM ${idempotencyKeyWindow})`
 
 /**
  * A batch met a key that another transaction claimed after this one looked:
@@ -162,7 +163,7 @@ export async function applyWriteBatch(
   const locked = await tx
     .select({
       pool: pools,
-      keysFromMs: sql<string>`(SELECT (extract(epoch FROM ${idempotencyKeyWindow.keysFrom}) * 1000)::bigint::text FROM ${idempotencyKeyWindow})`,
+      keysFromMs: KEY_WINDOW_START_MS,
     })
     .from(pools)
     .orderBy(asc(pools.slug))
@@ -443,9 +444,7 @@ function draftEntry(entries: EntryDraft[], fields: Omit<EntryDraft, 'id'>): Entr
 
 /** The key window's start, ms, when there is no pool row to read it with. */
 async function readKeysFromMs(tx: Transaction): Promise<string> {
-  const [row] = await tx
-    .select({ ms: sql<string>`(extract(epoch FROM ${idempotencyKeyWindow.keysFrom}) * 1000)::bigint::text` })
-    .from(idempotencyKeyWindow)
+  const [row] = resultRows<{ ms: string | null }>(await tx.execute(sql`SELECT ${KEY_WINDOW_START_MS} AS ms`))
   return row?.ms ?? '0'
 }
 
@@ -520,7 +519,7 @@ async function committedKeys(
             tx,
             followed,
             `${days[0]}T00:00:00Z`,
-            `${nextDay(days.at(-1)!)}T00:00:00Z`,
+            `${nextUtcDay(days.at(-1)!)}T00:00:00Z`,
           )),
         ]
   if (found.length === 0) return seen
@@ -576,10 +575,6 @@ function isoInstant(at: string): string {
   return at
 }
 
-function nextDay(day: string): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS))
-}
-
 /**
  * The fingerprint of the request that made a committed entry, recomputed from
  * the fields the entry keeps (a win's pool from its line); null when it cannot
@@ -623,23 +618,11 @@ async function insertEntries(tx: Transaction, entries: EntryDraft[], now: Date):
   try {
     await insertEntryRows(tx, entries, now)
   } catch (error) {
-    if (sqlState(error) === '23505' && /_key_digest_idx/.test(errorText(error))) {
+    if (sqlState(error) === '23505' && constraintName(error)?.endsWith('_key_digest_idx')) {
       throw new ConcurrentClaimError('A key of the batch was claimed concurrently', { cause: error })
     }
     throw error
   }
-}
-
-/** The messages and constraint names along an error's cause chain. */
-function errorText(error: unknown): string {
-  let text = ''
-  for (let link: unknown = error; link instanceof Error; link = link.cause) {
-    const constraint =
-      (link as { constraint_name?: unknown; constraint?: unknown }).constraint_name ??
-      (link as { constraint?: unknown }).constraint
-    text += ` ${link.message} ${typeof constraint === 'string' ? constraint : ''}`
-  }
-  return text
 }
 
 async function insertEntryRows(tx: Transaction, entries: EntryDraft[], now: Date): Promise<void> {
