@@ -37,6 +37,7 @@ import { insertSeededPools, selectPool, selectPools } from './pool-rows.ts'
 import { readRecentWins } from './recent-wins-reader.ts'
 import { checkRollups, type RollupCheck } from './rollup-check.ts'
 import { type SeededHistory, type SeedHistoryOptions, seedHistory } from './seed-history.ts'
+import { SettledKeyFilter } from './settled-key-filter.ts'
 import { readStats } from './stats-reader.ts'
 import type { StoreContext } from './store-context.ts'
 import { readTopGames } from './top-games-reader.ts'
@@ -96,6 +97,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   readonly #maintenance: ReturnType<typeof setInterval>
   /** The last upkeep run asked for: runs queue behind it, so two never do the same DDL at once. */
   #upkeep: Promise<unknown> = Promise.resolve()
+  readonly #settledKeys: SettledKeyFilter
 
   constructor(
     database: ConnectedDatabase,
@@ -116,6 +118,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#partitionsAheadDays = settings.partitionsAheadDays
     this.currency = settings.currency
     this.#database = database
+    this.#settledKeys = new SettledKeyFilter({ db: database.db, logger: settings.logger })
     const writer = new GroupCommitWriter({
       db: database.db,
       run: settings.run,
@@ -124,6 +127,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       options: settings.writes,
       tracer: settings.tracer,
       idempotencyRetentionDays: settings.idempotencyRetentionDays,
+      settledKeys: this.#settledKeys,
       onCommitted: (batch) => {
         settings.metrics.batchCommitted(batch.outcomes)
         if (batch.pools !== null) this.#notify(batch.changedSlugs, batch.pools)
@@ -141,6 +145,8 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
       apiKeys: new ApiKeyCache(),
       poolsChanged: (slugs, pools) => this.#notify(slugs, pools),
     }
+    // In the background: until it is loaded, write batches probe past_idempotency_keys for every key.
+    this.#settledKeys.refresh()
     // Once now, in the background: key lookups read every day the upkeep has not settled, so a
     // database not swept for a while (just migrated, or replicas down) would make every
     // write batch read all of those days until the first hourly run. Then hourly; unref'd,
@@ -190,6 +196,8 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     const keys = await this.#ctx.run('ledger.maintain', () =>
       maintainIdempotencyKeys(this.#ctx.db, now, this.#retentionDays),
     )
+    // Now rather than at the next write batch, which would find the filter behind the table.
+    if (keys.settled > 0) this.#settledKeys.refresh()
     return { partitions, settledKeys: keys.settled, retiredKeyDays: keys.retired }
   }
 
@@ -302,9 +310,19 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
   close(): Promise<void> {
     clearInterval(this.#maintenance)
     // Not waiting for the start-up upkeep: on a big database it can take minutes, and an upkeep
-    // cut short is taken up again by the next one (its steps are idempotent).
-    this.#closing ??= this.#database.close()
+    // cut short is taken up again by the next one (its steps are idempotent). A filter load
+    // stops at its next page.
+    this.#closing ??= this.#settledKeys.close().then(() => this.#database.close())
     return this.#closing
+  }
+
+  /**
+   * The settled idempotency keys this replica keeps in memory (see
+   * `settled-key-filter.ts`): how often write batches could use them, and
+   * `load()` to wait for a fresh copy.
+   */
+  get settledKeyFilter(): Pick<SettledKeyFilter, 'stats' | 'load'> {
+    return this.#settledKeys
   }
 
   /**

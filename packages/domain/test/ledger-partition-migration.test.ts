@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const START = new Date('2025-06-29T20:00:00.000Z')
 
-describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)', () => {
+describe('migrations 0005 (partitions), 0007 (keys found through the ledger) and 0008 (settled-key generation)', () => {
   test('moves a database in the 0004 layout, with history over several days, and verify-ledger passes before and after', async () => {
     const pg = new PGlite(dir)
     // The history is written as the writer before 0004 did; 0004 then backfills its rollups,
@@ -84,7 +84,7 @@ describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)'
     }
   })
 
-  test('0007 keeps every key answering as before: keys in the window replay, keys past it are refused, the key table is gone', async () => {
+  test('0007 and 0008 keep every key answering as before, through the table and through the in-memory filter: keys in the window replay, keys past it are refused, the key table is gone', async () => {
     const keysDir = mkdtempSync(join(tmpdir(), 'jackpot-keys-migration-'))
     try {
       const pg = new PGlite(keysDir)
@@ -102,6 +102,7 @@ describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)'
       // Two days' retention, opened on July 2 at noon: the cutoff is June 30 at noon.
       const now = new Date('2025-07-02T12:00:00.000Z')
       const cutoff = now.getTime() - 2 * 86_400_000
+      let filteredKeys = -1
       const migrated = await openJackpot({
         pgliteDataDir: keysDir,
         clock: { now: () => now.getTime() },
@@ -138,6 +139,21 @@ describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)'
         for (const write of past) {
           await expect(replay(write)).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
         }
+        // 0008: a filter loaded now holds every settled prefix (moved by 0007 or by the upkeep),
+        // and every key answers through it as it did through the table.
+        const filter = (migrated as DrizzleJackpotStore).settledKeyFilter
+        await filter.load()
+        filteredKeys = filter.stats().keys
+        const filtered = filter.stats().filtered
+        for (const write of [...inside, ...past]) {
+          if (createdAt.get(write.id)! >= cutoff) {
+            expect(await replay(write)).toMatchObject({ replayed: true, result: { id: write.id } })
+          } else {
+            await expect(replay(write)).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+          }
+        }
+        expect(filter.stats().filtered - filtered).toBe(inside.length + past.length)
+        expect(await migrated.listPools()).toEqual(pools)
       } finally {
         await migrated.close()
       }
@@ -155,6 +171,14 @@ describe('migrations 0005 (partitions) and 0007 (keys found through the ledger)'
           ]),
         )
         expect(indexes.rows.map((row) => row.name)).not.toContain('ledger_entries_p20250629_key_digest_idx')
+        const settled = await after.query<{ keys: number; generation: string }>(
+          `SELECT (SELECT count(*)::int FROM past_idempotency_keys) AS keys,
+                  (SELECT generation::text FROM idempotency_key_window) AS generation`,
+        )
+        expect(settled.rows[0]!.keys).toBe(filteredKeys)
+        expect(filteredKeys).toBeGreaterThan(0)
+        // Moved by the upkeep's inserts (the trigger), never by reads.
+        expect(Number(settled.rows[0]!.generation)).toBeGreaterThan(0)
         const table = await after.query<{ found: string | null }>(
           `SELECT to_regclass('idempotency_keys')::text AS found`,
         )

@@ -185,6 +185,8 @@ export const idempotencyKeyWindow = pgTable(
   {
     one: boolean('one').primaryKey().default(true),
     keysFrom: at('keys_from').notNull(),
+    /** Moved by every INSERT into `past_idempotency_keys` (a trigger, migration 0008): see `settled-key-filter.ts`. */
+    generation: bigint('generation', { mode: 'bigint' }).notNull().default(0n),
   },
   (t) => [check('idempotency_key_window_one_row', sql`${t.one}`)],
 )

@@ -23,6 +23,7 @@ import { type PoolRow, toPool } from '../pool-rows.ts'
 import { contributionHash, winHash } from '../request-hash.ts'
 import { splitContribution } from '../rules/contribution-split.ts'
 import { computeWinPayout } from '../rules/win-payout.ts'
+import type { SettledKeyFilter } from '../settled-key-filter.ts'
 import type { ContributionReceipt, LedgerKind, WinReceipt } from '../types.ts'
 import { contributionReceipt, loadReplayedReceipts } from './replayed-receipts.ts'
 import { integerArray, resultRows, textArray } from './sql-arrays.ts'
@@ -129,7 +130,8 @@ interface SeenKey {
  *    so batches queue behind each other instead of deadlocking);
  * 2. find the items' keys that are already committed or expired (two SELECTs
  *    sent together: the ledger entries of the days still in the key window, by
- *    each day's key-digest index, and the swept keys' prefixes), and rebuild
+ *    each day's key-digest index, and the settled keys' prefixes, only those
+ *    the replica's in-memory filter cannot rule out when it has one), and rebuild
  *    the receipts of those that replay (two more, only when there are any); a
  *    key older than `retentionDays` is refused as expired;
  * 3. in memory, in arrival order: replay, refuse (409, unknown pool) or apply
@@ -157,6 +159,7 @@ export async function applyWriteBatch(
   items: readonly WriteItem[],
   now: Date,
   retentionDays: number = DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  settledKeys?: SettledKeyFilter,
 ): Promise<AppliedBatch> {
   // Where the key index starts, read with the locks (a scalar subquery, once), so the key
   // lookup below names it as a constant and plans only the days inside the window.
@@ -184,7 +187,7 @@ export async function applyWriteBatch(
     })
   }
   const games = new Map<string, GameDraft>()
-  const seen = await committedKeys(tx, items, now, retentionDays, keysFrom)
+  const seen = await committedKeys(tx, items, now, retentionDays, keysFrom, settledKeys)
   const entries: EntryDraft[] = []
   const lines: LineDraft[] = []
   const runs: RunDraft[] = []
@@ -465,6 +468,7 @@ async function committedKeys(
   now: Date,
   retentionDays: number,
   keysFrom: Date,
+  settledKeys: SettledKeyFilter | undefined,
 ): Promise<Map<string, SeenKey>> {
   const digests = [
     ...new Set(
@@ -485,10 +489,7 @@ async function committedKeys(
       keysFrom.toISOString(),
       `${utcDay(new Date(now.getTime() + 2 * DAY_MS))}T00:00:00Z`,
     ),
-    tx
-      .select({ prefix: sql<string>`${pastIdempotencyKeys.keyPrefix}::text`, day: pastIdempotencyKeys.day })
-      .from(pastIdempotencyKeys)
-      .where(sql`${pastIdempotencyKeys.keyPrefix} = ANY(${integerArray(digests.map(keyPrefix))}::bigint[])`),
+    settledPrefixes(tx, digests.map(keyPrefix), settledKeys),
   ])
   const cutoff = retentionCutoff(now, retentionDays).getTime()
   const firstKeptDay = utcDay(new Date(cutoff))
@@ -547,6 +548,52 @@ async function committedKeys(
     })
   }
   return seen
+}
+
+/**
+ * The rows of `past_idempotency_keys` among `prefixes`. With a loaded filter
+ * (`settled-key-filter.ts`), only the prefixes it cannot rule out are sent,
+ * in one statement with the table's generation: if that is still the
+ * filter's, the table holds nothing the filter lacks, and these rows are all
+ * there is (for a batch of new keys, usually none: one index probe instead of
+ * one per key). Otherwise, or with no filter, every prefix is probed, and a
+ * (re)load of the filter starts in the background.
+ */
+async function settledPrefixes(
+  tx: Transaction,
+  prefixes: readonly bigint[],
+  filter: SettledKeyFilter | undefined,
+): Promise<Array<{ prefix: string; day: string | null }>> {
+  const snapshot = filter?.current() ?? null
+  if (snapshot !== null) {
+    const maybe = prefixes.filter((prefix) => snapshot.mightHold(prefix))
+    const probe = await probeSettledPrefixes(tx, maybe)
+    if (probe.generation === snapshot.generation) {
+      filter!.record({ filtered: true, ruledOut: prefixes.length - maybe.length })
+      return probe.rows
+    }
+  }
+  const probe = await probeSettledPrefixes(tx, prefixes)
+  filter?.record({ filtered: false })
+  filter?.refresh()
+  return probe.rows
+}
+
+/** The settled keys' rows among `prefixes`, and the table's generation (migration 0008), in one statement. */
+async function probeSettledPrefixes(
+  tx: Transaction,
+  prefixes: readonly bigint[],
+): Promise<{ generation: string | null; rows: Array<{ prefix: string; day: string | null }> }> {
+  const found = resultRows<{ generation: string; prefix: string | null; day: string | null }>(
+    await tx.execute(sql`
+      SELECT w.generation::text AS generation, p.key_prefix::text AS prefix, p.day::text AS day
+      FROM ${idempotencyKeyWindow} w
+      LEFT JOIN ${pastIdempotencyKeys} p ON p.key_prefix = ANY(${integerArray(prefixes)}::bigint[])`),
+  )
+  return {
+    generation: found[0]?.generation ?? null,
+    rows: found.flatMap(({ prefix, day }) => (prefix === null ? [] : [{ prefix, day }])),
+  }
 }
 
 /**

@@ -122,8 +122,8 @@ describe('GroupCommitWriter', () => {
                 get(inner, name, innerReceiver) {
                   if (name !== 'execute') return Reflect.get(inner, name, innerReceiver)
                   return (query: Parameters<typeof tx.execute>[0]) => {
-                    // ids, entries, lines, then the pools UPDATE: fail that one.
-                    if (++statements === 4) return Promise.reject(new Error('disk full'))
+                    // The settled-key probe, ids, entries, runs, then the pools UPDATE: fail that one.
+                    if (++statements === 5) return Promise.reject(new Error('disk full'))
                     return inner.execute(query)
                   }
                 },
@@ -135,7 +135,7 @@ describe('GroupCommitWriter', () => {
     const { instance, batches } = writer({ db: failing })
     const results = await Promise.allSettled(['x1', 'x2', 'x3'].map((key) => instance.submit(item(key))))
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
-    expect(statements).toBe(4)
+    expect(statements).toBe(5)
     expect(batches).toEqual([])
     expect(await recorded()).toEqual(before)
   })

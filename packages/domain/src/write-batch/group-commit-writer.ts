@@ -12,6 +12,7 @@ import {
 } from '../errors.ts'
 import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS } from '../idempotency-keys.ts'
 import type { SettledWrite } from '../jackpot-store.ts'
+import type { SettledKeyFilter } from '../settled-key-filter.ts'
 import { applyWriteBatch, ConcurrentClaimError } from './apply-write-batch.ts'
 import type { AppliedBatch, ItemOutcome, WriteItem, WriteValue } from './write-item.ts'
 
@@ -111,6 +112,7 @@ export class GroupCommitWriter {
   readonly #tracer: Tracer | undefined
   readonly #settings: Required<{ [K in keyof GroupCommitOptions]: number }>
   readonly #retentionDays: number
+  readonly #settledKeys: SettledKeyFilter | undefined
   #waiting: Pending[] = []
   #inFlight = 0
   #draining = false
@@ -131,7 +133,10 @@ export class GroupCommitWriter {
     options?: GroupCommitOptions | undefined
     /** Days an idempotency key answers a replay. Defaults to 7. */
     idempotencyRetentionDays?: number | undefined
+    /** The settled keys in memory, so batches skip most probes of `past_idempotency_keys`. Defaults to none. */
+    settledKeys?: SettledKeyFilter | undefined
   }) {
+    this.#settledKeys = deps.settledKeys
     this.#retentionDays = deps.idempotencyRetentionDays ?? DEFAULT_IDEMPOTENCY_RETENTION_DAYS
     this.#db = deps.db
     this.#run = deps.run
@@ -297,7 +302,7 @@ export class GroupCommitWriter {
       const now = this.#now()
       try {
         return await this.#db.transaction(async (tx) => {
-          const result = await applyWriteBatch(tx, items, now, this.#retentionDays)
+          const result = await applyWriteBatch(tx, items, now, this.#retentionDays, this.#settledKeys)
           // Its callers were already told it failed: roll back instead of committing.
           if (phase.abandoned) throw new AbandonedBatchError()
           // From here on the driver sends COMMIT: a lost connection now leaves the outcome unknown.

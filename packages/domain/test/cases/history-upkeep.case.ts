@@ -87,6 +87,30 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect((await wager('new')).replayed).toBe(false)
     })
 
+    test('answers settled keys through the in-memory filter: a replay replays, an expired key is refused, a new key is applied', async () => {
+      const filter = (h.store as DrizzleJackpotStore).settledKeyFilter
+      await wager('old')
+      h.clock.advance(3 * DAY)
+      const young = await wager('young')
+      h.clock.advance(5 * DAY + 60_000)
+      await upkeep()
+      // Loaded after the upkeep: it holds both settled prefixes, and the table has not moved since.
+      await filter.load()
+      const before = filter.stats()
+      expect(before.keys).toBeGreaterThanOrEqual(2)
+      const pools = await h.store.listPools()
+      expect(await wager('young')).toEqual({ replayed: true, result: young.result })
+      await expect(wager('old')).rejects.toBeInstanceOf(IdempotencyKeyExpiredError)
+      expect(await h.store.listPools()).toEqual(pools)
+      expect((await wager('new')).replayed).toBe(false)
+      const after = filter.stats()
+      expect(after.filtered - before.filtered).toBe(3)
+      expect(after.probedAll).toBe(before.probedAll)
+      // 'new' (its scoped and its legacy digest) was ruled out without asking the table.
+      expect(after.ruledOut - before.ruledOut).toBeGreaterThanOrEqual(2)
+      expect(await verifyLedger(h.store)).toMatchObject({ ok: true })
+    })
+
     test('refuses a key days past the retention as expired when no upkeep has run since it was written', async () => {
       await wager('k-late')
       const before = await h.store.listPools()
