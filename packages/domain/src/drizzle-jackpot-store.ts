@@ -351,7 +351,7 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
    * group-commit writer, so run it only while nothing else writes.
    */
   seedHistory(options: SeedHistoryOptions): Promise<SeededHistory> {
-    return seedHistory(this.#ctx.db, options)
+    return seedHistory(this.#ctx.db, { idempotencyRetentionDays: this.#retentionDays, ...options })
   }
 
   /**

@@ -57,7 +57,7 @@ export function keyIndexName(partition: string): string {
  * behind may still write into it for a moment, and a key written into a day
  * already settled would be in neither place a lookup reads.
  */
-const SETTLE_AFTER_MS = 60 * 60_000
+export const SETTLE_AFTER_MS = 60 * 60_000
 
 /** What the key upkeep did. */
 export interface IdempotencyUpkeep {

@@ -3,7 +3,12 @@ import type { Database } from './db/database.ts'
 import { ensureDayPartitions, utcDay, withDayPartitions } from './db/ledger-partitions.ts'
 import { ledgerEntries, ledgerLines } from './db/schema.ts'
 import { InvalidCommandError } from './errors.ts'
-import { reopenKeyWindow } from './idempotency-keys.ts'
+import {
+  DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  maintainIdempotencyKeys,
+  reopenKeyWindow,
+  SETTLE_AFTER_MS,
+} from './idempotency-keys.ts'
 import { selectPools } from './pool-rows.ts'
 import { contributionHash, winHash } from './request-hash.ts'
 import { applyWriteBatch } from './write-batch/apply-write-batch.ts'
@@ -23,6 +28,11 @@ export interface SeedHistoryOptions {
   contributionsPerWin?: number
   /** Games the wagers come from. Defaults to 50. */
   games?: number
+  /**
+   * Days a key answers a replay, for the key upkeep run as the seeded days close
+   * (as the hourly one would have). Defaults to 7.
+   */
+  idempotencyRetentionDays?: number
   /** Called after every committed batch. */
   onProgress?: (progress: { contributions: number; wins: number; of: number; at: Date }) => void
 }
@@ -123,6 +133,7 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
 
   let contributions = 0
   let wins = 0
+  let settledBefore = utcDay(from)
   for (let batch = 0; batch < batches; batch++) {
     const items: WriteItem[] = []
     const size = Math.min(batchSize, total - contributions)
@@ -158,6 +169,18 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
     if (refused !== undefined && !refused.ok) throw refused.error
     contributions += size
     options.onProgress?.({ contributions, wins, of: total, at })
+    // The key upkeep as the hourly one would have run it, once a seeded day is over: without it
+    // every batch would look its keys up in every day seeded so far (the key window reaches back
+    // to the first), and the seeding slows with each day.
+    const settleable = utcDay(new Date(at.getTime() - SETTLE_AFTER_MS))
+    if (settleable > settledBefore) {
+      await maintainIdempotencyKeys(
+        db,
+        at,
+        options.idempotencyRetentionDays ?? DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+      )
+      settledBefore = settleable
+    }
   }
   // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
