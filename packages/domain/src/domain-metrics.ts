@@ -4,6 +4,8 @@ import type { ItemOutcome } from './write-batch/write-item.ts'
 
 const CONTRIBUTION_KIND: Attributes = { 'jackpot.kind': 'contribution' }
 const WIN_KIND: Attributes = { 'jackpot.kind': 'win' }
+const FILTERED_LOOKUP: Attributes = { 'jackpot.lookup': 'filtered' }
+const PROBED_LOOKUP: Attributes = { 'jackpot.lookup': 'probed_all' }
 
 /** The part of an OpenTelemetry `Meter` the domain uses. */
 export type DomainMeter = Pick<Meter, 'createCounter'>
@@ -25,6 +27,7 @@ export class DomainMetrics {
   readonly #replays: Counter | undefined
   readonly #batches: Counter | undefined
   readonly #batchedWrites: Counter | undefined
+  readonly #keyLookups: Counter | undefined
   // Attribute objects are reused: one per pool, built on first use.
   readonly #poolAttributes = new Map<string, Attributes>()
 
@@ -54,6 +57,15 @@ export class DomainMetrics {
       description:
         'Writes carried by committed batches (replays and refusals included); ÷ batches = mean batch size.',
     })
+    this.#keyLookups = meter.createCounter('jackpot.settled_key_lookups', {
+      description:
+        "Write batches' lookups of settled idempotency keys: through the replica's in-memory filter, or probing the table for every key (no filter yet, or one older than the table).",
+    })
+  }
+
+  /** One write batch's lookup of settled keys (see `settled-key-filter.ts`). */
+  settledKeyLookup(filtered: boolean): void {
+    this.#keyLookups?.add(1, filtered ? FILTERED_LOOKUP : PROBED_LOOKUP)
   }
 
   #winRecorded(receipt: WinReceipt): void {

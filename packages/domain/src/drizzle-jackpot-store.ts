@@ -118,7 +118,11 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
     this.#partitionsAheadDays = settings.partitionsAheadDays
     this.currency = settings.currency
     this.#database = database
-    this.#settledKeys = new SettledKeyFilter({ db: database.db, logger: settings.logger })
+    this.#settledKeys = new SettledKeyFilter({
+      db: database.db,
+      logger: settings.logger,
+      metrics: settings.metrics,
+    })
     const writer = new GroupCommitWriter({
       db: database.db,
       run: settings.run,

@@ -1,6 +1,7 @@
 import type { LoggerPort } from '@jackpot/observability'
 import { sql } from 'drizzle-orm'
 import type { Executor } from './db/database.ts'
+import type { DomainMetrics } from './domain-metrics.ts'
 import { PrefixBloom } from './prefix-bloom.ts'
 import { resultRows } from './write-batch/sql-arrays.ts'
 
@@ -62,6 +63,7 @@ export class SettledKeyFilter {
   readonly #logger: LoggerPort | undefined
   readonly #maxBytes: number
   readonly #monotonic: () => number
+  readonly #metrics: DomainMetrics | undefined
   #current: (SettledKeySnapshot & { keys: number; bytes: number }) | null = null
   #loading: Promise<void> | null = null
   #notBefore = 0
@@ -75,7 +77,10 @@ export class SettledKeyFilter {
     maxBytes?: number | undefined
     /** Milliseconds, for the retry delay. Defaults to `performance.now`. */
     monotonic?: (() => number) | undefined
+    /** Counts each batch's lookup as `jackpot_settled_key_lookups_total{jackpot_lookup}`. */
+    metrics?: DomainMetrics | undefined
   }) {
+    this.#metrics = deps.metrics
     this.#db = deps.db
     this.#logger = deps.logger
     this.#maxBytes = deps.maxBytes ?? DEFAULT_SETTLED_KEY_FILTER_MAX_BYTES
@@ -93,6 +98,7 @@ export class SettledKeyFilter {
 
   /** Counts one batch's use of the filter (see {@link SettledKeyFilterStats}). */
   record(use: { filtered: true; ruledOut: number } | { filtered: false }): void {
+    this.#metrics?.settledKeyLookup(use.filtered)
     if (use.filtered) {
       this.#stats.filtered++
       this.#stats.ruledOut += use.ruledOut

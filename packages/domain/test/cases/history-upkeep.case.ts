@@ -105,6 +105,9 @@ export function historyUpkeepCases(h: StoreHarness): void {
       expect((await wager('new')).replayed).toBe(false)
       const after = filter.stats()
       expect(after.filtered - before.filtered).toBe(3)
+      expect(
+        h.metrics.total('jackpot.settled_key_lookups', { 'jackpot.lookup': 'filtered' }),
+      ).toBeGreaterThanOrEqual(3)
       expect(after.probedAll).toBe(before.probedAll)
       // 'new' (its scoped and its legacy digest) was ruled out without asking the table.
       expect(after.ruledOut - before.ruledOut).toBeGreaterThanOrEqual(2)
