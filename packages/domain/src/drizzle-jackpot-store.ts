@@ -322,10 +322,10 @@ export class DrizzleJackpotStore implements JackpotStore, ApiKeyStore {
 
   /**
    * The settled idempotency keys this replica keeps in memory (see
-   * `settled-key-filter.ts`): how often write batches could use them, and
-   * `load()` to wait for a fresh copy.
+   * `settled-key-filter.ts`): how often write batches could use them,
+   * `load()` to wait for a fresh copy, `idle()` for the one under way.
    */
-  get settledKeyFilter(): Pick<SettledKeyFilter, 'stats' | 'load'> {
+  get settledKeyFilter(): Pick<SettledKeyFilter, 'stats' | 'load' | 'idle'> {
     return this.#settledKeys
   }
 

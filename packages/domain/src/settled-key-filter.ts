@@ -8,8 +8,12 @@ import { resultRows } from './write-batch/sql-arrays.ts'
 /** Above this the filter is not kept, and batches probe the table for every key (as without one). */
 export const DEFAULT_SETTLED_KEY_FILTER_MAX_BYTES = 256 * 1024 * 1024
 
-/** Rows read per page while loading: one index range each, a few hundred KiB on the wire. */
-const PAGE_ROWS = 65_536
+/**
+ * Rows read per page while loading. Small enough that handling a page never holds the event
+ * loop long (9.7 M keys: p99 event-loop lag 3.7 ms, max 23 ms, against 19.5 and 43 ms with
+ * 65 536-row pages), big enough that the round trips add little (6.7 s against 5.9 s).
+ */
+const PAGE_ROWS = 8_192
 
 /** After a load failed, or the table outgrew the memory cap, wait this long before trying again. */
 const RETRY_AFTER_MS = 10 * 60_000
@@ -176,6 +180,11 @@ export class SettledKeyFilter {
       },
       'loaded the settled idempotency keys into memory',
     )
+  }
+
+  /** Resolves once no load is in flight (for tools and benches that measure a replica that has been up a while). */
+  async idle(): Promise<void> {
+    while (this.#loading !== null) await this.#loading
   }
 
   /** Waits for a load in flight and stops any later one (the store is closing its database). */

@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { connectDatabase } from '../src/db/connect-database.ts'
+import { keyDigest, keyPrefix } from '../src/idempotency-keys.ts'
 import {
   type DrizzleJackpotStore,
   IdempotencyKeyExpiredError,
   openJackpot,
   verifyLedger,
 } from '../src/index.ts'
+import { SettledKeyFilter } from '../src/settled-key-filter.ts'
+import { integerArray, resultRows } from '../src/write-batch/sql-arrays.ts'
 import { manualClock } from './support/manual-clock.ts'
 import {
   createTestPostgresDatabase,
@@ -77,5 +82,51 @@ describe.skipIf(!runs)('a replica whose settled-key filter is older than the tab
     expect(await a.listPools()).toEqual(pools)
     const ledger = await verifyLedger(a)
     expect(ledger).toMatchObject({ ok: true })
+  })
+})
+
+describe.skipIf(!runs)('loading the settled-key filter', () => {
+  test('holds every prefix of the table, over many pages and at the edges of the 64-bit range', async () => {
+    const database = await createTestPostgresDatabase()
+    const connected = await connectDatabase({
+      databaseUrl: database.url,
+      pgliteDataDir: 'memory://',
+      poolSize: 2,
+      connectTimeoutSeconds: 5,
+    })
+    try {
+      await connected.migrate()
+      const edges = [
+        -(2n ** 63n),
+        -(2n ** 32n),
+        -(2n ** 31n) - 1n,
+        -1n,
+        0n,
+        2n ** 31n,
+        2n ** 32n,
+        2n ** 63n - 1n,
+      ]
+      // More than two pages of 8 192, so the keyset paging is crossed with negative and positive prefixes.
+      const prefixes = [
+        ...edges,
+        ...Array.from({ length: 20_000 }, (_, i) => keyPrefix(keyDigest('k', `r-${i}`))),
+      ]
+      await connected.db.execute(
+        sql`INSERT INTO past_idempotency_keys (key_prefix) SELECT unnest(${integerArray(prefixes)}::bigint[])`,
+      )
+      const filter = new SettledKeyFilter({ db: connected.db })
+      await filter.load()
+      expect(filter.stats().keys).toBe(prefixes.length)
+      expect(prefixes.filter((prefix) => !filter.current()!.mightHold(prefix))).toEqual([])
+      // Labelled with the generation that INSERT moved it to (migration 0008's trigger).
+      const [row] = resultRows<{ generation: string }>(
+        await connected.db.execute(sql`SELECT generation::text AS generation FROM idempotency_key_window`),
+      )
+      expect(filter.current()!.generation).toBe(row!.generation)
+      expect(Number(row!.generation)).toBe(1)
+    } finally {
+      await connected.close()
+      await database.drop()
+    }
   })
 })
