@@ -26,8 +26,9 @@
  *   closed days' keys settled, the indexes of days past the retention dropped).
  * - Contribution throughput through the group-commit writer (64 in flight for
  *   --write-seconds, after 3 s of the same writes uncounted) on the seeded
- *   database, against an empty one made fresh just before and just after (the
- *   machine is shared).
+ *   database, --write-rounds times, each run between two runs on an empty
+ *   database made fresh (the machine is shared, and drifts): the median of
+ *   the per-round ratios is the figure.
  *
  * Anchors, in the same run: the empty database for throughput (target ratio
  * ≥ 0.9), the small size for latencies (big/small p95 ratio, target ≤ 1.5,
@@ -35,6 +36,7 @@
  *
  *   bun run bench/history.bench.ts [--small 100000] [--big 10000000] [--small-url URL] [--big-url URL]
  *                                  [--days 30] [--seconds 3] [--rounds 3] [--reads 300] [--write-seconds 10]
+ *                                  [--write-rounds 3]
  */
 import { type DrizzleJackpotStore, openJackpot } from '@jackpot/domain'
 import { testServices } from '@jackpot/test-kit'
@@ -57,6 +59,7 @@ const USAGE = `usage: bun run bench/history.bench.ts [options]
   --rounds R         wrk rounds per route and size, sizes alternating (default 3)
   --reads N          in-process reads per figure reader, after 30 warm-up ones (default 300)
   --write-seconds S  seconds of each throughput run (default 10)
+  --write-rounds W   throughput runs per size, each between two empty-database runs (default 3)
   --help             this text
 
 Needs PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL), wrk and taskset.`
@@ -88,8 +91,10 @@ interface SizeRun {
   bytes: Record<string, number>
   bytesPerContribution: number
   throughput: number
-  /** Empty-database throughput measured just before and just after this size's own run. */
+  /** Median empty-database throughput, of the runs around this size's own. */
   anchor: number
+  /** Per round: this size's throughput ÷ the mean of the empty runs just before and just after it. */
+  ratios: number[]
 }
 
 function options() {
@@ -104,6 +109,7 @@ function options() {
       rounds: { type: 'string' },
       reads: { type: 'string' },
       'write-seconds': { type: 'string' },
+      'write-rounds': { type: 'string' },
     })
     if (values.help) {
       console.log(USAGE)
@@ -119,6 +125,7 @@ function options() {
       rounds: wholeNumber('rounds', values.rounds, 3, 1, 100),
       reads: wholeNumber('reads', values.reads, 300, 10, 100_000),
       writeSeconds: wholeNumber('write-seconds', values['write-seconds'], 10, 1, 600),
+      writeRounds: wholeNumber('write-rounds', values['write-rounds'], 3, 1, 20),
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -346,16 +353,16 @@ const WARM_UP_SECONDS = 3
  * not of one just started: the same for the anchor and the seeded database).
  */
 async function throughput(database: BenchDatabase, seconds: number, label: string): Promise<number> {
+  const opened = performance.now()
   const store = (await openJackpot({ databaseUrl: database.url, poolSize: 4 })) as DrizzleJackpotStore
   try {
     await store.maintainHistory()
-    // As on a replica up for more than a few seconds: its settled-key filter is loaded (the
-    // start-up load in the background may still be running; this one is waited for, and timed).
-    const loadStarted = performance.now()
-    await store.settledKeyFilter.load()
+    // As on a replica up for more than a few seconds: the settled-key filter's start-up load (in
+    // the background since the store opened, and again after an upkeep that settled keys) is over.
+    await store.settledKeyFilter.idle()
     const loaded = store.settledKeyFilter.stats()
     console.log(
-      `# ${label}: settled-key filter ${loaded.keys} keys, ${(loaded.bytes / 1048576).toFixed(1)} MiB, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`,
+      `# ${label}: settled-key filter of ${loaded.keys} keys, ${(loaded.bytes / 1048576).toFixed(1)} MiB, ready ${((performance.now() - opened) / 1000).toFixed(1)} s after the store opened`,
     )
     let done = 0
     let counting = false
@@ -442,9 +449,14 @@ async function measure(sizes: Size[], settings: ReturnType<typeof options>): Pro
   const runs: SizeRun[] = []
   for (const [i, database] of databases.entries()) {
     const label = `${counts[i]}-${process.pid}-${Date.now()}`
-    const before = await emptyThroughput(settings.writeSeconds, `${label}-before`)
-    const rate = await throughput(database, settings.writeSeconds, label)
-    const after = await emptyThroughput(settings.writeSeconds, `${label}-after`)
+    // Empty, seeded, empty, seeded, …, empty: each seeded run is compared with the empty runs
+    // on either side of it, so a drift of the shared machine over the minutes lands on both.
+    const anchors = [await emptyThroughput(settings.writeSeconds, `${label}-empty-0`)]
+    const rates: number[] = []
+    for (let round = 1; round <= settings.writeRounds; round++) {
+      rates.push(await throughput(database, settings.writeSeconds, `${label}-${round}`))
+      anchors.push(await emptyThroughput(settings.writeSeconds, `${label}-empty-${round}`))
+    }
     const total = Object.values(bytes[i]!).reduce((sum, b) => sum + b, 0)
     runs.push({
       contributions: counts[i]!,
@@ -453,8 +465,9 @@ async function measure(sizes: Size[], settings: ReturnType<typeof options>): Pro
       readers: readers[i]!,
       bytes: bytes[i]!,
       bytesPerContribution: total / counts[i]!,
-      throughput: rate,
-      anchor: (before + after) / 2,
+      throughput: median(rates),
+      anchor: median(anchors),
+      ratios: rates.map((rate, round) => rate / ((anchors[round]! + anchors[round + 1]!) / 2)),
     })
   }
   return runs
@@ -502,8 +515,10 @@ for (const run of runs) {
       .join(', ')}`,
   )
   console.log(`bytes per contribution (history tables + indexes): ${run.bytesPerContribution.toFixed(0)}`)
+  const ratio = median(run.ratios)
   console.log(
-    `throughput: ${run.throughput.toFixed(0)}/s, empty-database anchor ${run.anchor.toFixed(0)}/s (mean of one run before and one after), ratio ${(run.throughput / run.anchor).toFixed(2)} ${run.throughput / run.anchor >= 0.9 ? 'ok' : 'UNDER 0.9'}`,
+    `throughput: ${run.throughput.toFixed(0)}/s (median of ${run.ratios.length}), empty-database anchor ${run.anchor.toFixed(0)}/s (median of ${run.ratios.length + 1}); ` +
+      `ratio to the empty runs either side, per round ${run.ratios.map((r) => r.toFixed(2)).join(', ')}: median ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'ok' : 'UNDER 0.9'}`,
   )
 }
 console.log(`\nsizes: ${runs.map((run) => run.contributions).join(' | ')}`)

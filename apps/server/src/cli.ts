@@ -257,8 +257,9 @@ async function seedHistoryCommand(argv: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000
     // What the hourly upkeep of a live database would have done by now: settle the closed days' keys.
     const upkeep = await store.maintainHistory()
+    const retired = new Set([...seeded.retiredKeyDays, ...upkeep.retiredKeyDays])
     console.error(
-      `seed-history: settled ${upkeep.settledKeys} idempotency keys of closed days; ${upkeep.retiredKeyDays.length} days past the retention keep only their key prefixes`,
+      `seed-history: settled ${seeded.settledKeys + upkeep.settledKeys} idempotency keys of closed days (as each seeded day closed, and now); ${retired.size} days past the retention keep only their key prefixes`,
     )
     console.log(
       `seeded ${seeded.contributions} contributions and ${seeded.wins} wins from ${seeded.from.toISOString()} to ${seeded.until.toISOString()} in ${seeded.batches} batches, ${seconds.toFixed(1)} s (${Math.round(seeded.contributions / seconds)}/s)`,

@@ -40,6 +40,11 @@ if (await runPostgresSuite('apps/server seed-history')) {
       expect(seeded.code).toBe(0)
       expect(seeded.out).toContain('seeded 6000 contributions and 3 wins')
       expect(seeded.err).toContain('seed-history: 6000/6000 contributions (100 %)')
+      // Two days back from now: the keys of the days already over were settled (the upkeep's
+      // work, done as the seeding went), today's were not.
+      const settled = Number(/settled (\d+) idempotency keys of closed days/.exec(seeded.err)?.[1])
+      expect(settled).toBeGreaterThan(0)
+      expect(settled).toBeLessThan(6003)
       const verified = await cli(database.url, 'verify-ledger')
       expect(verified.code).toBe(0)
       // 3 seed entries, 6000 contributions, 3 wins and their 3 resets.

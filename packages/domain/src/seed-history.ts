@@ -42,6 +42,10 @@ export interface SeededHistory {
   contributions: number
   wins: number
   batches: number
+  /** Keys the key upkeep settled as the seeded days closed. */
+  settledKeys: number
+  /** Days whose key index that upkeep dropped, past the retention (their prefixes refuse their keys). */
+  retiredKeyDays: string[]
   from: Date
   until: Date
 }
@@ -134,6 +138,8 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
   let contributions = 0
   let wins = 0
   let settledBefore = utcDay(from)
+  let settledKeys = 0
+  const retiredKeyDays: string[] = []
   for (let batch = 0; batch < batches; batch++) {
     const items: WriteItem[] = []
     const size = Math.min(batchSize, total - contributions)
@@ -174,16 +180,18 @@ export async function seedHistory(db: Database, options: SeedHistoryOptions): Pr
     // to the first), and the seeding slows with each day.
     const settleable = utcDay(new Date(at.getTime() - SETTLE_AFTER_MS))
     if (settleable > settledBefore) {
-      await maintainIdempotencyKeys(
+      const upkeep = await maintainIdempotencyKeys(
         db,
         at,
         options.idempotencyRetentionDays ?? DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
       )
+      settledKeys += upkeep.settled
+      retiredKeyDays.push(...upkeep.retired)
       settledBefore = settleable
     }
   }
   // A bulk load leaves the planner's statistics behind until autovacuum catches up; refresh them,
   // so the first reads plan with the real table sizes (as a database that grew slowly would).
   await db.execute(sql`ANALYZE ledger_entries, ledger_lines, pool_minute_stats, game_day_stats, pools`)
-  return { contributions, wins, batches, from, until }
+  return { contributions, wins, batches, settledKeys, retiredKeyDays, from, until }
 }
