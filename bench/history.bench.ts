@@ -342,6 +342,24 @@ async function contributionCount(database: BenchDatabase): Promise<number> {
   }
 }
 
+/**
+ * Ledger entries already written today (UTC). Every throughput run adds its writes to a reused
+ * database's today, and a bigger today means a bigger key index for each write to update: the
+ * empty anchor starts each run at none, so a big database measured many times in one day drifts
+ * away from it for a reason that is not its history.
+ */
+async function entriesToday(database: BenchDatabase): Promise<number> {
+  const sql = new SQL({ url: database.url, max: 1 })
+  try {
+    const [row] = await sql.unsafe(
+      `SELECT count(*)::text AS n FROM ledger_entries WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+    )
+    return Number(row.n)
+  } finally {
+    await sql.close()
+  }
+}
+
 /** Seconds of writes before each throughput run starts counting. */
 const WARM_UP_SECONDS = 3
 
@@ -362,7 +380,7 @@ async function throughput(database: BenchDatabase, seconds: number, label: strin
     await store.settledKeyFilter.idle()
     const loaded = store.settledKeyFilter.stats()
     console.log(
-      `# ${label}: settled-key filter of ${loaded.keys} keys, ${(loaded.bytes / 1048576).toFixed(1)} MiB, ready ${((performance.now() - opened) / 1000).toFixed(1)} s after the store opened`,
+      `# ${label}: settled-key filter of ${loaded.keys} keys, ${(loaded.bytes / 1048576).toFixed(1)} MiB, ready ${((performance.now() - opened) / 1000).toFixed(1)} s after the store opened; today's day already holds ${await entriesToday(database)} entries`,
     )
     let done = 0
     let counting = false
