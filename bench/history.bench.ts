@@ -302,8 +302,7 @@ async function quietProcess(pid: number): Promise<void> {
   while (quiet < 2 && performance.now() < until) {
     await Bun.sleep(500)
     const now = cpuTicks(pid)
-    // Clock ticks are 10 ms: 2 ticks in 500 ms is 4 % of a CPU.
-    quiet = now - ticks <= 2 ? quiet + 1 : 0
+    quiet = now - ticks <= 0.05 * 0.5 * CLOCK_TICKS_PER_S ? quiet + 1 : 0
     ticks = now
   }
 }

@@ -52,6 +52,11 @@ export class PrefixBloom {
     return this.#keys
   }
 
+  /** A prefix's high and low 32 bits, as PostgreSQL's `(p >> 32)::int` and `((p << 32) >> 32)::int` give them. */
+  static #halves(prefix: bigint): [hi: number, lo: number] {
+    return [Number(BigInt.asIntN(32, prefix >> 32n)), Number(BigInt.asIntN(32, prefix))]
+  }
+
   /** Adds a prefix given as its high and low 32 bits (either signedness: only the bits count). */
   addHalves(hi: number, lo: number): void {
     const step = (hi | 1) >>> 0
@@ -67,13 +72,12 @@ export class PrefixBloom {
 
   /** Adds a prefix (a signed 64-bit value, as `keyPrefix` makes it). */
   add(prefix: bigint): void {
-    this.addHalves(Number(BigInt.asIntN(32, prefix >> 32n)), Number(BigInt.asIntN(32, prefix)))
+    this.addHalves(...PrefixBloom.#halves(prefix))
   }
 
   /** False: the prefix was never added. True: it may have been. */
   mightHold(prefix: bigint): boolean {
-    const hi = Number(BigInt.asIntN(32, prefix >> 32n))
-    const lo = Number(BigInt.asIntN(32, prefix))
+    const [hi, lo] = PrefixBloom.#halves(prefix)
     const step = (hi | 1) >>> 0
     let position = (lo >>> 0) % this.#bits
     const stride = step % this.#bits

@@ -21,7 +21,7 @@ const RETRY_AFTER_MS = 10 * 60_000
 /** A loaded filter, and the `idempotency_key_window.generation` it holds every prefix of. */
 export interface SettledKeySnapshot {
   readonly generation: string
-  mightHold(prefix: bigint): boolean
+  readonly bloom: PrefixBloom
 }
 
 /** How often batches could trust the filter, for tests and the 3 a.m. question "is it working?". */
@@ -68,7 +68,7 @@ export class SettledKeyFilter {
   readonly #maxBytes: number
   readonly #monotonic: () => number
   readonly #metrics: DomainMetrics | undefined
-  #current: (SettledKeySnapshot & { keys: number; bytes: number }) | null = null
+  #current: SettledKeySnapshot | null = null
   #loading: Promise<void> | null = null
   #notBefore = 0
   #closed = false
@@ -97,7 +97,7 @@ export class SettledKeyFilter {
   }
 
   stats(): SettledKeyFilterStats {
-    return { ...this.#stats, keys: this.#current?.keys ?? 0, bytes: this.#current?.bytes ?? 0 }
+    return { ...this.#stats, keys: this.#current?.bloom.keys ?? 0, bytes: this.#current?.bloom.bytes ?? 0 }
   }
 
   /** Counts one batch's use of the filter (see {@link SettledKeyFilterStats}). */
@@ -163,18 +163,12 @@ export class SettledKeyFilter {
       capacity *= 4
     }
     if (bloom === null) return
-    const loaded = bloom
-    this.#current = {
-      generation: head.generation,
-      keys: loaded.keys,
-      bytes: loaded.bytes,
-      mightHold: (prefix) => loaded.mightHold(prefix),
-    }
+    this.#current = { generation: head.generation, bloom }
     this.#stats.loads++
     this.#logger?.info(
       {
-        keys: loaded.keys,
-        bytes: loaded.bytes,
+        keys: bloom.keys,
+        bytes: bloom.bytes,
         generation: head.generation,
         ms: Math.round(performance.now() - started),
       },

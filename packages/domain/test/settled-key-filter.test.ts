@@ -117,7 +117,7 @@ describe.skipIf(!runs)('loading the settled-key filter', () => {
       const filter = new SettledKeyFilter({ db: connected.db })
       await filter.load()
       expect(filter.stats().keys).toBe(prefixes.length)
-      expect(prefixes.filter((prefix) => !filter.current()!.mightHold(prefix))).toEqual([])
+      expect(prefixes.filter((prefix) => !filter.current()!.bloom.mightHold(prefix))).toEqual([])
       // Labelled with the generation that INSERT moved it to (migration 0008's trigger).
       const [row] = resultRows<{ generation: string }>(
         await connected.db.execute(sql`SELECT generation::text AS generation FROM idempotency_key_window`),

@@ -566,7 +566,7 @@ async function settledPrefixes(
 ): Promise<Array<{ prefix: string; day: string | null }>> {
   const snapshot = filter?.current() ?? null
   if (snapshot !== null) {
-    const maybe = prefixes.filter((prefix) => snapshot.mightHold(prefix))
+    const maybe = prefixes.filter((prefix) => snapshot.bloom.mightHold(prefix))
     const probe = await probeSettledPrefixes(tx, maybe)
     if (probe.generation === snapshot.generation) {
       filter!.record({ filtered: true, ruledOut: prefixes.length - maybe.length })
